@@ -1,0 +1,10 @@
+/**
+ * Headers on intake messages. Producers other than the API set none of them; the API
+ * sets `leadId` because it has already committed the lead before publishing it.
+ */
+export const IntakeHeader = {
+  /** The id of a lead already stored by the API. */
+  leadId: 'Sb-Lead-Id',
+  /** W3C trace context. */
+  traceparent: 'traceparent',
+} as const;

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import type { RepId } from './ids.ts';
+
+/** True if `zone` is an IANA time zone this runtime knows (e.g. `Europe/Berlin`). */
+export function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const timezone = z
+  .string()
+  .refine(isValidTimeZone, { error: (issue) => `unknown time zone "${String(issue.input)}"; use an IANA name such as "Europe/Berlin" or "UTC"` });
+
+const repFields = {
+  name: z.string().trim().min(1, { error: 'must not be empty' }).max(200),
+  email: z.email({ error: 'must be an email address such as sarah@example.com' }).max(320),
+  timezone,
+  weight: z.number().positive({ error: 'must be greater than 0' }).max(1000),
+  cap: z.int().min(0).max(100_000).nullable().describe('Most active leads at once; null for no cap.'),
+  tags: z.array(z.string().trim().min(1).max(100)).max(100),
+};
+
+/** Body of `POST /v1/reps`. */
+export const createRepSchema = z.strictObject({
+  name: repFields.name,
+  email: repFields.email,
+  timezone: repFields.timezone.default('UTC'),
+  weight: repFields.weight.default(1),
+  cap: repFields.cap.default(null),
+  tags: repFields.tags.default([]),
+});
+export type CreateRep = z.output<typeof createRepSchema>;
+
+/** Body of `PATCH /v1/reps/:id`: any rep field, plus the manual availability toggle. */
+export const updateRepSchema = z
+  .strictObject({
+    name: repFields.name.optional(),
+    email: repFields.email.optional(),
+    timezone: repFields.timezone.optional(),
+    weight: repFields.weight.optional(),
+    cap: repFields.cap.optional(),
+    tags: repFields.tags.optional(),
+    available: z.boolean().optional(),
+  })
+  .refine((value) => Object.keys(value).length > 0, { error: 'give at least one field to change' });
+export type UpdateRep = z.output<typeof updateRepSchema>;
+
+/** The states of a rep (the rep machine's top-level states). */
+export const RepState = {
+  available: 'available',
+  away: 'away',
+  capped: 'capped',
+} as const;
+export type RepState = (typeof RepState)[keyof typeof RepState];
+
+/** A rep's configuration: what admins set. */
+export interface RepProfile {
+  readonly id: RepId;
+  readonly name: string;
+  readonly email: string;
+  readonly timezone: string;
+  readonly weight: number;
+  readonly cap: number | null;
+  readonly tags: ReadonlyArray<string>;
+  /** The manual availability toggle. */
+  readonly available: boolean;
+}
+
+/** A rep as the API shows it: its profile plus its live state. */
+export interface Rep extends RepProfile {
+  readonly state: RepState;
+  readonly activeLeads: number;
+  readonly lastAssignedAt: Date | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}

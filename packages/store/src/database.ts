@@ -1,0 +1,103 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** jsonb: written as JSON text, read back parsed. */
+type Json<T> = ColumnType<T, string, string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface RepsTable {
+  id: string;
+  name: string;
+  email: string;
+  timezone: string;
+  weight: number;
+  cap: number | null;
+  tags: Json<string[]>;
+  /** The manual availability toggle. */
+  available: boolean;
+  /** The rep actor's state (written by the router). */
+  state: string;
+  active_leads: Generated<number>;
+  last_assigned_at: Date | null;
+  last_assignment_seq: number | null;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface TeamsTable {
+  id: string;
+  name: string;
+  strategy: string;
+  /** Creation order; the first team is the default one. */
+  position: Generated<number>;
+  created_at: CreatedAt;
+}
+
+export interface TeamMembersTable {
+  team_id: string;
+  rep_id: string;
+  position: number;
+}
+
+export interface LeadsTable {
+  id: string;
+  external_id: string | null;
+  email: string;
+  first_name: string | null;
+  last_name: string | null;
+  company: string | null;
+  source: string | null;
+  requested_team: string | null;
+  attributes: Json<Record<string, string | number | boolean | null>>;
+  state: string;
+  owner_id: string | null;
+  team_id: string | null;
+  waiting_reason: string | null;
+  /** The lead actor's persisted XState snapshot. */
+  snapshot: Json<unknown> | null;
+  version: Generated<number>;
+  trace_id: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface AssignmentsTable {
+  id: Generated<number>;
+  lead_id: string;
+  rep_id: string;
+  team_id: string;
+  decision: Json<unknown>;
+  assigned_at: Date;
+  ended_at: Date | null;
+}
+
+export interface LeadEventsTable {
+  id: Generated<number>;
+  event_id: string;
+  lead_id: string;
+  type: string;
+  from_state: string | null;
+  to_state: string | null;
+  cause: string;
+  data: Json<unknown>;
+  trace_id: string | null;
+  occurred_at: Date;
+}
+
+/** The whole schema, as Kysely sees it. */
+export interface Database {
+  reps: RepsTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  leads: LeadsTable;
+  assignments: AssignmentsTable;
+  lead_events: LeadEventsTable;
+}
+
+export type RepRow = Selectable<RepsTable>;
+export type TeamRow = Selectable<TeamsTable>;
+export type LeadRow = Selectable<LeadsTable>;
+export type NewLeadRow = Insertable<LeadsTable>;
+export type LeadEventRow = Selectable<LeadEventsTable>;
+export type NewLeadEventRow = Insertable<LeadEventsTable>;

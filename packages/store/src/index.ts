@@ -1,0 +1,27 @@
+export type * from './database.ts';
+export { createDatabase, pingDatabase, type DatabaseOptions } from './connect.ts';
+export { migrateToLatest } from './migrate.ts';
+export { startEmbeddedPostgres, type EmbeddedPostgresOptions, type EmbeddedPostgresServer } from './embedded-postgres.ts';
+export { createGroupCommitter, type GroupCommitter, type GroupCommitOptions, type BatchWriter } from './group-commit.ts';
+export { createRepRepository, toRep, type RepRepository, type RepLiveState } from './rep-repository.ts';
+export { createTeamRepository, type TeamRepository } from './team-repository.ts';
+export {
+  createLeadRepository,
+  toLead,
+  type LeadRepository,
+  type LeadDetail,
+  type LeadEventRecord,
+  type AssignmentRecord,
+  type LeadListQuery,
+  type OpenLead,
+} from './lead-repository.ts';
+export { createLeadIntakeWriter, type LeadIntakeWriter, type IntakeRecord, type IntakeResult } from './lead-intake-writer.ts';
+export {
+  createRoutingWriter,
+  type RoutingWriter,
+  type RoutingWrite,
+  type RoutingWriteResult,
+  type LeadTransition,
+  type LeadEventInput,
+} from './routing-writer.ts';
+export * from './errors.ts';

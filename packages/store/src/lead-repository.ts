@@ -1,0 +1,169 @@
+import type { Lead, LeadId, LeadState, RepId, RoutingDecision, TeamId } from '@switchboard/core';
+import type { Kysely } from 'kysely';
+import type { Database, LeadRow } from './database.ts';
+
+/** One entry of a lead's append-only event log. */
+export interface LeadEventRecord {
+  readonly id: string;
+  readonly type: string;
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly cause: string;
+  readonly data: unknown;
+  readonly traceId: string | null;
+  readonly at: Date;
+}
+
+/** An assignment of a lead to a rep, with the decision that made it. */
+export interface AssignmentRecord {
+  readonly repId: RepId;
+  readonly teamId: TeamId;
+  readonly decision: RoutingDecision;
+  readonly assignedAt: Date;
+  readonly endedAt: Date | null;
+}
+
+/** A lead with its history. */
+export interface LeadDetail extends Lead {
+  readonly waitingReason: string | null;
+  readonly events: ReadonlyArray<LeadEventRecord>;
+  readonly assignments: ReadonlyArray<AssignmentRecord>;
+}
+
+/** Filters of `list`. */
+export interface LeadListQuery {
+  readonly state?: LeadState;
+  readonly ownerId?: string;
+  readonly teamId?: string;
+  /** @default 50 */
+  readonly limit?: number;
+  /** Return leads created before this lead (keyset pagination, newest first). */
+  readonly before?: string;
+}
+
+/** A lead the router must pick up again after a restart. */
+export interface OpenLead {
+  readonly id: LeadId;
+  readonly state: LeadState;
+  readonly requestedTeam: string | null;
+  readonly teamId: TeamId | null;
+  readonly version: number;
+  readonly snapshot: unknown;
+  readonly externalId: string | null;
+  readonly createdAt: Date;
+}
+
+/** Reads leads (writes go through the intake and routing writers). */
+export interface LeadRepository {
+  get(id: string): Promise<LeadDetail | undefined>;
+  list(query?: LeadListQuery): Promise<Lead[]>;
+  /** The lead's state and version, or undefined if there is no such lead. */
+  getState(id: string): Promise<{ readonly state: LeadState; readonly version: number } | undefined>;
+  /** Leads not yet assigned (new, routing, waiting), oldest first; only those created before `createdBefore` if given. */
+  listOpen(options?: { readonly createdBefore?: Date; readonly states?: ReadonlyArray<LeadState> }): Promise<OpenLead[]>;
+  /** How many leads are in each state. */
+  countByState(): Promise<Record<string, number>>;
+}
+
+/** Maps a database row to the domain type. */
+export function toLead(row: LeadRow): Lead {
+  return {
+    id: row.id as LeadId,
+    externalId: row.external_id,
+    email: row.email,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    company: row.company,
+    source: row.source,
+    requestedTeam: row.requested_team,
+    attributes: row.attributes,
+    state: row.state as LeadState,
+    ownerId: row.owner_id as RepId | null,
+    teamId: row.team_id as TeamId | null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Creates the PostgreSQL lead repository. */
+export function createLeadRepository(db: Kysely<Database>): LeadRepository {
+  return {
+    async get(id) {
+      const row = await db.selectFrom('leads').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) return undefined;
+      const [events, assignments] = await Promise.all([
+        db.selectFrom('lead_events').selectAll().where('lead_id', '=', id).orderBy('id').execute(),
+        db.selectFrom('assignments').selectAll().where('lead_id', '=', id).orderBy('id').execute(),
+      ]);
+      return {
+        ...toLead(row),
+        waitingReason: row.waiting_reason,
+        events: events.map((e) => ({
+          id: e.event_id,
+          type: e.type,
+          from: e.from_state,
+          to: e.to_state,
+          cause: e.cause,
+          data: e.data,
+          traceId: e.trace_id,
+          at: e.occurred_at,
+        })),
+        assignments: assignments.map((a) => ({
+          repId: a.rep_id as RepId,
+          teamId: a.team_id as TeamId,
+          decision: a.decision as RoutingDecision,
+          assignedAt: a.assigned_at,
+          endedAt: a.ended_at,
+        })),
+      };
+    },
+
+    async list(query = {}) {
+      let q = db
+        .selectFrom('leads')
+        .selectAll()
+        .orderBy('id', 'desc')
+        .limit(query.limit ?? 50);
+      if (query.state) q = q.where('state', '=', query.state);
+      if (query.ownerId) q = q.where('owner_id', '=', query.ownerId);
+      if (query.teamId) q = q.where('team_id', '=', query.teamId);
+      // Ids are UUIDv7, so id order is creation order.
+      if (query.before) q = q.where('id', '<', query.before);
+      return (await q.execute()).map(toLead);
+    },
+
+    async getState(id) {
+      const row = await db.selectFrom('leads').select(['state', 'version']).where('id', '=', id).executeTakeFirst();
+      return row && { state: row.state as LeadState, version: row.version };
+    },
+
+    async listOpen(options = {}) {
+      let query = db
+        .selectFrom('leads')
+        .select(['id', 'state', 'requested_team', 'team_id', 'version', 'snapshot', 'external_id', 'created_at'])
+        .where('state', 'in', options.states ?? ['new', 'routing', 'waiting'])
+        .orderBy('id');
+      if (options.createdBefore) query = query.where('created_at', '<', options.createdBefore);
+      const rows = await query.execute();
+      return rows.map((r) => ({
+        id: r.id as LeadId,
+        state: r.state as LeadState,
+        requestedTeam: r.requested_team,
+        teamId: r.team_id as TeamId | null,
+        version: r.version,
+        snapshot: r.snapshot,
+        externalId: r.external_id,
+        createdAt: r.created_at,
+      }));
+    },
+
+    async countByState() {
+      const rows = await db
+        .selectFrom('leads')
+        .select(['state', (eb) => eb.fn.countAll<number>().as('count')])
+        .groupBy('state')
+        .execute();
+      return Object.fromEntries(rows.map((r) => [r.state, Number(r.count)]));
+    },
+  };
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as initialSchema from './0001-initial-schema.ts';
+
+/**
+ * Every migration, one file each, in order. Listed here rather than read from the
+ * folder at run time so that they work the same under tsx, vitest and a bundle.
+ */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '0001-initial-schema': initialSchema,
+};

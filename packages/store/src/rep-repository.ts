@@ -1,0 +1,122 @@
+import {
+  ConflictError,
+  type CreateRep,
+  newId,
+  NotFoundError,
+  type Rep,
+  type RepId,
+  type RepState,
+  type UpdateRep,
+} from '@switchboard/core';
+import type { Kysely } from 'kysely';
+import type { Database, RepRow } from './database.ts';
+import { isUniqueViolation } from './errors.ts';
+
+/** A rep's live state, as its actor last persisted it. */
+export interface RepLiveState {
+  readonly repId: RepId;
+  readonly state: RepState;
+  readonly activeLeads: number;
+  readonly lastAssignedAt: number | null;
+  readonly lastAssignmentSeq: number | null;
+}
+
+/** Reads and writes reps. */
+export interface RepRepository {
+  create(input: CreateRep): Promise<Rep>;
+  /** Changes the profile fields given; throws `NotFoundError` for an unknown id. */
+  update(id: string, patch: UpdateRep): Promise<Rep>;
+  get(id: string): Promise<Rep | undefined>;
+  list(options?: { readonly limit?: number; readonly after?: string }): Promise<Rep[]>;
+  /** Every rep, for the router to load its actors. */
+  listAll(): Promise<Rep[]>;
+}
+
+/** Maps a database row to the domain type. */
+export function toRep(row: RepRow): Rep {
+  return {
+    id: row.id as RepId,
+    name: row.name,
+    email: row.email,
+    timezone: row.timezone,
+    weight: row.weight,
+    cap: row.cap,
+    tags: row.tags,
+    available: row.available,
+    state: row.state as RepState,
+    activeLeads: row.active_leads,
+    lastAssignedAt: row.last_assigned_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function translate(error: unknown, email?: string): never {
+  if (isUniqueViolation(error, 'reps_email_unique')) {
+    throw new ConflictError(`a rep with email "${email}" already exists; change that rep with PATCH /v1/reps/:id instead`, {
+      cause: error,
+    });
+  }
+  throw error;
+}
+
+/** Creates the PostgreSQL rep repository. */
+export function createRepRepository(db: Kysely<Database>): RepRepository {
+  return {
+    async create(input) {
+      const row = await db
+        .insertInto('reps')
+        .values({
+          id: newId<RepId>(),
+          name: input.name,
+          email: input.email,
+          timezone: input.timezone,
+          weight: input.weight,
+          cap: input.cap,
+          tags: JSON.stringify(input.tags),
+          available: true,
+          state: input.cap === 0 ? 'capped' : 'available',
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow()
+        .catch((error) => translate(error, input.email));
+      return toRep(row);
+    },
+
+    async update(id, patch) {
+      const row = await db
+        .updateTable('reps')
+        .set({
+          ...(patch.name !== undefined && { name: patch.name }),
+          ...(patch.email !== undefined && { email: patch.email }),
+          ...(patch.timezone !== undefined && { timezone: patch.timezone }),
+          ...(patch.weight !== undefined && { weight: patch.weight }),
+          ...(patch.cap !== undefined && { cap: patch.cap }),
+          ...(patch.tags !== undefined && { tags: JSON.stringify(patch.tags) }),
+          ...(patch.available !== undefined && { available: patch.available }),
+          updated_at: new Date(),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst()
+        .catch((error) => translate(error, patch.email));
+      if (!row) throw new NotFoundError('rep', id, 'list reps with GET /v1/reps');
+      return toRep(row);
+    },
+
+    async get(id) {
+      const row = await db.selectFrom('reps').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toRep(row);
+    },
+
+    async list(options = {}) {
+      let query = db.selectFrom('reps').selectAll().orderBy('id').limit(options.limit ?? 100);
+      if (options.after) query = query.where('id', '>', options.after);
+      return (await query.execute()).map(toRep);
+    },
+
+    async listAll() {
+      return (await db.selectFrom('reps').selectAll().orderBy('id').execute()).map(toRep);
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { Bus, Subjects } from '@switchboard/bus';
+import type { Logger } from '@switchboard/core';
+import {
+  createLeadIntakeWriter,
+  createLeadRepository,
+  createRepRepository,
+  createTeamRepository,
+  type Database,
+} from '@switchboard/store';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import { handleError } from './errors.ts';
+import { LeadIntakeService } from './lead-intake.ts';
+import { RouterClient } from './router-client.ts';
+import { healthRoutes } from './routes/health.ts';
+import { leadRoutes } from './routes/leads.ts';
+import { repRoutes } from './routes/reps.ts';
+import { teamRoutes } from './routes/teams.ts';
+
+/** What the API needs. */
+export interface ApiServerOptions {
+  readonly db: Kysely<Database>;
+  readonly bus: Bus;
+  readonly subjects: Subjects;
+  /** A pino logger (fastify's own), or false for none. @default false */
+  readonly logger?: FastifyBaseLogger | false;
+  /** Largest request body in bytes. @default 65536 */
+  readonly bodyLimit?: number;
+}
+
+/** The HTTP API, not yet listening. */
+export interface ApiServer {
+  readonly app: FastifyInstance;
+  /** Waits for publishes the API started (on shutdown). */
+  flush(): Promise<void>;
+}
+
+/** Builds the HTTP API: lead intake, reps, teams, health, and the OpenAPI document at `/openapi.json` and `/docs`. */
+export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    bodyLimit: options.bodyLimit ?? 65_536,
+    disableRequestLogging: true,
+  });
+  const log = app.log as unknown as Logger;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url}; see /docs for the API` }),
+  );
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Switchboard API',
+        version: '1.0.0',
+        description:
+          'Lead routing: submit leads, manage reps and teams, and see where every lead went and why. ' +
+          'Errors answer `{ error, message, errors? }` with a message that names the problem.',
+      },
+      tags: [
+        { name: 'leads', description: 'Lead intake and history' },
+        { name: 'reps', description: 'Sales reps' },
+        { name: 'teams', description: 'Teams (pools of reps)' },
+        { name: 'operations', description: 'Health' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  const reps = createRepRepository(options.db);
+  const teams = createTeamRepository(options.db);
+  const leads = createLeadRepository(options.db);
+  const router = new RouterClient(options.bus, options.subjects, log);
+  const intake = new LeadIntakeService({
+    writer: createLeadIntakeWriter(options.db),
+    bus: options.bus,
+    subjects: options.subjects,
+    teams,
+    logger: log,
+  });
+
+  healthRoutes(app, { db: options.db, bus: options.bus });
+  repRoutes(app, { reps, router });
+  teamRoutes(app, { teams, router });
+  leadRoutes(app, { leads, intake });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  return { app, flush: () => intake.flush() };
+}

@@ -1,0 +1,83 @@
+import { type Bus, encodeJson, type Subjects } from '@switchboard/bus';
+import {
+  IntakeHeader,
+  type LeadId,
+  type LeadIntake,
+  type Logger,
+  newId,
+  type Team,
+  ValidationError,
+} from '@switchboard/core';
+import type { LeadIntakeWriter, TeamRepository } from '@switchboard/store';
+
+/** The answer to an intake. */
+export interface IntakeAnswer {
+  readonly id: LeadId;
+  readonly duplicate: boolean;
+}
+
+/**
+ * Accepts leads from the HTTP API: validates the team, commits the lead (group
+ * commit; the answer waits for it), then publishes it on the intake subject for the
+ * router. The publish does not hold up the answer: if it fails, the lead is already
+ * safe in PostgreSQL and the router's sweep routes it.
+ */
+export class LeadIntakeService {
+  readonly #writer: LeadIntakeWriter;
+  readonly #bus: Bus;
+  readonly #subjects: Subjects;
+  readonly #teams: TeamRepository;
+  readonly #logger: Logger;
+  // Teams are never deleted, so a team once found stays valid; misses are not cached.
+  readonly #knownTeams = new Map<string, Team>();
+  readonly #pending = new Set<Promise<unknown>>();
+
+  constructor(deps: { writer: LeadIntakeWriter; bus: Bus; subjects: Subjects; teams: TeamRepository; logger: Logger }) {
+    this.#writer = deps.writer;
+    this.#bus = deps.bus;
+    this.#subjects = deps.subjects;
+    this.#teams = deps.teams;
+    this.#logger = deps.logger;
+  }
+
+  async accept(intake: LeadIntake, traceparent?: string): Promise<IntakeAnswer> {
+    if (intake.team !== undefined) await this.#requireTeam(intake.team);
+    const id = newId<LeadId>();
+    const result = await this.#writer.write({ id, intake, receivedAt: new Date(), via: 'api', traceId: traceparent ?? null });
+    if (result.duplicate) return { id: result.id, duplicate: true };
+    const headers: Record<string, string> = { [IntakeHeader.leadId]: id };
+    if (traceparent) headers[IntakeHeader.traceparent] = traceparent;
+    this.#track(this.#bus.publish(this.#subjects.leadIntake, encodeJson(intake), { msgId: id, headers }), id, 'intake');
+    this.#track(
+      this.#bus.publish(this.#subjects.event(result.event.type), encodeJson(result.event), { msgId: result.event.id }),
+      id,
+      'lead.received',
+    );
+    return { id, duplicate: false };
+  }
+
+  /** Resolves when every publish started so far has settled. */
+  async flush(): Promise<void> {
+    await Promise.allSettled([...this.#pending]);
+  }
+
+  #track(publish: Promise<unknown>, leadId: string, what: string): void {
+    const task = publish
+      .catch((error: unknown) => {
+        this.#logger.warn({ err: error, leadId }, `publishing ${what} failed; the lead is stored and the router's sweep will route it`);
+      })
+      .finally(() => this.#pending.delete(task));
+    this.#pending.add(task);
+  }
+
+  async #requireTeam(ref: string): Promise<void> {
+    if (this.#knownTeams.has(ref.toLowerCase())) return;
+    const team = await this.#teams.find(ref);
+    if (!team) {
+      throw new ValidationError([
+        { path: 'team', message: `team "${ref}" does not exist; use a team id or name from GET /v1/teams, or leave team out for the default team` },
+      ]);
+    }
+    this.#knownTeams.set(ref.toLowerCase(), team);
+  }
+}

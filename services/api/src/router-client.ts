@@ -1,0 +1,47 @@
+import { type Bus, encodeJson, type Subjects } from '@switchboard/bus';
+import type { Logger } from '@switchboard/core';
+
+/** What a router answered about a rep. */
+export interface RepSyncReply {
+  readonly ok: boolean;
+  readonly state?: string;
+  readonly activeLeads?: number;
+  readonly error?: string;
+}
+
+/**
+ * Tells the router that a rep or team changed in the database. The router owns the
+ * rep actors; the API owns the profile rows. Without a running router the change is
+ * still stored, and a router picks it up when it starts.
+ */
+export class RouterClient {
+  readonly #bus: Bus;
+  readonly #subjects: Subjects;
+  readonly #logger: Logger;
+
+  constructor(bus: Bus, subjects: Subjects, logger: Logger) {
+    this.#bus = bus;
+    this.#subjects = subjects;
+    this.#logger = logger;
+  }
+
+  /** Asks the router to reload a rep; answers undefined if no router answered. */
+  async syncRep(repId: string): Promise<RepSyncReply | undefined> {
+    return this.#request(this.#subjects.repCommand(repId), { type: 'rep.sync' });
+  }
+
+  /** Asks the router to reload a team. */
+  async syncTeam(teamId: string): Promise<RepSyncReply | undefined> {
+    return this.#request(this.#subjects.teamCommand(teamId), { type: 'team.sync' });
+  }
+
+  async #request(subject: string, body: unknown): Promise<RepSyncReply | undefined> {
+    try {
+      const reply = await this.#bus.request(subject, encodeJson(body), { timeoutMs: 5000 });
+      return reply.json<RepSyncReply>();
+    } catch (error) {
+      this.#logger.warn({ err: error, subject }, 'no router answered; the change is stored and applies when a router starts');
+      return undefined;
+    }
+  }
+}

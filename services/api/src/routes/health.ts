@@ -1,0 +1,36 @@
+import type { Bus } from '@switchboard/bus';
+import { type Database, pingDatabase } from '@switchboard/store';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+
+const healthSchema = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  database: z.enum(['up', 'down']),
+  bus: z.object({ kind: z.string(), status: z.enum(['up', 'down']) }),
+});
+
+/** `GET /healthz`: 200 once the database and the bus answer, 503 otherwise. */
+export function healthRoutes(app: FastifyInstance, deps: { db: Kysely<Database>; bus: Bus }): void {
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Liveness and readiness',
+        description: 'Answers 200 when the service can reach its database and its bus, 503 (with what is down) otherwise.',
+        response: { 200: healthSchema, 503: healthSchema },
+      },
+    },
+    async (_request, reply) => {
+      const [database, bus] = await Promise.all([pingDatabase(deps.db), deps.bus.ping()]);
+      const ok = database && bus;
+      return reply.code(ok ? 200 : 503).send({
+        status: ok ? 'ok' : 'unavailable',
+        database: database ? 'up' : 'down',
+        bus: { kind: deps.bus.kind, status: bus ? 'up' : 'down' },
+      });
+    },
+  );
+}

@@ -1,0 +1,86 @@
+import { createRepSchema, NotFoundError, type Rep, updateRepSchema } from '@switchboard/core';
+import type { RepRepository } from '@switchboard/store';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { RouterClient } from '../router-client.ts';
+import { errorSchema, idParams, repSchema } from '../schemas.ts';
+
+/** Overlays what the router answered (the actor's live state) on the stored rep. */
+function withLiveState(rep: Rep, reply: { state?: string; activeLeads?: number } | undefined): Rep {
+  if (!reply?.state) return rep;
+  return { ...rep, state: reply.state as Rep['state'], activeLeads: reply.activeLeads ?? rep.activeLeads };
+}
+
+/** `/v1/reps`: create, change, list and read reps. */
+export function repRoutes(app: FastifyInstance, deps: { reps: RepRepository; router: RouterClient }): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['reps'];
+
+  api.post(
+    '/v1/reps',
+    {
+      schema: {
+        tags,
+        summary: 'Create a rep',
+        body: createRepSchema,
+        response: { 201: repSchema, 400: errorSchema, 409: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const rep = await deps.reps.create(request.body);
+      return reply.code(201).send(withLiveState(rep, await deps.router.syncRep(rep.id)));
+    },
+  );
+
+  api.patch(
+    '/v1/reps/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change a rep',
+        description: 'Any rep field, and `available` (the manual toggle: false makes the rep `away`). Takes effect for the next lead.',
+        params: idParams('rep'),
+        body: updateRepSchema,
+        response: { 200: repSchema, 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const existing = await deps.reps.get(request.params.id);
+      if (!existing) return reply.code(404).send({ error: 'not_found', message: `rep "${request.params.id}" does not exist` });
+      const rep = await deps.reps.update(request.params.id, request.body);
+      return reply.send(withLiveState(rep, await deps.router.syncRep(rep.id)));
+    },
+  );
+
+  api.get(
+    '/v1/reps',
+    {
+      schema: {
+        tags,
+        summary: 'List reps',
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+          after: z.uuid().optional().describe('Cursor: the last id of the previous page.'),
+        }),
+        response: { 200: z.object({ items: z.array(repSchema), next: z.string().nullable() }) },
+      },
+    },
+    async (request) => {
+      const items = await deps.reps.list({ limit: request.query.limit, ...(request.query.after && { after: request.query.after }) });
+      return { items, next: items.length === request.query.limit ? (items.at(-1)?.id ?? null) : null };
+    },
+  );
+
+  api.get(
+    '/v1/reps/:id',
+    {
+      schema: { tags, summary: 'Read a rep', params: idParams('rep'), response: { 200: repSchema, 400: errorSchema, 404: errorSchema } },
+    },
+    async (request) => {
+      const rep = await deps.reps.get(request.params.id);
+      if (!rep) throw new NotFoundError('rep', request.params.id);
+      return rep;
+    },
+  );
+}

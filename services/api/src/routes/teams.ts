@@ -1,0 +1,55 @@
+import { createTeamSchema, NotFoundError, type Team } from '@switchboard/core';
+import type { TeamRepository } from '@switchboard/store';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { RouterClient } from '../router-client.ts';
+import { errorSchema, teamSchema } from '../schemas.ts';
+
+/** `/v1/teams`: create, list and read teams. */
+export function teamRoutes(app: FastifyInstance, deps: { teams: TeamRepository; router: RouterClient }): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['teams'];
+  const present = async (team: Team) => ({ ...team, isDefault: (await deps.teams.findDefault())?.id === team.id });
+
+  api.post(
+    '/v1/teams',
+    {
+      schema: {
+        tags,
+        summary: 'Create a team',
+        description: 'The first team created is the default team: leads that name no team go there.',
+        body: createTeamSchema,
+        response: { 201: teamSchema, 400: errorSchema, 409: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const team = await deps.teams.create(request.body);
+      await deps.router.syncTeam(team.id);
+      return reply.code(201).send(await present(team));
+    },
+  );
+
+  api.get(
+    '/v1/teams',
+    { schema: { tags, summary: 'List teams', response: { 200: z.object({ items: z.array(teamSchema) }) } } },
+    async () => ({ items: await Promise.all((await deps.teams.list()).map(present)) }),
+  );
+
+  api.get(
+    '/v1/teams/:idOrName',
+    {
+      schema: {
+        tags,
+        summary: 'Read a team by id or name',
+        params: z.object({ idOrName: z.string().min(1) }),
+        response: { 200: teamSchema, 404: errorSchema },
+      },
+    },
+    async (request) => {
+      const team = await deps.teams.find(request.params.idOrName);
+      if (!team) throw new NotFoundError('team', request.params.idOrName);
+      return present(team);
+    },
+  );
+}

@@ -1,0 +1,108 @@
+import { LeadState, RepState, Strategy } from '@switchboard/core';
+import { z } from 'zod';
+
+/** Response and parameter schemas: they validate nothing the domain does not, and they make the OpenAPI document. */
+
+export const errorSchema = z
+  .object({
+    error: z.string().describe('Stable code: validation_failed, invalid_json, body_too_large, not_found, conflict, ...'),
+    message: z.string().describe('What is wrong, naming the field, and how to fix it.'),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Error' });
+
+export const idParams = (what: string) =>
+  z.object({ id: z.uuid({ error: `must be a ${what} id (a UUID)` }) });
+
+// Dates travel as ISO 8601 strings; handlers hand over Date objects.
+const isoDate = z.codec(z.iso.datetime({ offset: true }), z.date(), {
+  decode: (text) => new Date(text),
+  encode: (date) => date.toISOString(),
+});
+
+export const repSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    email: z.string(),
+    timezone: z.string(),
+    weight: z.number(),
+    cap: z.number().nullable(),
+    tags: z.array(z.string()).readonly(),
+    available: z.boolean().describe('The manual availability toggle.'),
+    state: z.enum(Object.values(RepState) as [RepState, ...RepState[]]).describe('The rep actor’s state.'),
+    activeLeads: z.number(),
+    lastAssignedAt: isoDate.nullable(),
+    createdAt: isoDate,
+    updatedAt: isoDate,
+  })
+  .meta({ id: 'Rep' });
+
+export const teamSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    strategy: z.enum(Object.values(Strategy) as [Strategy, ...Strategy[]]),
+    members: z.array(z.uuid()).readonly(),
+    isDefault: z.boolean().describe('Leads that name no team go to the default team (the first created).'),
+    createdAt: isoDate,
+  })
+  .meta({ id: 'Team' });
+
+export const leadStateSchema = z.enum(Object.values(LeadState) as [LeadState, ...LeadState[]]);
+
+const attributes = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).readonly();
+
+export const leadSummarySchema = z
+  .object({
+    id: z.uuid(),
+    externalId: z.string().nullable(),
+    email: z.string(),
+    firstName: z.string().nullable(),
+    lastName: z.string().nullable(),
+    company: z.string().nullable(),
+    source: z.string().nullable(),
+    attributes,
+    state: leadStateSchema,
+    ownerId: z.uuid().nullable(),
+    teamId: z.uuid().nullable(),
+    createdAt: isoDate,
+    updatedAt: isoDate,
+  })
+  .meta({ id: 'LeadSummary' });
+
+export const leadEventSchema = z
+  .object({
+    id: z.string(),
+    type: z.string().describe('lead.received, lead.routing, lead.assigned, lead.waiting, ...'),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    cause: z.string(),
+    data: z.unknown(),
+    traceId: z.string().nullable(),
+    at: isoDate,
+  })
+  .meta({ id: 'LeadEvent' });
+
+export const leadDetailSchema = leadSummarySchema
+  .extend({
+    waitingReason: z.string().nullable().describe('Why the lead is waiting, when it is.'),
+    events: z.array(leadEventSchema).readonly(),
+    assignments: z.array(
+      z.object({
+        repId: z.uuid(),
+        teamId: z.uuid(),
+        decision: z.unknown().describe('The routing decision: every candidate considered and why.'),
+        assignedAt: isoDate,
+        endedAt: isoDate.nullable(),
+      }),
+    ).readonly(),
+  })
+  .meta({ id: 'Lead' });
+
+export const leadAcceptedSchema = z
+  .object({
+    id: z.uuid(),
+    duplicate: z.boolean().describe('True when a lead with this externalId already existed: `id` is that lead.'),
+  })
+  .meta({ id: 'LeadAccepted' });

@@ -1,0 +1,75 @@
+import { InvalidArgumentError } from 'commander';
+import type { ApiClient } from '../api-client.ts';
+import { formatTable, formatTime } from '../format-table.ts';
+import type { Output } from '../output.ts';
+
+/** Options of `switchboard leads add`. */
+export interface AddLeadOptions {
+  email: string;
+  firstName?: string;
+  lastName?: string;
+  company?: string;
+  externalId?: string;
+  team?: string;
+  source?: string;
+  attr?: Record<string, string | number | boolean>;
+  json?: boolean;
+}
+
+/** Parses repeated `--attr key=value` options; numbers and booleans keep their type. */
+export function collectAttribute(
+  pair: string,
+  previous: Record<string, string | number | boolean> = {},
+): Record<string, string | number | boolean> {
+  const at = pair.indexOf('=');
+  if (at <= 0) throw new InvalidArgumentError(`expected key=value, got "${pair}"`);
+  const key = pair.slice(0, at);
+  const raw = pair.slice(at + 1);
+  const value = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  return { ...previous, [key]: value };
+}
+
+/** `switchboard leads add`: submits one lead through the API. */
+export async function addLead(api: ApiClient, io: Output, options: AddLeadOptions): Promise<void> {
+  const body = {
+    email: options.email,
+    ...(options.firstName && { firstName: options.firstName }),
+    ...(options.lastName && { lastName: options.lastName }),
+    ...(options.company && { company: options.company }),
+    ...(options.externalId && { externalId: options.externalId }),
+    ...(options.team && { team: options.team }),
+    ...(options.source && { source: options.source }),
+    ...(options.attr && { attributes: options.attr }),
+  };
+  const { status, body: answer } = await api.request<{ id: string; duplicate: boolean }>('POST', '/v1/leads', body);
+  if (options.json) io.out(JSON.stringify(answer));
+  else if (status === 200) io.out(`Lead already known (same external id): ${answer.id}`);
+  else io.out(`Lead accepted: ${answer.id}\nFollow it with: switchboard inspect lead ${answer.id}`);
+}
+
+/** `switchboard leads list`. */
+export async function listLeads(
+  api: ApiClient,
+  io: Output,
+  options: { state?: string; owner?: string; limit?: string; json?: boolean },
+): Promise<void> {
+  const query = new URLSearchParams();
+  if (options.state) query.set('state', options.state);
+  if (options.owner) query.set('owner', options.owner);
+  if (options.limit) query.set('limit', options.limit);
+  const { body } = await api.request<{ items: Array<Record<string, string | null>> }>('GET', `/v1/leads?${query}`);
+  if (options.json) {
+    io.out(JSON.stringify(body, null, 2));
+    return;
+  }
+  if (body.items.length === 0) {
+    io.out('No leads match.');
+    return;
+  }
+  io.out(
+    formatTable(
+      ['id', 'email', 'company', 'state', 'owner', 'received'],
+      body.items.map((l) => [l.id ?? '', l.email ?? '', l.company ?? '-', l.state ?? '', l.ownerId ?? '-', formatTime(l.createdAt)]),
+    ),
+  );
+}

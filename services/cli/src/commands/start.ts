@@ -1,0 +1,26 @@
+import { configFromEnv, startSwitchboard } from '@switchboard/server';
+
+/**
+ * `switchboard start`: runs the service in the foreground until Ctrl-C (SIGINT) or
+ * SIGTERM, then shuts down cleanly: stops taking requests, finishes in-flight work,
+ * drains the bus and stops the embedded PostgreSQL.
+ */
+export async function start(options: { port?: number }): Promise<void> {
+  const config = configFromEnv({ ...process.env, ...(options.port !== undefined && { PORT: String(options.port) }) });
+  const running = await startSwitchboard(config);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`\n${signal}: shutting down…\n`);
+    running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}

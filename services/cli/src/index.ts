@@ -1,0 +1,2 @@
+export { buildProgram } from './program.ts';
+export type { Output } from './output.ts';

@@ -1,0 +1,135 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ApiClient, ApiError } from './api-client.ts';
+import { inspectLead, inspectRep } from './commands/inspect.ts';
+import { addLead, collectAttribute, listLeads } from './commands/leads.ts';
+import { addRep, addTeam, listReps, setRep } from './commands/reps.ts';
+import { start } from './commands/start.ts';
+import { type Output, processOutput } from './output.ts';
+
+const integer = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number ≥ 0`);
+  return n;
+};
+const positive = (value: string) => {
+  const n = Number(value);
+  if (!(n > 0)) throw new InvalidArgumentError('must be a number greater than 0');
+  return n;
+};
+
+/**
+ * Builds the `switchboard` command. Every command but `start` talks to a running
+ * service over HTTP (`--url`, or `SWITCHBOARD_URL`, default http://localhost:8080).
+ */
+export function buildProgram(io: Output = processOutput): Command {
+  const program = new Command('switchboard')
+    .description('Switchboard: route every lead to the right available rep, and say why.')
+    .addOption(new Option('--url <url>', 'the Switchboard API').env('SWITCHBOARD_URL').default('http://localhost:8080'))
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+
+  const api = () => new ApiClient(program.opts<{ url: string }>().url);
+  const run =
+    <A extends unknown[]>(action: (...args: A) => Promise<void>) =>
+    async (...args: A) => {
+      try {
+        await action(...args);
+      } catch (error) {
+        if (error instanceof ApiError) {
+          io.err(`error: ${error.message}`);
+          process.exitCode = 1;
+          return;
+        }
+        throw error;
+      }
+    };
+
+  program
+    .command('start')
+    .description('run the service (API + router) in the foreground; embedded PostgreSQL and bus unless DATABASE_URL / NATS_URL are set')
+    .option('--port <port>', 'HTTP port (default: $PORT or 8080)', integer('--port'))
+    .action((options: { port?: number }) => start(options));
+
+  const leads = program.command('leads').description('submit and list leads');
+  leads
+    .command('add')
+    .description('submit a lead for routing')
+    .requiredOption('--email <email>', "the lead's email")
+    .option('--first-name <name>')
+    .option('--last-name <name>')
+    .option('--company <company>')
+    .option('--external-id <id>', 'id in the source system; the same id again is the same lead')
+    .option('--team <team>', 'team id or name (default: the default team)')
+    .option('--source <source>', 'where the lead came from, e.g. web-form')
+    .option('--attr <key=value>', 'an attribute (repeatable)', collectAttribute)
+    .option('--json', 'print JSON')
+    .action(run((options) => addLead(api(), io, options)));
+  leads
+    .command('list')
+    .description('list leads, newest first')
+    .option('--state <state>', 'new, routing, assigned or waiting')
+    .option('--owner <repId>')
+    .option('--limit <n>')
+    .option('--json', 'print JSON')
+    .action(run((options) => listLeads(api(), io, options)));
+
+  const reps = program.command('reps').description('manage reps');
+  reps
+    .command('add')
+    .requiredOption('--name <name>')
+    .requiredOption('--email <email>')
+    .option('--cap <n>', 'most active leads at once', integer('--cap'))
+    .option('--weight <w>', 'share of leads relative to others (default 1)', positive)
+    .option('--timezone <zone>', 'IANA time zone, e.g. Europe/Berlin')
+    .option('--tag <tag...>', 'skills and other tags')
+    .option('--json', 'print JSON')
+    .action(run((options) => addRep(api(), io, options)));
+  reps
+    .command('list')
+    .option('--json', 'print JSON')
+    .action(run((options: { json?: boolean }) => listReps(api(), io, options.json ?? false)));
+  reps
+    .command('set <id>')
+    .description('change a rep: --away / --available toggle it, --cap sets its cap')
+    .option('--away', 'take the rep out of routing')
+    .option('--available', 'put the rep back into routing')
+    .option('--cap <n>', 'most active leads at once', integer('--cap'))
+    .option('--json', 'print JSON')
+    .action(
+      run((id: string, options: { away?: boolean; available?: boolean; cap?: number; json?: boolean }) =>
+        setRep(
+          api(),
+          io,
+          id,
+          {
+            ...(options.away && { available: false }),
+            ...(options.available && { available: true }),
+            ...(options.cap !== undefined && { cap: options.cap }),
+          },
+          options.json ?? false,
+        ),
+      ),
+    );
+
+  const teams = program.command('teams').description('manage teams');
+  teams
+    .command('add')
+    .requiredOption('--name <name>')
+    .option('--members <ids...>', 'rep ids, in round-robin tie-break order')
+    .option('--json', 'print JSON')
+    .action(run((options) => addTeam(api(), io, options)));
+
+  const inspect = program.command('inspect').description('show the state of a lead or a rep');
+  inspect
+    .command('lead <id>')
+    .description("a lead's state, owner, why, and event log")
+    .option('--json', 'print JSON')
+    .action(run((id: string, options: { json?: boolean }) => inspectLead(api(), io, id, options.json ?? false)));
+  inspect
+    .command('rep <id>')
+    .description("a rep's state, load and profile")
+    .option('--json', 'print JSON')
+    .action(run((id: string, options: { json?: boolean }) => inspectRep(api(), io, id, options.json ?? false)));
+
+  return program;
+}

@@ -1,0 +1,1 @@
+export { createRouter, type Router, type RouterOptions, type RouterStats, type CommandReply } from './router.ts';

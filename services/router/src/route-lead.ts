@@ -1,0 +1,100 @@
+import {
+  type CandidateSnapshot,
+  pickRoundRobin,
+  type RepId,
+  type RepState,
+  type RoutingDecision,
+  type Team,
+} from '@switchboard/core';
+import type { leadMachine } from '@switchboard/machines';
+import type { Actor } from 'xstate';
+import type { RepActors, RepEntry } from './rep-actors.ts';
+
+/** Where a routing step left the lead. */
+export type RoutingOutcome =
+  | { readonly type: 'assigned'; readonly rep: RepEntry; readonly team: Team; readonly decision: RoutingDecision }
+  | { readonly type: 'waiting'; readonly team: Team | null; readonly reason: string; readonly decision: RoutingDecision | null };
+
+/** Inputs of one routing step besides the lead. */
+export interface RoutingStepContext {
+  readonly team: Team | null;
+  readonly teamSource: 'lead' | 'default';
+  readonly reps: RepActors;
+  /** Hands out the next assignment sequence number (strictly increasing). */
+  readonly nextSeq: () => number;
+  readonly now: number;
+}
+
+/**
+ * One routing step of a lead actor in `routing`: pick a rep with the team's strategy,
+ * offer the lead to that rep's actor, and move the lead to `assigned` if the rep
+ * accepted or to `waiting` when nobody can take it. A declined offer (the rep filled
+ * up between snapshot and offer) excludes that rep and picks again.
+ */
+export function routeLead(lead: Actor<typeof leadMachine>, step: RoutingStepContext): RoutingOutcome {
+  const { team } = step;
+  if (team === null) {
+    const reason = 'no team exists yet: create one with POST /v1/teams; the lead is routed as soon as it has reps';
+    lead.send({ type: 'NO_CANDIDATE', teamId: null, reason, decision: null });
+    return { type: 'waiting', team: null, reason, decision: null };
+  }
+  const declined = new Set<RepId>();
+  for (;;) {
+    const candidates = snapshotCandidates(team, step.reps);
+    const pick = pickRoundRobin(candidates, declined);
+    const decision: RoutingDecision = {
+      version: 1,
+      teamId: team.id,
+      teamName: team.name,
+      teamSource: step.teamSource,
+      strategy: team.strategy,
+      decidedAt: new Date(step.now).toISOString(),
+      candidates: pick.verdicts,
+      chosenRepId: pick.chosen?.repId ?? null,
+      summary: pick.summary,
+    };
+    if (pick.chosen === null) {
+      const reason =
+        candidates.length === 0
+          ? `team "${team.name}" has no members`
+          : `no rep of team "${team.name}" can take the lead now (${summariseStates(candidates)})`;
+      lead.send({ type: 'NO_CANDIDATE', teamId: team.id, reason, decision });
+      return { type: 'waiting', team, reason, decision };
+    }
+    const rep = step.reps.get(pick.chosen.repId) as RepEntry;
+    const leadId = lead.getSnapshot().context.leadId;
+    rep.actor.send({ type: 'OFFER', leadId, at: step.now, seq: step.nextSeq() });
+    const answer = rep.actor.getSnapshot().context.lastOffer;
+    if (answer?.leadId === leadId && answer.accepted) {
+      lead.send({ type: 'ASSIGNED', repId: rep.profile.id, teamId: team.id, decision });
+      return { type: 'assigned', rep, team, decision };
+    }
+    declined.add(pick.chosen.repId);
+    lead.send({ type: 'DECLINED', repId: pick.chosen.repId });
+  }
+}
+
+function snapshotCandidates(team: Team, reps: RepActors): CandidateSnapshot[] {
+  const candidates: CandidateSnapshot[] = [];
+  for (const repId of team.members) {
+    const entry = reps.get(repId);
+    if (!entry) continue;
+    const { context, value } = entry.actor.getSnapshot();
+    candidates.push({
+      repId,
+      name: context.name,
+      state: value as RepState,
+      activeLeads: context.activeLeads,
+      cap: context.cap,
+      lastAssignedAt: context.lastAssignedAt,
+      lastAssignmentSeq: context.lastAssignmentSeq,
+    });
+  }
+  return candidates;
+}
+
+function summariseStates(candidates: ReadonlyArray<CandidateSnapshot>): string {
+  const counts = new Map<string, number>();
+  for (const c of candidates) counts.set(c.state, (counts.get(c.state) ?? 0) + 1);
+  return [...counts].map(([state, n]) => `${n} ${state}`).join(', ');
+}

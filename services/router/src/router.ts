@@ -1,0 +1,308 @@
+import {
+  IntakeHeader,
+  type IntakeDeadLetter,
+  type LeadId,
+  leadIdForIntakeKey,
+  leadIntakeSchema,
+  type Logger,
+  type RepId,
+  type TeamId,
+  toValidationIssues,
+  type ValidationIssue,
+} from '@switchboard/core';
+import { type Bus, type BusMessage, type BusSubscription, encodeJson, type Subjects } from '@switchboard/bus';
+import {
+  createLeadIntakeWriter,
+  createLeadRepository,
+  createRepRepository,
+  createRoutingWriter,
+  createTeamRepository,
+  type Database,
+  type LeadIntakeWriter,
+  type LeadRepository,
+  type RepRepository,
+  type RoutingWriter,
+} from '@switchboard/store';
+import type { Kysely } from 'kysely';
+import { LeadRouter } from './lead-router.ts';
+import { LifecyclePublisher } from './lifecycle-publisher.ts';
+import { RepActors } from './rep-actors.ts';
+import { TeamDirectory } from './team-directory.ts';
+
+/** Options of a router. */
+export interface RouterOptions {
+  readonly db: Kysely<Database>;
+  readonly bus: Bus;
+  readonly subjects: Subjects;
+  readonly logger: Logger;
+  /** @default Date.now */
+  readonly clock?: () => number;
+  /** How many intake messages are processed at once. @default 2000 */
+  readonly maxInFlight?: number;
+  /** How often leads stranded in `new` (stored, but their intake message lost) are picked up. @default 15000 */
+  readonly sweepIntervalMs?: number;
+}
+
+/** What a router reports about itself. */
+export interface RouterStats {
+  readonly reps: number;
+  readonly leadsRouting: number;
+  readonly leadsWaiting: number;
+}
+
+/** The router: hosts the rep and lead actors, consumes intake, routes, persists. */
+export interface Router {
+  start(): Promise<void>;
+  /** Stops consuming, finishes what is in flight, and stops the actors. */
+  stop(): Promise<void>;
+  stats(): RouterStats;
+}
+
+/** Reply to a rep or team command. */
+export type CommandReply =
+  | { readonly ok: true; readonly state?: string; readonly activeLeads?: number }
+  | { readonly ok: false; readonly error: string };
+
+/**
+ * Creates a router. `start()` restores the actors from the store, picks up leads
+ * that were open when the last process stopped, then consumes the intake stream and
+ * serves rep and team commands.
+ */
+export function createRouter(options: RouterOptions): Router {
+  const { db, bus, subjects, logger } = options;
+  const clock = options.clock ?? Date.now;
+  const repRepository: RepRepository = createRepRepository(db);
+  const leads: LeadRepository = createLeadRepository(db);
+  const teams = new TeamDirectory(createTeamRepository(db));
+  const writer: RoutingWriter = createRoutingWriter(db);
+  const intakeWriter: LeadIntakeWriter = createLeadIntakeWriter(db);
+  const publisher = new LifecyclePublisher(bus, subjects, logger);
+  const reps = new RepActors();
+  let leadRouter: LeadRouter | undefined;
+  const subscriptions: BusSubscription[] = [];
+  let sweepTimer: NodeJS.Timeout | undefined;
+  let sweeping = false;
+
+  const router = (): LeadRouter => {
+    if (!leadRouter) throw new Error('the router is not started; call start() first');
+    return leadRouter;
+  };
+
+  const deadLetter = async (message: BusMessage, reason: string, errors: ReadonlyArray<ValidationIssue>): Promise<void> => {
+    const record: IntakeDeadLetter = {
+      version: 1,
+      reason,
+      errors: [...errors],
+      receivedAt: new Date(clock()).toISOString(),
+      originalSubject: message.subject,
+      payload: new TextDecoder().decode(message.data),
+    };
+    await bus.publish(subjects.intakeDeadLetter, encodeJson(record), { msgId: `dead-letter:${subjects.streams.intake}:${message.seq}` });
+    logger.warn({ seq: message.seq, reason }, 'intake message dead-lettered');
+    message.ack();
+  };
+
+  const onIntake = async (message: BusMessage): Promise<void> => {
+    let payload: unknown;
+    try {
+      payload = message.json();
+    } catch (error) {
+      await deadLetter(message, `payload is not valid JSON: ${(error as Error).message}`, [{ path: '', message: 'not valid JSON' }]);
+      return;
+    }
+    const parsed = leadIntakeSchema.safeParse(payload);
+    if (!parsed.success) {
+      const issues = toValidationIssues(parsed.error);
+      await deadLetter(message, `invalid lead: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`, issues);
+      return;
+    }
+    const intake = parsed.data;
+    const traceparent = message.headers[IntakeHeader.traceparent] ?? null;
+    const storedId = message.headers[IntakeHeader.leadId] as LeadId | undefined;
+    let id: LeadId;
+    let cause: string;
+    if (storedId) {
+      // Stored by the API before it published. A redelivery may find it routed already.
+      if (message.deliveryCount > 1 || !isFresh(storedId)) {
+        const current = await leads.getState(storedId);
+        if (!current || current.state !== 'new') {
+          message.ack();
+          return;
+        }
+      }
+      id = storedId;
+      cause = 'intake:api';
+    } else {
+      if (intake.team !== undefined && !(await teams.find(intake.team))) {
+        await deadLetter(message, `team: team "${intake.team}" does not exist`, [
+          { path: 'team', message: `team "${intake.team}" does not exist; create it with POST /v1/teams or leave team out` },
+        ]);
+        return;
+      }
+      const stored = await intakeWriter.write({
+        // The same message (a redelivery) maps to the same lead id, so it can't become two leads.
+        id: leadIdForIntakeKey(`${subjects.streams.intake}:${message.seq}`),
+        intake,
+        receivedAt: new Date(clock()),
+        via: 'bus',
+        traceId: traceparent,
+      });
+      if (stored.duplicate) {
+        message.ack();
+        return;
+      }
+      publisher.publish(stored.event);
+      id = stored.id;
+      cause = 'intake:bus';
+    }
+    await router().admit({
+      id,
+      requestedTeam: intake.team ?? null,
+      externalId: intake.externalId ?? null,
+      version: 0,
+      traceId: traceparent,
+      cause,
+    });
+    message.ack();
+  };
+
+  // A lead id minted after this router started cannot have been routed by an earlier process.
+  const startedAt = clock();
+  const isFresh = (id: string): boolean => uuidTime(id) >= startedAt;
+
+  const onRepCommand = async (subject: string): Promise<CommandReply> => {
+    const repId = subject.slice(subject.lastIndexOf('.') + 1) as RepId;
+    const rep = await repRepository.get(repId);
+    if (!rep) return { ok: false, error: `rep "${repId}" does not exist` };
+    let entry = reps.get(repId);
+    let changed = true;
+    if (entry) changed = reps.applyProfile(entry, rep);
+    else entry = reps.load(rep, { lastAssignmentSeq: null });
+    await writer.write({ reps: [reps.liveState(entry)] });
+    const snapshot = entry.actor.getSnapshot();
+    if (changed && snapshot.value === 'available') {
+      void router().retryWaiting(new Set(teams.teamsOf(repId).map((t) => t.id)));
+    }
+    return { ok: true, state: String(snapshot.value), activeLeads: snapshot.context.activeLeads };
+  };
+
+  const onTeamCommand = async (subject: string): Promise<CommandReply> => {
+    const teamId = subject.slice(subject.lastIndexOf('.') + 1) as TeamId;
+    const team = await teams.refresh(teamId);
+    if (!team) return { ok: false, error: `team "${teamId}" does not exist` };
+    for (const repId of team.members) {
+      if (reps.get(repId)) continue;
+      const rep = await repRepository.get(repId);
+      if (rep) reps.load(rep, { lastAssignmentSeq: null });
+    }
+    void router().retryWaiting(new Set([team.id]));
+    return { ok: true };
+  };
+
+  const serveCommand = (handler: (subject: string) => Promise<CommandReply>) => async (request: { subject: string }) => {
+    try {
+      return encodeJson(await handler(request.subject));
+    } catch (error) {
+      logger.error({ err: error, subject: request.subject }, 'command failed');
+      return encodeJson({ ok: false, error: (error as Error).message } satisfies CommandReply);
+    }
+  };
+
+  // Leads committed by the API whose intake message never arrived (the bus was down
+  // between commit and publish, or the in-process bus died with the process).
+  const sweepStranded = async (): Promise<void> => {
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      const stranded = await leads.listOpen({ states: ['new'], createdBefore: new Date(clock() - 10_000) });
+      for (const lead of stranded) {
+        if (router().holds(lead.id)) continue;
+        await router().admit({
+          id: lead.id,
+          requestedTeam: lead.requestedTeam,
+          externalId: lead.externalId,
+          version: lead.version,
+          traceId: null,
+          cause: 'recovered',
+        });
+      }
+    } catch (error) {
+      logger.error({ err: error }, 'sweeping stranded leads failed; will try again');
+    } finally {
+      sweeping = false;
+    }
+  };
+
+  return {
+    async start() {
+      await bus.ensureStreams(subjects.streamSpecs);
+      await teams.load();
+      let lastSeq = 0;
+      const seqs = await db.selectFrom('reps').select(['id', 'last_assignment_seq']).execute();
+      const seqById = new Map(seqs.map((r) => [r.id, r.last_assignment_seq]));
+      for (const rep of await repRepository.listAll()) {
+        const seq = seqById.get(rep.id) ?? null;
+        if (seq !== null && seq > lastSeq) lastSeq = seq;
+        reps.load(rep, { lastAssignmentSeq: seq });
+      }
+      leadRouter = new LeadRouter({ reps, teams, writer, publisher, logger, clock, lastAssignmentSeq: lastSeq });
+
+      // Pick up where the last process stopped: waiting leads wait again, and leads
+      // that were stored but not routed are routed now.
+      const open = await leads.listOpen();
+      for (const lead of open) {
+        const admitted = {
+          id: lead.id,
+          requestedTeam: lead.requestedTeam,
+          externalId: lead.externalId,
+          version: lead.version,
+          traceId: null,
+          cause: 'restart',
+        };
+        if (lead.state === 'waiting' && lead.snapshot) leadRouter.restoreWaiting(admitted, lead.snapshot);
+        else await leadRouter.admit(admitted);
+      }
+      await leadRouter.retryWaiting();
+      logger.info({ reps: reps.size, reopened: open.length }, 'router restored');
+
+      subscriptions.push(
+        await bus.consume(
+          subjects.streams.intake,
+          { durable: subjects.consumers.router, maxInFlight: options.maxInFlight ?? 2000, ackWaitMs: 30_000 },
+          async (message) => {
+            try {
+              await onIntake(message);
+            } catch (error) {
+              logger.error({ err: error, seq: message.seq }, 'intake message failed; it will be redelivered');
+              message.nak(1000);
+            }
+          },
+        ),
+        await bus.serve(subjects.allRepCommands, { queue: subjects.consumers.router }, serveCommand(onRepCommand)),
+        await bus.serve(subjects.allTeamCommands, { queue: subjects.consumers.router }, serveCommand(onTeamCommand)),
+      );
+      sweepTimer = setInterval(() => void sweepStranded(), options.sweepIntervalMs ?? 15_000);
+      sweepTimer.unref();
+    },
+
+    async stop() {
+      if (sweepTimer) clearInterval(sweepTimer);
+      for (const subscription of subscriptions.splice(0)) await subscription.stop();
+      await writer.drain();
+      await intakeWriter.drain();
+      await publisher.flush();
+      reps.stopAll();
+    },
+
+    stats() {
+      const counts = leadRouter?.counts ?? { routing: 0, waiting: 0 };
+      return { reps: reps.size, leadsRouting: counts.routing, leadsWaiting: counts.waiting };
+    },
+  };
+}
+
+/** Milliseconds since the epoch encoded in a UUIDv7 (0 for other UUIDs). */
+function uuidTime(id: string): number {
+  if (id[14] !== '7') return 0;
+  return Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+}

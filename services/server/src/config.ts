@@ -1,0 +1,57 @@
+import { ValidationError, toValidationIssues } from '@switchboard/core';
+import { z } from 'zod';
+
+const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+const envSchema = z.object({
+  PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(8080)),
+  HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
+  DATABASE_URL: z.preprocess(
+    emptyAsUndefined,
+    z.string().regex(/^postgres(ql)?:\/\//, { error: 'must be a postgres:// URL, or unset for the embedded PostgreSQL' }).optional(),
+  ),
+  NATS_URL: z.preprocess(emptyAsUndefined, z.string().optional()),
+  SWITCHBOARD_NAMESPACE: z.preprocess(
+    emptyAsUndefined,
+    z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, { error: 'use 1-32 letters, digits, "_" or "-"' }).default('sb'),
+  ),
+  SWITCHBOARD_DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('.switchboard')),
+  SWITCHBOARD_EMBEDDED_PG_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(65535).default(54329)),
+  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+});
+
+/** Everything `switchboard start` reads from its environment. */
+export interface SwitchboardConfig {
+  /** HTTP port. @default 8080 */
+  readonly port: number;
+  /** @default '0.0.0.0' */
+  readonly host: string;
+  /** PostgreSQL to use; unset means the embedded one under `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  /** NATS (with JetStream) to use; unset means the in-process bus. */
+  readonly natsUrl: string | undefined;
+  /** Prefixes every subject, stream and consumer name. @default 'sb' */
+  readonly namespace: string;
+  /** @default '.switchboard' */
+  readonly dataDir: string;
+  /** @default 54329 */
+  readonly embeddedPostgresPort: number;
+  readonly logLevel: string;
+}
+
+/** Reads the configuration from environment variables; throws a `ValidationError` naming each bad variable. */
+export function configFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): SwitchboardConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new ValidationError(toValidationIssues(parsed.error));
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    natsUrl: e.NATS_URL,
+    namespace: e.SWITCHBOARD_NAMESPACE,
+    dataDir: e.SWITCHBOARD_DATA_DIR,
+    embeddedPostgresPort: e.SWITCHBOARD_EMBEDDED_PG_PORT,
+    logLevel: e.LOG_LEVEL,
+  });
+}

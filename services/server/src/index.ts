@@ -1,0 +1,2 @@
+export { configFromEnv, type SwitchboardConfig } from './config.ts';
+export { startSwitchboard, type RunningSwitchboard, type StartOptions } from './switchboard.ts';

@@ -1,0 +1,102 @@
+import { join } from 'node:path';
+import { type Bus, connectNatsBus, createInProcessBus, createSubjects, type Subjects } from '@switchboard/bus';
+import type { Logger } from '@switchboard/core';
+import { createApiServer } from '@switchboard/api';
+import { createRouter, type Router } from '@switchboard/router';
+import { createDatabase, type Database, type EmbeddedPostgresServer, migrateToLatest, startEmbeddedPostgres } from '@switchboard/store';
+import type { Kysely } from 'kysely';
+import pino from 'pino';
+import type { SwitchboardConfig } from './config.ts';
+
+/** A running Switchboard: API, router, database and bus. */
+export interface RunningSwitchboard {
+  /** The API's base URL, e.g. `http://127.0.0.1:8080`. */
+  readonly url: string;
+  readonly port: number;
+  readonly db: Kysely<Database>;
+  readonly bus: Bus;
+  readonly subjects: Subjects;
+  readonly router: Router;
+  /** Stops accepting requests, finishes what is in flight, closes the bus and the database. */
+  stop(): Promise<void>;
+}
+
+/** Options beside the configuration. */
+export interface StartOptions {
+  /** A pino logger; by default one at `config.logLevel` on stdout. */
+  readonly logger?: pino.Logger;
+  /** Start the router in this process. @default true */
+  readonly router?: boolean;
+}
+
+/**
+ * Starts Switchboard in this process: the database (embedded unless `databaseUrl`),
+ * migrations, the bus (in-process unless `natsUrl`) and its streams, the router, and
+ * the HTTP API. With no configuration at all, everything runs embedded.
+ */
+export async function startSwitchboard(config: SwitchboardConfig, options: StartOptions = {}): Promise<RunningSwitchboard> {
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const log = logger as unknown as Logger;
+  const cleanups: Array<() => Promise<void>> = [];
+  const cleanup = async () => {
+    for (const step of cleanups.splice(0).reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        logger.error({ err: error }, 'shutdown step failed');
+      }
+    }
+  };
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const dataDir = join(config.dataDir, 'pg');
+      logger.info({ dataDir, port: config.embeddedPostgresPort }, 'DATABASE_URL is not set: starting the embedded PostgreSQL');
+      const embedded: EmbeddedPostgresServer = await startEmbeddedPostgres({ dataDir, port: config.embeddedPostgresPort });
+      cleanups.push(() => embedded.stop());
+      databaseUrl = embedded.url;
+    }
+    const db = createDatabase({ url: databaseUrl, poolSize: 12 });
+    cleanups.push(() => db.destroy());
+    const applied = await migrateToLatest(db);
+    if (applied.length > 0) logger.info({ applied }, 'database migrated');
+
+    const subjects = createSubjects(config.namespace);
+    let bus: Bus;
+    if (config.natsUrl) {
+      bus = await connectNatsBus({ servers: config.natsUrl, name: `switchboard-${process.pid}` });
+    } else {
+      logger.info('NATS_URL is not set: using the in-process bus');
+      bus = createInProcessBus();
+    }
+    cleanups.push(() => bus.close());
+    await bus.ensureStreams(subjects.streamSpecs);
+
+    const router = createRouter({ db, bus, subjects, logger: log });
+    if (options.router !== false) {
+      await router.start();
+      cleanups.push(() => router.stop());
+    }
+
+    const api = await createApiServer({ db, bus, subjects, logger: logger });
+    cleanups.push(async () => {
+      await api.app.close();
+      await api.flush();
+    });
+    const address = await api.app.listen({ port: config.port, host: config.host });
+    const port = (api.app.server.address() as { port: number }).port;
+    logger.info({ address, bus: bus.kind, namespace: config.namespace }, `Switchboard is listening on ${address} (API docs at /docs)`);
+    return {
+      url: `http://127.0.0.1:${port}`,
+      port,
+      db,
+      bus,
+      subjects,
+      router,
+      stop: cleanup,
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}

@@ -1,0 +1,50 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmbeddedPostgres } from '@switchboard/store';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+  }
+}
+
+/** A free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Runs once before all test files: uses `DATABASE_URL` if set, else starts an
+ * embedded PostgreSQL for the run. Says plainly which suites cannot run.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  if (!process.env.NATS_URL) {
+    console.warn(
+      '\n[switchboard] NATS_URL is not set: the suites that need a NATS server are SKIPPED ' +
+        '(set NATS_URL=nats://127.0.0.1:4222 to run them; CI always does).\n',
+    );
+  }
+  if (process.env.DATABASE_URL) {
+    project.provide('databaseUrl', process.env.DATABASE_URL);
+    return async () => {};
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'switchboard-test-pg-'));
+  const port = await freePort();
+  console.warn(`[switchboard] DATABASE_URL is not set: tests use an embedded PostgreSQL on port ${port}`);
+  const server = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port });
+  project.provide('databaseUrl', server.url);
+  return async () => {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,10 @@
+export { createTestDatabase, testDatabaseUrl, withSchema, type TestDatabase } from './test-database.ts';
+export {
+  availableBuses,
+  deleteNamespaceStreams,
+  startTestSwitchboard,
+  type TestBus,
+  type TestSwitchboard,
+  type TestSwitchboardOptions,
+} from './test-switchboard.ts';
+export { eventually, http, type JsonResponse } from './http.ts';

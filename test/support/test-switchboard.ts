@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { createSubjects } from '@switchboard/bus';
+import { configFromEnv, type RunningSwitchboard, startSwitchboard } from '@switchboard/server';
+import pino from 'pino';
+import { createTestDatabase, type TestDatabase } from './test-database.ts';
+
+/** Which bus a test runs on. */
+export type TestBus = 'nats' | 'in-process';
+
+/** The buses to run a suite on: NATS only when NATS_URL is set. */
+export const availableBuses: ReadonlyArray<TestBus> = process.env.NATS_URL ? ['in-process', 'nats'] : ['in-process'];
+
+/** A Switchboard started for one test, on a fresh schema and namespace. */
+export interface TestSwitchboard {
+  readonly running: RunningSwitchboard;
+  readonly url: string;
+  readonly database: TestDatabase;
+  readonly namespace: string;
+  /** Stops the service and keeps the schema and streams (to start again on them). */
+  stop(): Promise<void>;
+  /** Starts a new process-equivalent on the same schema and namespace. */
+  restart(): Promise<TestSwitchboard>;
+  /** Stops the service and removes the schema and the namespace's streams. */
+  destroy(): Promise<void>;
+}
+
+/** Options of `startTestSwitchboard`. */
+export interface TestSwitchboardOptions {
+  readonly bus: TestBus;
+  /** Reuse a schema (for restarts). */
+  readonly database?: TestDatabase;
+  readonly namespace?: string;
+  /** Log at this level to stderr. @default 'silent' */
+  readonly logLevel?: string;
+}
+
+/** Starts a whole Switchboard (API + router) on a free port against the test PostgreSQL and the chosen bus. */
+export async function startTestSwitchboard(options: TestSwitchboardOptions): Promise<TestSwitchboard> {
+  if (options.bus === 'nats' && !process.env.NATS_URL) {
+    throw new Error('this test needs NATS_URL (e.g. nats://127.0.0.1:4222); guard it with availableBuses');
+  }
+  const database = options.database ?? (await createTestDatabase());
+  const namespace = options.namespace ?? `t${randomBytes(5).toString('hex')}`;
+  const config = configFromEnv({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: database.url,
+    NATS_URL: options.bus === 'nats' ? process.env.NATS_URL : undefined,
+    SWITCHBOARD_NAMESPACE: namespace,
+  });
+  const running = await startSwitchboard(config, { logger: pino({ level: options.logLevel ?? 'silent' }) });
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await running.stop();
+  };
+  return {
+    running,
+    url: running.url,
+    database,
+    namespace,
+    stop,
+    restart: async () => {
+      await stop();
+      return startTestSwitchboard({ ...options, database, namespace });
+    },
+    destroy: async () => {
+      await stop();
+      if (options.bus === 'nats') await deleteNamespaceStreams(namespace);
+      await database.drop();
+    },
+  };
+}
+
+/** Removes the JetStream streams of a test namespace. */
+export async function deleteNamespaceStreams(namespace: string): Promise<void> {
+  const nc = await connect({ servers: process.env.NATS_URL as string });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const { streams } = createSubjects(namespace);
+    for (const name of Object.values(streams)) {
+      await jsm.streams.delete(name).catch(() => false);
+    }
+  } finally {
+    await nc.close();
+  }
+}
