@@ -1,0 +1,79 @@
+import { type LeadId, newId, type RepId, type RoutingDecision, type TeamId } from '@switchboard/core';
+import { createTestDatabase, type TestDatabase } from '@switchboard/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createLeadIntakeWriter,
+  createLeadRepository,
+  createRepRepository,
+  createRoutingWriter,
+  createTeamRepository,
+  type LeadTransition,
+} from '../src/index.ts';
+
+let database: TestDatabase;
+let repId: RepId;
+let teamId: TeamId;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const rep = await createRepRepository(database.db).create({ name: 'Sarah', email: 'sarah@x.io', timezone: 'UTC', weight: 1, cap: null, tags: [] });
+  repId = rep.id;
+  teamId = (await createTeamRepository(database.db).create({ name: 'EMEA', members: [rep.id], strategy: 'round_robin' })).id;
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+async function newLead(): Promise<LeadId> {
+  const id = newId<LeadId>();
+  await createLeadIntakeWriter(database.db).write({ id, intake: { email: 'l@x.io' }, receivedAt: new Date(), via: 'api' });
+  return id;
+}
+
+const assignment = (leadId: LeadId, expectedVersion: number): LeadTransition => ({
+  leadId,
+  expectedVersion,
+  state: 'assigned',
+  ownerId: repId,
+  teamId,
+  waitingReason: null,
+  snapshot: { value: 'assigned' },
+  events: [{ id: newId(), type: 'lead.assigned', from: 'routing', to: 'assigned', cause: 'test', data: {}, traceId: null, at: new Date() }],
+  assignment: { repId, teamId, decision: { summary: 'test' } as unknown as RoutingDecision, at: new Date() },
+});
+
+describe('routing writer', () => {
+  it('commits a transition with its assignment, events and rep state, and bumps the version', async () => {
+    const writer = createRoutingWriter(database.db);
+    const leadId = await newLead();
+    const result = await writer.write({
+      lead: assignment(leadId, 0),
+      reps: [{ repId, state: 'available', activeLeads: 1, lastAssignedAt: 5000, lastAssignmentSeq: 1 }],
+    });
+    expect(result).toEqual({ committed: true, version: 1 });
+    const lead = await createLeadRepository(database.db).get(leadId);
+    expect(lead).toMatchObject({ state: 'assigned', ownerId: repId, teamId });
+    expect(lead?.assignments).toHaveLength(1);
+    expect(lead?.events.map((e) => e.type)).toEqual(['lead.received', 'lead.assigned']);
+    const rep = await createRepRepository(database.db).get(repId);
+    expect(rep).toMatchObject({ activeLeads: 1, lastAssignedAt: new Date(5000) });
+  });
+
+  it('refuses a write whose expected version is stale and stores none of it', async () => {
+    const writer = createRoutingWriter(database.db);
+    const leadId = await newLead();
+    expect(await writer.write({ lead: assignment(leadId, 0) })).toEqual({ committed: true, version: 1 });
+    expect(await writer.write({ lead: assignment(leadId, 0) })).toEqual({ committed: false, reason: 'stale-version' });
+    const lead = await createLeadRepository(database.db).get(leadId);
+    expect(lead?.assignments).toHaveLength(1);
+    expect(lead?.events.filter((e) => e.type === 'lead.assigned')).toHaveLength(1);
+  });
+
+  it('lets only one of two racing writers of the same lead win, within one batch', async () => {
+    const writer = createRoutingWriter(database.db);
+    const leadId = await newLead();
+    const results = await Promise.all([writer.write({ lead: assignment(leadId, 0) }), writer.write({ lead: assignment(leadId, 0) })]);
+    expect(results.filter((r) => r.committed)).toHaveLength(1);
+    const lead = await createLeadRepository(database.db).get(leadId);
+    expect(lead?.assignments).toHaveLength(1);
+  });
+});
