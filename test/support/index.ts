@@ -8,3 +8,4 @@ export {
   type TestSwitchboardOptions,
 } from './test-switchboard.ts';
 export { eventually, http, type JsonResponse } from './http.ts';
+export { createTeamOfReps, mapConcurrent } from './fixtures.ts';

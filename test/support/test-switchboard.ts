@@ -20,8 +20,8 @@ export interface TestSwitchboard {
   readonly namespace: string;
   /** Stops the service and keeps the schema and streams (to start again on them). */
   stop(): Promise<void>;
-  /** Starts a new process-equivalent on the same schema and namespace. */
-  restart(): Promise<TestSwitchboard>;
+  /** Stops this one and starts a new process-equivalent on the same schema and namespace (with a router unless told otherwise). */
+  restart(overrides?: Partial<TestSwitchboardOptions>): Promise<TestSwitchboard>;
   /** Stops the service and removes the schema and the namespace's streams. */
   destroy(): Promise<void>;
 }
@@ -34,6 +34,8 @@ export interface TestSwitchboardOptions {
   readonly namespace?: string;
   /** Log at this level to stderr. @default 'silent' */
   readonly logLevel?: string;
+  /** Run the router in this process. @default true */
+  readonly router?: boolean;
 }
 
 /** Starts a whole Switchboard (API + router) on a free port against the test PostgreSQL and the chosen bus. */
@@ -50,7 +52,10 @@ export async function startTestSwitchboard(options: TestSwitchboardOptions): Pro
     NATS_URL: options.bus === 'nats' ? process.env.NATS_URL : undefined,
     SWITCHBOARD_NAMESPACE: namespace,
   });
-  const running = await startSwitchboard(config, { logger: pino({ level: options.logLevel ?? 'silent' }) });
+  const running = await startSwitchboard(config, {
+    logger: pino({ level: options.logLevel ?? 'silent' }),
+    router: options.router ?? true,
+  });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -63,9 +68,9 @@ export async function startTestSwitchboard(options: TestSwitchboardOptions): Pro
     database,
     namespace,
     stop,
-    restart: async () => {
+    restart: async (overrides: Partial<TestSwitchboardOptions> = {}) => {
       await stop();
-      return startTestSwitchboard({ ...options, database, namespace });
+      return startTestSwitchboard({ ...options, router: true, ...overrides, database, namespace });
     },
     destroy: async () => {
       await stop();

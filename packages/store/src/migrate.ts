@@ -1,4 +1,4 @@
-import { type Kysely, Migrator } from 'kysely';
+import { type Kysely, Migrator, sql } from 'kysely';
 import type { Database } from './database.ts';
 import { MigrationError } from './errors.ts';
 import { migrations } from './migrations/index.ts';
@@ -8,9 +8,13 @@ import { migrations } from './migrations/index.ts';
  * once: Kysely's Migrator takes an advisory lock.
  */
 export async function migrateToLatest(db: Kysely<Database>): Promise<ReadonlyArray<string>> {
+  // Name the schema explicitly: otherwise Kysely finds its bookkeeping tables in any
+  // schema on the server and skips creating them in ours (one schema per deployment or test).
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => ({ ...migrations }) },
+    migrationTableSchema: rows[0]?.schema ?? 'public',
   });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');

@@ -52,6 +52,7 @@ export class LeadRouter {
   /** Waiting leads, oldest first (Map keeps insertion order). */
   readonly #waiting = new Map<LeadId, HeldLead>();
   #seq: number;
+  #retries: Promise<void> = Promise.resolve();
 
   constructor(options: LeadRouterOptions) {
     this.#o = options;
@@ -99,13 +100,22 @@ export class LeadRouter {
    * Offers waiting leads again, oldest first: those of `teamIds`, or all of them.
    * Called when a rep frees up or a team changes.
    */
-  async retryWaiting(teamIds?: ReadonlySet<string>): Promise<void> {
+  retryWaiting(teamIds?: ReadonlySet<string>): Promise<void> {
+    // One pass at a time, so that waiting leads are offered strictly oldest first and
+    // a lead is never taken up by two passes.
+    const pass = this.#retries.then(() => this.#retryPass(teamIds));
+    this.#retries = pass.catch(() => {});
+    return pass;
+  }
+
+  async #retryPass(teamIds?: ReadonlySet<string>): Promise<void> {
     const due = [...this.#waiting.values()].filter((held) => {
       const teamId = held.actor.getSnapshot().context.teamId;
       return teamIds === undefined || teamId === null || teamIds.has(teamId);
     });
     const writes: Promise<unknown>[] = [];
     for (const held of due) {
+      if (this.#waiting.get(held.lead.id) !== held) continue;
       this.#waiting.delete(held.lead.id);
       this.#routing.set(held.lead.id, held);
       const previousReason = held.actor.getSnapshot().context.waitingReason;
