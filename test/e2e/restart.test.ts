@@ -56,9 +56,9 @@ describe.each(availableBuses)('restart on the %s bus', (bus) => {
     expect(assignments).toHaveLength(4);
   });
 
-  it('keeps waiting leads waiting across a restart, in their order', async () => {
+  it('keeps waiting leads waiting across a restart, and offers the oldest first', async () => {
     sb = await startTestSwitchboard({ bus });
-    const { repIds } = await createTeamOfReps(sb.url, { count: 1 });
+    const { repIds } = await createTeamOfReps(sb.url, { count: 1, cap: 1 });
     await http(sb.url, 'PATCH', `/v1/reps/${repIds[0]}`, { available: false });
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await http(sb.url, 'POST', '/v1/leads', { email: `wait${i}@acme.io` })).body.id);
@@ -66,9 +66,15 @@ describe.each(availableBuses)('restart on the %s bus', (bus) => {
 
     sb = await sb.restart();
     expect((await http(sb.url, 'GET', '/v1/leads?state=waiting')).body.items).toHaveLength(3);
-    await http(sb.url, 'PATCH', `/v1/reps/${repIds[0]}`, { available: true });
+    // One free slot: the oldest waiting lead takes it.
+    expect((await http(sb.url, 'PATCH', `/v1/reps/${repIds[0]}`, { available: true })).body.state).toBe('available');
+    await eventually(async () => (await http(sb!.url, 'GET', `/v1/leads/${ids[0]}`)).body.state === 'assigned');
+    expect((await http(sb.url, 'GET', `/v1/reps/${repIds[0]}`)).body).toMatchObject({ state: 'capped', activeLeads: 1 });
+    const stillWaiting = (await http(sb.url, 'GET', '/v1/leads?state=waiting')).body.items.map((l: { id: string }) => l.id);
+    expect(stillWaiting.sort()).toEqual([ids[1], ids[2]].sort());
+    // Two more slots: the other two, and nothing is left waiting.
+    await http(sb.url, 'PATCH', `/v1/reps/${repIds[0]}`, { cap: 3 });
     await eventually(async () => (await http(sb!.url, 'GET', '/v1/leads?state=assigned')).body.items.length === 3);
-    const order = await sb.database.db.selectFrom('assignments').select('lead_id').orderBy('id').execute();
-    expect(order.map((a) => a.lead_id)).toEqual(ids);
+    expect((await http(sb.url, 'GET', `/v1/reps/${repIds[0]}`)).body).toMatchObject({ state: 'capped', activeLeads: 3 });
   });
 });

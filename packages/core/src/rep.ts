@@ -75,6 +75,8 @@ export interface Rep extends RepProfile {
   readonly state: RepState;
   readonly activeLeads: number;
   readonly lastAssignedAt: Date | null;
+  /** Revision of the live state (state, activeLeads), advanced by the router on every change. */
+  readonly revision: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }

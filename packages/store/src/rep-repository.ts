@@ -19,6 +19,11 @@ export interface RepLiveState {
   readonly activeLeads: number;
   readonly lastAssignedAt: number | null;
   readonly lastAssignmentSeq: number | null;
+  /**
+   * Strictly increasing per rep. Writes of older revisions are ignored, so two
+   * transactions committing out of order can't leave an older state behind.
+   */
+  readonly revision: number;
 }
 
 /** Reads and writes reps. */
@@ -45,6 +50,7 @@ export function toRep(row: RepRow): Rep {
     available: row.available,
     state: row.state as RepState,
     activeLeads: row.active_leads,
+    revision: row.version,
     lastAssignedAt: row.last_assigned_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

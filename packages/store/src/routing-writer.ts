@@ -127,24 +127,29 @@ export function createRoutingWriter(db: Kysely<Database>, options?: GroupCommitO
           )
           .execute();
       }
-      // Only the latest state of each rep matters; a stale lead write still carries
-      // its rep's state, which the router has already corrected in memory.
+      // Only the latest state of each rep matters, here and across transactions in
+      // flight: the revision guard drops a state older than the stored one.
       const latestRep = new Map<string, RepLiveState>();
-      for (const w of writes) for (const rep of w.reps ?? []) latestRep.set(rep.repId, rep);
+      for (const w of writes) {
+        for (const rep of w.reps ?? []) {
+          const seen = latestRep.get(rep.repId);
+          if (!seen || seen.revision < rep.revision) latestRep.set(rep.repId, rep);
+        }
+      }
       if (latestRep.size > 0) {
         const reps = [...latestRep.values()];
         await sql`
           update reps set
             state = v.state, active_leads = v.active_leads,
             last_assigned_at = v.last_assigned_at, last_assignment_seq = v.last_assignment_seq,
-            version = reps.version + 1
+            version = v.revision
           from unnest(
             ${reps.map((r) => r.repId)}::uuid[], ${reps.map((r) => r.state)}::text[],
             ${reps.map((r) => r.activeLeads)}::int[],
             ${reps.map((r) => (r.lastAssignedAt === null ? null : new Date(r.lastAssignedAt).toISOString()))}::timestamptz[],
-            ${reps.map((r) => r.lastAssignmentSeq)}::bigint[]
-          ) as v(id, state, active_leads, last_assigned_at, last_assignment_seq)
-          where reps.id = v.id`.execute(trx);
+            ${reps.map((r) => r.lastAssignmentSeq)}::bigint[], ${reps.map((r) => r.revision)}::int[]
+          ) as v(id, state, active_leads, last_assigned_at, last_assignment_seq, revision)
+          where reps.id = v.id and reps.version < v.revision`.execute(trx);
       }
       return writes.map((w): RoutingWriteResult => {
         if (!w.lead) return { committed: true, version: null };

@@ -47,7 +47,7 @@ describe('routing writer', () => {
     const leadId = await newLead();
     const result = await writer.write({
       lead: assignment(leadId, 0),
-      reps: [{ repId, state: 'available', activeLeads: 1, lastAssignedAt: 5000, lastAssignmentSeq: 1 }],
+      reps: [{ repId, state: 'available', activeLeads: 1, lastAssignedAt: 5000, lastAssignmentSeq: 1, revision: 1 }],
     });
     expect(result).toEqual({ committed: true, version: 1 });
     const lead = await createLeadRepository(database.db).get(leadId);
@@ -56,6 +56,17 @@ describe('routing writer', () => {
     expect(lead?.events.map((e) => e.type)).toEqual(['lead.received', 'lead.assigned']);
     const rep = await createRepRepository(database.db).get(repId);
     expect(rep).toMatchObject({ activeLeads: 1, lastAssignedAt: new Date(5000) });
+  });
+
+  it('keeps the newest rep state when an older revision commits later', async () => {
+    const writer = createRoutingWriter(database.db);
+    const state = (activeLeads: number, revision: number) =>
+      ({ repId, state: 'available', activeLeads, lastAssignedAt: null, lastAssignmentSeq: null, revision }) as const;
+    await writer.write({ reps: [state(7, 10)] });
+    await writer.write({ reps: [state(6, 9)] });
+    expect((await createRepRepository(database.db).get(repId))?.activeLeads).toBe(7);
+    await writer.write({ reps: [state(8, 11)] });
+    expect((await createRepRepository(database.db).get(repId))?.activeLeads).toBe(8);
   });
 
   it('refuses a write whose expected version is stale and stores none of it', async () => {

@@ -7,6 +7,8 @@ import { type Actor, createActor } from 'xstate';
 export interface RepEntry {
   readonly actor: Actor<typeof repMachine>;
   profile: Rep;
+  /** Revision of the last live state handed to the store. */
+  revision: number;
 }
 
 /**
@@ -41,7 +43,7 @@ export class RepActors {
         lastAssignmentSeq: counters.lastAssignmentSeq,
       },
     }).start();
-    const entry: RepEntry = { actor, profile: rep };
+    const entry: RepEntry = { actor, profile: rep, revision: rep.revision };
     this.#entries.set(rep.id, entry);
     return entry;
   }
@@ -57,10 +59,12 @@ export class RepActors {
     return entry.actor.getSnapshot().value !== before;
   }
 
-  /** What the store keeps of a rep actor. */
+  /** What the store keeps of a rep actor, as a new revision. */
   liveState(entry: RepEntry): RepLiveState {
     const snapshot = entry.actor.getSnapshot();
+    entry.revision += 1;
     return {
+      revision: entry.revision,
       repId: snapshot.context.repId,
       state: snapshot.value as RepState,
       activeLeads: snapshot.context.activeLeads,
