@@ -8,6 +8,10 @@ export function toValidationIssues(error: z.ZodError, prefix = ''): ValidationIs
     for (const key of issue.path) {
       path += typeof key === 'number' ? `[${key}]` : path ? `.${String(key)}` : String(key);
     }
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys.map((k) => `"${k}"`).join(', ');
+      return { path, message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}` };
+    }
     return { path, message: issue.message };
   });
 }

@@ -1,0 +1,45 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configFromEnv, startSwitchboard } from '@switchboard/server';
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/global-setup.ts';
+import { createTeamOfReps, eventually, http } from '../support/index.ts';
+
+describe('the embedded default (no DATABASE_URL, no NATS_URL)', () => {
+  let dir: string | undefined;
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs on its own PostgreSQL and in-process bus, and keeps its data across a restart', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'switchboard-embedded-'));
+    // Exactly what `pnpm start` sees with no configuration, but on free ports and a temporary data dir.
+    const env = { PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_DATA_DIR: dir, SWITCHBOARD_EMBEDDED_PG_PORT: String(await freePort()) };
+    const config = configFromEnv(env);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.natsUrl).toBeUndefined();
+
+    let running = await startSwitchboard(config, { logger: pino({ level: 'silent' }) });
+    expect(running.bus.kind).toBe('in-process');
+    const health = await http(running.url, 'GET', '/healthz');
+    expect(health).toEqual({ status: 200, body: { status: 'ok', database: 'up', bus: { kind: 'in-process', status: 'up' } } });
+    await createTeamOfReps(running.url, { count: 2 });
+    const posted = await http(running.url, 'POST', '/v1/leads', { email: 'embedded@acme.io' });
+    const lead = await eventually(async () => {
+      const r = await http(running.url, 'GET', `/v1/leads/${posted.body.id}`);
+      return r.body.state === 'assigned' && r.body;
+    });
+    await running.stop();
+
+    running = await startSwitchboard(configFromEnv(env), { logger: pino({ level: 'silent' }) });
+    try {
+      const again = await http(running.url, 'GET', `/v1/leads/${posted.body.id}`);
+      expect(again.body).toMatchObject({ state: 'assigned', ownerId: lead.ownerId });
+      expect((await http(running.url, 'GET', '/v1/reps')).body.items).toHaveLength(2);
+    } finally {
+      await running.stop();
+    }
+  });
+});
