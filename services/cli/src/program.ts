@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+export { CommanderError } from 'commander';
 import { ApiClient, ApiError } from './api-client.ts';
 import { inspectLead, inspectRep } from './commands/inspect.ts';
 import { addLead, collectAttribute, listLeads } from './commands/leads.ts';
@@ -26,6 +27,8 @@ export function buildProgram(io: Output = processOutput): Command {
     .description('Switchboard: route every lead to the right available rep, and say why.')
     .addOption(new Option('--url <url>', 'the Switchboard API').env('SWITCHBOARD_URL').default('http://localhost:8080'))
     .showHelpAfterError()
+    // Throw instead of exiting, so main.ts (and tests) decide; subcommands inherit it.
+    .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
 
   const api = () => new ApiClient(program.opts<{ url: string }>().url);

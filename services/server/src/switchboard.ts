@@ -8,6 +8,12 @@ import type { Kysely } from 'kysely';
 import pino from 'pino';
 import type { SwitchboardConfig } from './config.ts';
 
+/** JSON lines for machines; readable lines when a person watches the terminal. */
+function createLogger(level: string): pino.Logger {
+  if (!process.stdout.isTTY) return pino({ level });
+  return pino({ level, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } });
+}
+
 /** A running Switchboard: API, router, database and bus. */
 export interface RunningSwitchboard {
   /** The API's base URL, e.g. `http://127.0.0.1:8080`. */
@@ -35,7 +41,7 @@ export interface StartOptions {
  * the HTTP API. With no configuration at all, everything runs embedded.
  */
 export async function startSwitchboard(config: SwitchboardConfig, options: StartOptions = {}): Promise<RunningSwitchboard> {
-  const logger = options.logger ?? pino({ level: config.logLevel });
+  const logger = options.logger ?? createLogger(config.logLevel);
   const log = logger as unknown as Logger;
   const cleanups: Array<() => Promise<void>> = [];
   const cleanup = async () => {

@@ -1,0 +1,88 @@
+import { createTeamOfReps, eventually, http, startTestSwitchboard, type TestSwitchboard } from '@switchboard/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildProgram } from '../src/index.ts';
+
+let sb: TestSwitchboard;
+beforeAll(async () => {
+  sb = await startTestSwitchboard({ bus: 'in-process' });
+});
+afterAll(async () => {
+  await sb?.destroy();
+});
+
+/** Runs one `switchboard ...` command against the test service and returns what it printed. */
+async function cli(...args: string[]): Promise<{ out: string; err: string; exitCode: number }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const previous = process.exitCode;
+  process.exitCode = 0;
+  const program = buildProgram({ out: (t) => out.push(t), err: (t) => err.push(t) });
+  try {
+    await program.parseAsync(['node', 'switchboard', '--url', sb.url, ...args]);
+  } catch (error) {
+    if (!(error instanceof Error && 'exitCode' in error)) throw error;
+    process.exitCode = Number((error as { exitCode: number }).exitCode);
+  }
+  const exitCode = Number(process.exitCode ?? 0);
+  process.exitCode = previous;
+  return { out: out.join('\n'), err: err.join('\n'), exitCode };
+}
+
+describe('switchboard CLI', () => {
+  it('adds a lead and inspects it and its owner, in words and as JSON', async () => {
+    const rep = await cli('reps', 'add', '--name', 'Sarah Chen', '--email', 'sarah@example.com', '--cap', '10', '--json');
+    const repId = JSON.parse(rep.out).id as string;
+    const team = await cli('teams', 'add', '--name', 'EMEA', '--members', repId);
+    expect(team.out).toMatch(/^Team created: EMEA \(.+\), 1 member\(s\), the default team$/);
+
+    const added = await cli('leads', 'add', '--email', 'ana@acme.io', '--company', 'Acme GmbH', '--attr', 'score=87', '--attr', 'country=DE');
+    const leadId = /Lead accepted: (\S+)/.exec(added.out)?.[1];
+    expect(leadId).toBeDefined();
+    await eventually(async () => (await http(sb.url, 'GET', `/v1/leads/${leadId}`)).body.state === 'assigned');
+    const stored = await http(sb.url, 'GET', `/v1/leads/${leadId}`);
+    expect(stored.body.attributes).toEqual({ score: 87, country: 'DE' });
+
+    const shown = await cli('inspect', 'lead', leadId as string);
+    expect(shown.out).toContain(`Lead ${leadId}`);
+    expect(shown.out).toContain('state:    assigned');
+    expect(shown.out).toContain(`owner:    Sarah Chen <sarah@example.com> (${repId})`);
+    expect(shown.out).toContain('why:      round robin picked Sarah Chen among 1 eligible');
+    expect(shown.out).toMatch(/lead\.received\s+· → new\s+intake:api/);
+    expect(shown.out).toMatch(/lead\.assigned\s+routing → assigned\s+offer-accepted/);
+
+    const json = JSON.parse((await cli('inspect', 'lead', leadId as string, '--json')).out);
+    expect(json).toMatchObject({ id: leadId, state: 'assigned', ownerId: repId });
+
+    const repShown = await cli('inspect', 'rep', repId);
+    expect(repShown.out).toContain('state:        available');
+    expect(repShown.out).toContain('active leads: 1 of 10');
+    expect(JSON.parse((await cli('inspect', 'rep', repId, '--json')).out)).toMatchObject({ id: repId, activeLeads: 1, state: 'available' });
+  });
+
+  it('toggles a rep away and back', async () => {
+    const { repIds } = await createTeamOfReps(sb.url, { count: 1, team: 'Toggle' });
+    expect((await cli('reps', 'set', repIds[0] as string, '--away')).out).toMatch(/is now away/);
+    expect((await cli('reps', 'set', repIds[0] as string, '--available')).out).toMatch(/is now available/);
+  });
+
+  it('reports the API’s error message and exits 1 on bad input', async () => {
+    const result = await cli('leads', 'add', '--email', 'not-an-email');
+    expect(result.exitCode).toBe(1);
+    expect(result.err).toContain('POST /v1/leads answered 400: email: must be an email address');
+  });
+
+  it('says what to do when no service answers', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const program = buildProgram({ out: (t) => out.push(t), err: (t) => err.push(t) });
+    await program.parseAsync(['node', 'switchboard', '--url', 'http://127.0.0.1:9', 'inspect', 'lead', 'x']);
+    process.exitCode = 0;
+    expect(err.join('\n')).toContain('could not reach Switchboard at http://127.0.0.1:9: is it running?');
+  });
+
+  it('names a missing required option', async () => {
+    const result = await cli('leads', 'add', '--company', 'Acme');
+    expect(result.exitCode).toBe(1);
+    expect(result.err).toContain("required option '--email <email>' not specified");
+  });
+});
