@@ -1,0 +1,29 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { contractFiles, renderContractDocuments } from '../src/contract-documents.ts';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+describe('committed contract documents', () => {
+  it('match the code (run `pnpm contracts` after changing a route or an event schema)', async () => {
+    const rendered = await renderContractDocuments();
+    expect(await readFile(`${root}${contractFiles.openApi}`, 'utf8')).toBe(rendered.openApi);
+    expect(await readFile(`${root}${contractFiles.asyncApi}`, 'utf8')).toBe(rendered.asyncApi);
+  });
+
+  it('document every public route and the event channels', async () => {
+    const { openApi, asyncApi } = await renderContractDocuments();
+    const paths = Object.keys(JSON.parse(openApi).paths).sort();
+    expect(paths).toEqual(['/healthz', '/v1/leads', '/v1/leads/{id}', '/v1/reps', '/v1/reps/{id}', '/v1/teams', '/v1/teams/{idOrName}']);
+    const channels = parse(asyncApi).channels;
+    expect(Object.values(channels).map((c) => (c as { address: string }).address)).toEqual([
+      '{namespace}.lead.intake',
+      '{namespace}.deadletter.lead.intake',
+      '{namespace}.evt.lead.received',
+      '{namespace}.evt.lead.assigned',
+      '{namespace}.evt.lead.waiting',
+    ]);
+  });
+});
