@@ -28,6 +28,9 @@ export async function freePort(): Promise<number> {
  * embedded PostgreSQL for the run. Says plainly which suites cannot run.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  if (process.env.SWITCHBOARD_FORBID_SKIPS && (!process.env.NATS_URL || !process.env.DATABASE_URL)) {
+    throw new Error('SWITCHBOARD_FORBID_SKIPS is set, so every suite must run: set both DATABASE_URL and NATS_URL');
+  }
   if (!process.env.NATS_URL) {
     console.warn(
       '\n[switchboard] NATS_URL is not set: the suites that need a NATS server are SKIPPED ' +
