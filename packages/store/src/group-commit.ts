@@ -1,8 +1,11 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 
-/** Writes a batch of operations inside one transaction, answering one result per operation, in order. */
-export type BatchWriter<Op, Result> = (trx: Transaction<Database>, ops: ReadonlyArray<Op>) => Promise<ReadonlyArray<Result>>;
+/**
+ * Writes a batch of operations atomically — as one statement, or inside a transaction
+ * it opens itself — answering one result per operation, in order.
+ */
+export type BatchWriter<Op, Result> = (db: Kysely<Database>, ops: ReadonlyArray<Op>) => Promise<ReadonlyArray<Result>>;
 
 /** Options of a group committer. */
 export interface GroupCommitOptions {
@@ -52,7 +55,7 @@ export function createGroupCommitter<Op, Result>(
 
   const commit = async (batch: ReadonlyArray<Pending<Op, Result>>): Promise<void> => {
     try {
-      const results = await db.transaction().execute((trx) => write(trx, batch.map((p) => p.op)));
+      const results = await write(db, batch.map((p) => p.op));
       batch.forEach((p, i) => p.resolve(results[i] as Result));
     } catch (error) {
       if (batch.length === 1) {
@@ -61,7 +64,7 @@ export function createGroupCommitter<Op, Result>(
       }
       for (const p of batch) {
         try {
-          const [result] = await db.transaction().execute((trx) => write(trx, [p.op]));
+          const [result] = await write(db, [p.op]);
           p.resolve(result as Result);
         } catch (single) {
           p.reject(single);

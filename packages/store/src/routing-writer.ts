@@ -62,11 +62,25 @@ export interface RoutingWriter {
 export function createRoutingWriter(db: Kysely<Database>, options?: GroupCommitOptions): RoutingWriter {
   const committer = createGroupCommitter<RoutingWrite, RoutingWriteResult>(
     db,
-    async (trx, writes) => {
+    async (db, writes) => {
       const leads = writes.flatMap((w) => (w.lead ? [w.lead] : []));
-      const committedVersions = new Map<string, number>();
-      if (leads.length > 0) {
-        const updated = await sql<{ id: string; version: number }>`
+      const assigned = leads.filter((l) => l.assignment !== undefined);
+      const events = leads.flatMap((l) => l.events.map((e) => ({ ...e, leadId: l.leadId })));
+      // Only the latest state of each rep matters, here and across transactions in
+      // flight: the revision guard drops a state older than the stored one.
+      const latestRep = new Map<string, RepLiveState>();
+      for (const w of writes) {
+        for (const rep of w.reps ?? []) {
+          const seen = latestRep.get(rep.repId);
+          if (!seen || seen.revision < rep.revision) latestRep.set(rep.repId, rep);
+        }
+      }
+      const reps = [...latestRep.values()];
+      // One statement for the whole batch: atomic on its own, so no transaction round
+      // trips. Inserts depend on the version-guarded update: a stale lead writes nothing.
+      // (Re-assignment, which must first end an open assignment, comes with SLAs.)
+      const { rows } = await sql<{ id: string; version: number }>`
+        with updated as (
           update leads set
             state = v.state, owner_id = v.owner_id, team_id = v.team_id,
             waiting_reason = v.waiting_reason, snapshot = v.snapshot,
@@ -78,86 +92,48 @@ export function createRoutingWriter(db: Kysely<Database>, options?: GroupCommitO
             ${leads.map((l) => JSON.stringify(l.snapshot))}::jsonb[]
           ) as v(id, expected, state, owner_id, team_id, waiting_reason, snapshot)
           where leads.id = v.id and leads.version = v.expected
-          returning leads.id, leads.version`.execute(trx);
-        for (const row of updated.rows) committedVersions.set(row.id, row.version);
-      }
-      const committedLeads = leads.filter((l) => committedVersions.has(l.leadId));
-      const assigned = committedLeads.filter((l) => l.assignment !== undefined);
-      if (assigned.length > 0) {
-        // A new assignment ends the lead's previous one: exactly one owner at a time.
-        await trx
-          .updateTable('assignments')
-          .set({ ended_at: new Date() })
-          .where(
-            'lead_id',
-            'in',
-            assigned.map((l) => l.leadId),
-          )
-          .where('ended_at', 'is', null)
-          .execute();
-        await trx
-          .insertInto('assignments')
-          .values(
-            assigned.map((l) => ({
-              lead_id: l.leadId,
-              rep_id: l.assignment!.repId,
-              team_id: l.assignment!.teamId,
-              decision: JSON.stringify(l.assignment!.decision),
-              assigned_at: l.assignment!.at,
-            })),
-          )
-          .execute();
-      }
-      const events = committedLeads.flatMap((l) => l.events.map((e) => ({ ...e, leadId: l.leadId })));
-      if (events.length > 0) {
-        await trx
-          .insertInto('lead_events')
-          .values(
-            events.map((e) => ({
-              event_id: e.id,
-              lead_id: e.leadId,
-              type: e.type,
-              from_state: e.from,
-              to_state: e.to,
-              cause: e.cause,
-              data: JSON.stringify(e.data ?? {}),
-              trace_id: e.traceId,
-              occurred_at: e.at,
-            })),
-          )
-          .execute();
-      }
-      // Only the latest state of each rep matters, here and across transactions in
-      // flight: the revision guard drops a state older than the stored one.
-      const latestRep = new Map<string, RepLiveState>();
-      for (const w of writes) {
-        for (const rep of w.reps ?? []) {
-          const seen = latestRep.get(rep.repId);
-          if (!seen || seen.revision < rep.revision) latestRep.set(rep.repId, rep);
-        }
-      }
-      if (latestRep.size > 0) {
-        const reps = [...latestRep.values()];
-        await sql`
+          returning leads.id, leads.version
+        ), new_assignments as (
+          insert into assignments (lead_id, rep_id, team_id, decision, assigned_at)
+          select a.lead_id, a.rep_id, a.team_id, a.decision, a.assigned_at
+          from unnest(
+            ${assigned.map((l) => l.leadId)}::uuid[], ${assigned.map((l) => l.assignment!.repId)}::uuid[],
+            ${assigned.map((l) => l.assignment!.teamId)}::uuid[], ${assigned.map((l) => JSON.stringify(l.assignment!.decision))}::jsonb[],
+            ${assigned.map((l) => l.assignment!.at.toISOString())}::timestamptz[]
+          ) as a(lead_id, rep_id, team_id, decision, assigned_at)
+          where a.lead_id in (select id from updated)
+        ), new_events as (
+          insert into lead_events (event_id, lead_id, type, from_state, to_state, cause, data, trace_id, occurred_at)
+          select e.event_id, e.lead_id, e.type, e.from_state, e.to_state, e.cause, e.data, e.trace_id, e.occurred_at
+          from unnest(
+            ${events.map((e) => e.id)}::uuid[], ${events.map((e) => e.leadId)}::uuid[], ${events.map((e) => e.type)}::text[],
+            ${events.map((e) => e.from)}::text[], ${events.map((e) => e.to)}::text[], ${events.map((e) => e.cause)}::text[],
+            ${events.map((e) => JSON.stringify(e.data ?? {}))}::jsonb[], ${events.map((e) => e.traceId)}::text[],
+            ${events.map((e) => e.at.toISOString())}::timestamptz[]
+          ) as e(event_id, lead_id, type, from_state, to_state, cause, data, trace_id, occurred_at)
+          where e.lead_id in (select id from updated)
+        ), rep_states as (
           update reps set
-            state = v.state, active_leads = v.active_leads,
-            last_assigned_at = v.last_assigned_at, last_assignment_seq = v.last_assignment_seq,
-            version = v.revision
+            state = r.state, active_leads = r.active_leads,
+            last_assigned_at = r.last_assigned_at, last_assignment_seq = r.last_assignment_seq,
+            version = r.revision
           from unnest(
             ${reps.map((r) => r.repId)}::uuid[], ${reps.map((r) => r.state)}::text[],
             ${reps.map((r) => r.activeLeads)}::int[],
             ${reps.map((r) => (r.lastAssignedAt === null ? null : new Date(r.lastAssignedAt).toISOString()))}::timestamptz[],
             ${reps.map((r) => r.lastAssignmentSeq)}::bigint[], ${reps.map((r) => r.revision)}::int[]
-          ) as v(id, state, active_leads, last_assigned_at, last_assignment_seq, revision)
-          where reps.id = v.id and reps.version < v.revision`.execute(trx);
-      }
+          ) as r(id, state, active_leads, last_assigned_at, last_assignment_seq, revision)
+          where reps.id = r.id and reps.version < r.revision
+        )
+        select id, version from updated`.execute(db);
+      const committedVersions = new Map(rows.map((r) => [r.id, r.version]));
       return writes.map((w): RoutingWriteResult => {
         if (!w.lead) return { committed: true, version: null };
         const version = committedVersions.get(w.lead.leadId);
         return version === undefined ? { committed: false, reason: 'stale-version' } : { committed: true, version };
       });
     },
-    options,
+    { maxConcurrent: 1, ...options },
   );
   return { write: (w) => committer.submit(w), drain: () => committer.drain() };
 }
