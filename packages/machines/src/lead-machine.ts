@@ -1,5 +1,5 @@
 import { assign, setup } from 'xstate';
-import type { LeadId, RepId, RoutingDecision, TeamId } from '@switchboard/core';
+import type { LeadId, RepId, TeamId } from '@switchboard/core';
 
 export interface LeadInput {
   readonly leadId: LeadId;
@@ -11,7 +11,6 @@ export interface LeadContext {
   readonly ownerId: RepId | null;
   /** Reps that declined this lead while it was being routed (a race for their last slot). */
   readonly declinedBy: ReadonlyArray<RepId>;
-  readonly decision: RoutingDecision | null;
   /** Why the lead is waiting, when it is. */
   readonly waitingReason: string | null;
 }
@@ -20,11 +19,14 @@ export interface LeadContext {
 export type LeadEvent =
   | { readonly type: 'ROUTE' }
   | { readonly type: 'DECLINED'; readonly repId: RepId }
-  | { readonly type: 'ASSIGNED'; readonly repId: RepId; readonly teamId: TeamId; readonly decision: RoutingDecision }
-  | { readonly type: 'NO_CANDIDATE'; readonly teamId: TeamId | null; readonly reason: string; readonly decision: RoutingDecision | null }
+  | { readonly type: 'ASSIGNED'; readonly repId: RepId; readonly teamId: TeamId }
+  | { readonly type: 'NO_CANDIDATE'; readonly teamId: TeamId | null; readonly reason: string }
   | { readonly type: 'RETRY' };
 
 /**
+ * The routing decision is not kept here: it is stored with the assignment (or the
+ * waiting event), so the persisted snapshot stays small.
+ *
  * A lead's life: `new` → `routing` → `assigned`, or `waiting` when nobody can take it
  * (held with its reason and retried when a rep frees up). Later: SLA, touches, close.
  */
@@ -41,7 +43,6 @@ export const leadMachine = setup({
     teamId: null,
     ownerId: null,
     declinedBy: [],
-    decision: null,
     waitingReason: null,
   }),
   initial: 'new',
@@ -55,7 +56,6 @@ export const leadMachine = setup({
           actions: assign(({ event }) => ({
             ownerId: event.repId,
             teamId: event.teamId,
-            decision: event.decision,
             waitingReason: null,
             declinedBy: [],
           })),
@@ -64,7 +64,6 @@ export const leadMachine = setup({
           target: 'waiting',
           actions: assign(({ event }) => ({
             teamId: event.teamId,
-            decision: event.decision,
             waitingReason: event.reason,
             declinedBy: [],
           })),

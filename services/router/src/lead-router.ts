@@ -276,7 +276,11 @@ export class LeadRouter {
       data: { teamId: outcome.team?.id ?? null, reason: outcome.reason },
     };
     return {
-      log: [routing, { id: event.id, type: event.type, from: 'routing', to: 'waiting', cause: 'no-candidate', data: event.data, traceId, at }],
+      log: [
+        routing,
+        // The log keeps the whole decision (who was considered and why not); the published event stays small.
+        { id: event.id, type: event.type, from: 'routing', to: 'waiting', cause: 'no-candidate', data: { ...event.data, decision: outcome.decision }, traceId, at },
+      ],
       published: event,
     };
   }

@@ -35,7 +35,7 @@ export function routeLead(lead: Actor<typeof leadMachine>, step: RoutingStepCont
   const { team } = step;
   if (team === null) {
     const reason = 'no team exists yet: create one with POST /v1/teams; the lead is routed as soon as it has reps';
-    lead.send({ type: 'NO_CANDIDATE', teamId: null, reason, decision: null });
+    lead.send({ type: 'NO_CANDIDATE', teamId: null, reason });
     return { type: 'waiting', team: null, reason, decision: null };
   }
   const declined = new Set<RepId>();
@@ -58,7 +58,7 @@ export function routeLead(lead: Actor<typeof leadMachine>, step: RoutingStepCont
         candidates.length === 0
           ? `team "${team.name}" has no members`
           : `no rep of team "${team.name}" can take the lead now (${summariseStates(candidates)})`;
-      lead.send({ type: 'NO_CANDIDATE', teamId: team.id, reason, decision });
+      lead.send({ type: 'NO_CANDIDATE', teamId: team.id, reason });
       return { type: 'waiting', team, reason, decision };
     }
     const rep = step.reps.get(pick.chosen.repId) as RepEntry;
@@ -66,7 +66,7 @@ export function routeLead(lead: Actor<typeof leadMachine>, step: RoutingStepCont
     rep.actor.send({ type: 'OFFER', leadId, at: step.now, seq: step.nextSeq() });
     const answer = rep.actor.getSnapshot().context.lastOffer;
     if (answer?.leadId === leadId && answer.accepted) {
-      lead.send({ type: 'ASSIGNED', repId: rep.profile.id, teamId: team.id, decision });
+      lead.send({ type: 'ASSIGNED', repId: rep.profile.id, teamId: team.id });
       return { type: 'assigned', rep, team, decision };
     }
     declined.add(pick.chosen.repId);

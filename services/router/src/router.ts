@@ -2,6 +2,7 @@ import {
   IntakeHeader,
   type IntakeDeadLetter,
   type LeadId,
+  type LeadIntake,
   leadIdForIntakeKey,
   leadIntakeSchema,
   type Logger,
@@ -110,18 +111,20 @@ export function createRouter(options: RouterOptions): Router {
       await deadLetter(message, `payload is not valid JSON: ${(error as Error).message}`, [{ path: '', message: 'not valid JSON' }]);
       return;
     }
-    const parsed = leadIntakeSchema.safeParse(payload);
-    if (!parsed.success) {
-      const issues = toValidationIssues(parsed.error);
-      await deadLetter(message, `invalid lead: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`, issues);
-      return;
-    }
-    const intake = parsed.data;
     const traceparent = message.headers[IntakeHeader.traceparent] ?? null;
     const storedId = message.headers[IntakeHeader.leadId] as LeadId | undefined;
+    let intake: Pick<LeadIntake, 'team' | 'externalId'>;
     let id: LeadId;
     let cause: string;
     if (storedId) {
+      // The API validated and committed this lead before publishing it; the router
+      // needs only where it goes. (A forged header can't do harm: an unknown id fails
+      // the version guard when its outcome is written.)
+      const stored = payload as { team?: unknown; externalId?: unknown };
+      intake = {
+        ...(typeof stored.team === 'string' && { team: stored.team }),
+        ...(typeof stored.externalId === 'string' && { externalId: stored.externalId }),
+      };
       // Stored by the API before it published. A redelivery may find it routed already.
       if (message.deliveryCount > 1 || !isFresh(storedId)) {
         const current = await leads.getState(storedId);
@@ -133,16 +136,24 @@ export function createRouter(options: RouterOptions): Router {
       id = storedId;
       cause = 'intake:api';
     } else {
-      if (intake.team !== undefined && !(await teams.find(intake.team))) {
-        await deadLetter(message, `team: team "${intake.team}" does not exist`, [
-          { path: 'team', message: `team "${intake.team}" does not exist; create it with POST /v1/teams or leave team out` },
+      const parsed = leadIntakeSchema.safeParse(payload);
+      if (!parsed.success) {
+        const issues = toValidationIssues(parsed.error);
+        await deadLetter(message, `invalid lead: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`, issues);
+        return;
+      }
+      const valid = parsed.data;
+      intake = valid;
+      if (valid.team !== undefined && !(await teams.find(valid.team))) {
+        await deadLetter(message, `team: team "${valid.team}" does not exist`, [
+          { path: 'team', message: `team "${valid.team}" does not exist; create it with POST /v1/teams or leave team out` },
         ]);
         return;
       }
       const stored = await intakeWriter.write({
         // The same message (a redelivery) maps to the same lead id, so it can't become two leads.
         id: leadIdForIntakeKey(`${subjects.streams.intake}:${message.seq}`),
-        intake,
+        intake: valid,
         receivedAt: new Date(clock()),
         via: 'bus',
         traceId: traceparent,
