@@ -64,6 +64,10 @@ export async function connectNatsBus(options: NatsBusOptions): Promise<Bus> {
       name: options.name ?? 'switchboard',
       // A router must outlive server restarts: never give up reconnecting.
       maxReconnectAttempts: -1,
+      // The client otherwise builds an Error (a stack trace) for every request, in case
+      // it times out: measured at about 16% of the service's CPU under load, since
+      // every JetStream publish is a request. Our errors keep their own context.
+      noAsyncTraces: true,
     });
   } catch (error) {
     throw new BusConnectionError(servers, error instanceof Error ? error.message : String(error), { cause: error });
