@@ -20,6 +20,15 @@ export interface RepsTable {
   active_leads: Generated<number>;
   last_assigned_at: Date | null;
   last_assignment_seq: number | null;
+  active: Generated<boolean>;
+  caps: Generated<Json<{ hour?: number; day?: number; week?: number }>>;
+  working_hours: Json<unknown> | null;
+  holidays: Generated<Json<string[]>>;
+  out_of_office: Generated<Json<Array<{ from: string; to: string; reason?: string }>>>;
+  away_reason: string | null;
+  manager_id: string | null;
+  /** The rep actor's persisted context (counters), written by the router. */
+  snapshot: Json<unknown> | null;
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
@@ -29,6 +38,7 @@ export interface TeamsTable {
   id: string;
   name: string;
   strategy: string;
+  sla: Json<unknown> | null;
   /** Creation order; the first team is the default one. */
   position: Generated<number>;
   created_at: CreatedAt;
@@ -54,6 +64,10 @@ export interface LeadsTable {
   owner_id: string | null;
   team_id: string | null;
   waiting_reason: string | null;
+  priority: Generated<number>;
+  sla_deadline_at: Date | null;
+  breaches: Generated<number>;
+  outcome: string | null;
   /** The lead actor's persisted XState snapshot. */
   snapshot: Json<unknown> | null;
   version: Generated<number>;
@@ -70,6 +84,15 @@ export interface AssignmentsTable {
   decision: Json<unknown>;
   assigned_at: Date;
   ended_at: Date | null;
+  end_reason: string | null;
+}
+
+export interface TimersTable {
+  actor_kind: string;
+  actor_id: string;
+  kind: string;
+  due_at: Date;
+  payload: Json<unknown>;
 }
 
 export interface LeadEventsTable {
@@ -93,6 +116,7 @@ export interface Database {
   leads: LeadsTable;
   assignments: AssignmentsTable;
   lead_events: LeadEventsTable;
+  timers: TimersTable;
 }
 
 export type RepRow = Selectable<RepsTable>;

@@ -24,6 +24,8 @@ export interface RepLiveState {
    * transactions committing out of order can't leave an older state behind.
    */
   readonly revision: number;
+  /** The rep actor's counters (per-window caps, rejections), to restore it. */
+  readonly snapshot?: unknown;
 }
 
 /** Reads and writes reps. */

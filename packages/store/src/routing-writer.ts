@@ -16,6 +16,23 @@ export interface LeadEventInput {
   readonly at: Date;
 }
 
+/** A durable timer to set (or replace) for an actor. */
+export interface TimerSet {
+  readonly actorKind: 'lead' | 'rep';
+  readonly actorId: string;
+  /** One timer per actor and kind, e.g. `sla`, `availability`. */
+  readonly kind: string;
+  readonly dueAt: number;
+  readonly payload?: unknown;
+}
+
+/** A durable timer to remove. */
+export interface TimerClear {
+  readonly actorKind: 'lead' | 'rep';
+  readonly actorId: string;
+  readonly kind: string;
+}
+
 /** A lead actor's transition, to be persisted with its side effects. */
 export interface LeadTransition {
   readonly leadId: LeadId;
@@ -27,18 +44,27 @@ export interface LeadTransition {
   readonly waitingReason: string | null;
   readonly snapshot: unknown;
   readonly events: ReadonlyArray<LeadEventInput>;
+  readonly priority?: number;
+  readonly slaDeadlineAt?: number | null;
+  readonly breaches?: number;
+  readonly outcome?: string | null;
   readonly assignment?: {
     readonly repId: RepId;
     readonly teamId: TeamId;
     readonly decision: RoutingDecision;
     readonly at: Date;
   };
+  /** Ends the lead's open assignment (a breach, a rejection, a re-assignment) with this reason. */
+  readonly endAssignment?: string;
 }
 
 /** Something the router persists: a lead transition, rep states, or both. */
 export interface RoutingWrite {
   readonly lead?: LeadTransition;
   readonly reps?: ReadonlyArray<RepLiveState>;
+  /** Timers of this write's lead apply only if its transition commits; rep timers always. */
+  readonly setTimers?: ReadonlyArray<TimerSet>;
+  readonly clearTimers?: ReadonlyArray<TimerClear>;
 }
 
 /** The outcome of one write. */
@@ -62,7 +88,17 @@ export interface RoutingWriter {
 export function createRoutingWriter(db: Kysely<Database>, options?: GroupCommitOptions): RoutingWriter {
   const committer = createGroupCommitter<RoutingWrite, RoutingWriteResult>(
     db,
-    async (db, writes) => {
+    async (db, allWrites) => {
+      // Two writes of one lead in a batch are racing writers (the router serializes a
+      // lead's own transitions): the first wins, the others are stale and write nothing.
+      const seenLeads = new Set<string>();
+      const racing = new Set<RoutingWrite>();
+      for (const w of allWrites) {
+        if (!w.lead) continue;
+        if (seenLeads.has(w.lead.leadId)) racing.add(w);
+        seenLeads.add(w.lead.leadId);
+      }
+      const writes = racing.size === 0 ? allWrites : allWrites.filter((w) => !racing.has(w));
       const leads = writes.flatMap((w) => (w.lead ? [w.lead] : []));
       const assigned = leads.filter((l) => l.assignment !== undefined);
       const events = leads.flatMap((l) => l.events.map((e) => ({ ...e, leadId: l.leadId })));
@@ -78,21 +114,42 @@ export function createRoutingWriter(db: Kysely<Database>, options?: GroupCommitO
       const reps = [...latestRep.values()];
       // One statement for the whole batch: atomic on its own, so no transaction round
       // trips. Inserts depend on the version-guarded update: a stale lead writes nothing.
-      // (Re-assignment, which must first end an open assignment, comes with SLAs.)
+      const ending = leads.filter((l) => l.endAssignment !== undefined);
+      // Latest timer per key wins; a key both set and cleared in one batch keeps the later intent.
+      const timerIntent = new Map<string, { set: TimerSet } | { clear: TimerClear }>();
+      for (const w of writes) {
+        for (const t of w.clearTimers ?? []) timerIntent.set(`${t.actorKind}:${t.actorId}:${t.kind}`, { clear: t });
+        for (const t of w.setTimers ?? []) timerIntent.set(`${t.actorKind}:${t.actorId}:${t.kind}`, { set: t });
+      }
+      const timerSets = [...timerIntent.values()].flatMap((i) => ('set' in i ? [i.set] : []));
+      const timerClears = [...timerIntent.values()].flatMap((i) => ('clear' in i ? [i.clear] : []));
+      const optional = <T>(values: ReadonlyArray<T | undefined>) => values.map((v) => (v === undefined ? null : v));
       const { rows } = await sql<{ id: string; version: number }>`
         with updated as (
           update leads set
             state = v.state, owner_id = v.owner_id, team_id = v.team_id,
             waiting_reason = v.waiting_reason, snapshot = v.snapshot,
+            priority = coalesce(v.priority, leads.priority),
+            sla_deadline_at = case when v.set_deadline then v.sla_deadline_at else leads.sla_deadline_at end,
+            breaches = coalesce(v.breaches, leads.breaches),
+            outcome = coalesce(v.outcome, leads.outcome),
             version = leads.version + 1, updated_at = now()
           from unnest(
             ${leads.map((l) => l.leadId)}::uuid[], ${leads.map((l) => l.expectedVersion)}::int[],
             ${leads.map((l) => l.state)}::text[], ${leads.map((l) => l.ownerId)}::uuid[],
             ${leads.map((l) => l.teamId)}::uuid[], ${leads.map((l) => l.waitingReason)}::text[],
-            ${leads.map((l) => JSON.stringify(l.snapshot))}::jsonb[]
-          ) as v(id, expected, state, owner_id, team_id, waiting_reason, snapshot)
+            ${leads.map((l) => JSON.stringify(l.snapshot))}::jsonb[],
+            ${optional(leads.map((l) => l.priority))}::int[],
+            ${leads.map((l) => l.slaDeadlineAt !== undefined)}::bool[],
+            ${leads.map((l) => (l.slaDeadlineAt ? new Date(l.slaDeadlineAt).toISOString() : null))}::timestamptz[],
+            ${optional(leads.map((l) => l.breaches))}::int[], ${optional(leads.map((l) => l.outcome))}::text[]
+          ) as v(id, expected, state, owner_id, team_id, waiting_reason, snapshot, priority, set_deadline, sla_deadline_at, breaches, outcome)
           where leads.id = v.id and leads.version = v.expected
           returning leads.id, leads.version
+        ), ended_assignments as (
+          update assignments set ended_at = now(), end_reason = x.reason
+          from unnest(${ending.map((l) => l.leadId)}::uuid[], ${ending.map((l) => l.endAssignment)}::text[]) as x(lead_id, reason)
+          where assignments.lead_id = x.lead_id and assignments.ended_at is null and x.lead_id in (select id from updated)
         ), new_assignments as (
           insert into assignments (lead_id, rep_id, team_id, decision, assigned_at)
           select a.lead_id, a.rep_id, a.team_id, a.decision, a.assigned_at
@@ -116,18 +173,38 @@ export function createRoutingWriter(db: Kysely<Database>, options?: GroupCommitO
           update reps set
             state = r.state, active_leads = r.active_leads,
             last_assigned_at = r.last_assigned_at, last_assignment_seq = r.last_assignment_seq,
+            snapshot = coalesce(r.snapshot, reps.snapshot),
             version = r.revision
           from unnest(
             ${reps.map((r) => r.repId)}::uuid[], ${reps.map((r) => r.state)}::text[],
             ${reps.map((r) => r.activeLeads)}::int[],
             ${reps.map((r) => (r.lastAssignedAt === null ? null : new Date(r.lastAssignedAt).toISOString()))}::timestamptz[],
-            ${reps.map((r) => r.lastAssignmentSeq)}::bigint[], ${reps.map((r) => r.revision)}::int[]
-          ) as r(id, state, active_leads, last_assigned_at, last_assignment_seq, revision)
+            ${reps.map((r) => r.lastAssignmentSeq)}::bigint[], ${reps.map((r) => r.revision)}::int[],
+            ${reps.map((r) => (r.snapshot === undefined ? null : JSON.stringify(r.snapshot)))}::jsonb[]
+          ) as r(id, state, active_leads, last_assigned_at, last_assignment_seq, revision, snapshot)
           where reps.id = r.id and reps.version < r.revision
+        ), timers_set as (
+          insert into timers (actor_kind, actor_id, kind, due_at, payload)
+          select t.actor_kind, t.actor_id, t.kind, t.due_at, t.payload
+          from unnest(
+            ${timerSets.map((t) => t.actorKind)}::text[], ${timerSets.map((t) => t.actorId)}::uuid[],
+            ${timerSets.map((t) => t.kind)}::text[], ${timerSets.map((t) => new Date(t.dueAt).toISOString())}::timestamptz[],
+            ${timerSets.map((t) => JSON.stringify(t.payload ?? {}))}::jsonb[]
+          ) as t(actor_kind, actor_id, kind, due_at, payload)
+          where t.actor_kind <> 'lead' or t.actor_id in (select id from updated)
+          on conflict (actor_kind, actor_id, kind) do update set due_at = excluded.due_at, payload = excluded.payload
+        ), timers_cleared as (
+          delete from timers
+          using unnest(
+            ${timerClears.map((t) => t.actorKind)}::text[], ${timerClears.map((t) => t.actorId)}::uuid[], ${timerClears.map((t) => t.kind)}::text[]
+          ) as c(actor_kind, actor_id, kind)
+          where timers.actor_kind = c.actor_kind and timers.actor_id = c.actor_id and timers.kind = c.kind
+            and (c.actor_kind <> 'lead' or c.actor_id in (select id from updated))
         )
         select id, version from updated`.execute(db);
       const committedVersions = new Map(rows.map((r) => [r.id, r.version]));
-      return writes.map((w): RoutingWriteResult => {
+      return allWrites.map((w): RoutingWriteResult => {
+        if (racing.has(w)) return { committed: false, reason: 'stale-version' };
         if (!w.lead) return { committed: true, version: null };
         const version = committedVersions.get(w.lead.leadId);
         return version === undefined ? { committed: false, reason: 'stale-version' } : { committed: true, version };

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as initialSchema from './0001-initial-schema.ts';
+import * as leadLifecycleAndTimers from './0002-lead-lifecycle-and-timers.ts';
 
 /**
  * Every migration, one file each, in order. Listed here rather than read from the
@@ -7,4 +8,5 @@ import * as initialSchema from './0001-initial-schema.ts';
  */
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchema,
+  '0002-lead-lifecycle-and-timers': leadLifecycleAndTimers,
 };
