@@ -21,6 +21,10 @@ export interface Subjects {
   repCommand(repId: string): string;
   /** Wildcard covering every rep actor's commands. */
   readonly allRepCommands: string;
+  /** Request/reply subject of one lead's commands (touch, close, reject), e.g. `sb.leadcmd.<id>`. */
+  leadCommand(leadId: string): string;
+  /** Wildcard covering every lead's commands. */
+  readonly allLeadCommands: string;
   /** Request/reply subject announcing a change to one team, e.g. `sb.team.<id>`. */
   teamCommand(teamId: string): string;
   /** Wildcard covering every team's commands. */
@@ -62,6 +66,9 @@ export function createSubjects(namespace = 'sb'): Subjects {
     repCommand: (repId: string) => `${ns}.rep.${repId}`,
     allRepCommands: `${ns}.rep.*`,
     teamCommand: (teamId: string) => `${ns}.team.${teamId}`,
+    // Not `lead.<id>`: that wildcard would also match the intake subject `lead.intake`.
+    leadCommand: (leadId: string) => `${ns}.leadcmd.${leadId}`,
+    allLeadCommands: `${ns}.leadcmd.*`,
     allTeamCommands: `${ns}.team.*`,
     streams: Object.freeze(streams),
     consumers: Object.freeze({ router: `${ns}_router` }),

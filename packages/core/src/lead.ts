@@ -37,7 +37,11 @@ export const LeadState = {
   new: 'new',
   routing: 'routing',
   assigned: 'assigned',
+  touched: 'touched',
   waiting: 'waiting',
+  escalated: 'escalated',
+  closed: 'closed',
+  converted: 'converted',
 } as const;
 export type LeadState = (typeof LeadState)[keyof typeof LeadState];
 

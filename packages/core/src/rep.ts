@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RepId } from './ids.ts';
+import { holidaysSchema, type OutOfOfficePeriod, outOfOfficeSchema, type WeeklySchedule, weeklyScheduleSchema } from './working-hours.ts';
 
 /** True if `zone` is an IANA time zone this runtime knows (e.g. `Europe/Berlin`). */
 export function isValidTimeZone(zone: string): boolean {
@@ -22,6 +23,19 @@ const repFields = {
   weight: z.number().positive({ error: 'must be greater than 0' }).max(1000),
   cap: z.int().min(0).max(100_000).nullable().describe('Most active leads at once; null for no cap.'),
   tags: z.array(z.string().trim().min(1).max(100)).max(100),
+  caps: z
+    .strictObject({
+      hour: z.int().min(0).max(100_000).optional(),
+      day: z.int().min(0).max(100_000).optional(),
+      week: z.int().min(0).max(1_000_000).optional(),
+    })
+    .describe('Most leads accepted per hour, day and week, counted in the rep’s time zone (weeks start on Monday).'),
+  workingHours: weeklyScheduleSchema
+    .nullable()
+    .describe('Weekly working hours in the rep’s time zone, several intervals a day; null: always on shift.'),
+  holidays: holidaysSchema.describe('Whole days off (YYYY-MM-DD, in the rep’s time zone).'),
+  outOfOffice: outOfOfficeSchema.describe('Periods the rep is away: { from, to, reason? }.'),
+  managerId: z.uuid({ error: 'must be a rep id (a UUID)' }).nullable().describe('Receives this rep’s escalated leads.'),
 };
 
 /** Body of `POST /v1/reps`. */
@@ -32,6 +46,11 @@ export const createRepSchema = z.strictObject({
   weight: repFields.weight.default(1),
   cap: repFields.cap.default(null),
   tags: repFields.tags.default([]),
+  caps: repFields.caps.default({}),
+  workingHours: repFields.workingHours.default(null),
+  holidays: repFields.holidays.default([]),
+  outOfOffice: repFields.outOfOffice.default([]),
+  managerId: repFields.managerId.default(null),
 });
 export type CreateRep = z.output<typeof createRepSchema>;
 
@@ -44,7 +63,14 @@ export const updateRepSchema = z
     weight: repFields.weight.optional(),
     cap: repFields.cap.optional(),
     tags: repFields.tags.optional(),
-    available: z.boolean().optional(),
+    caps: repFields.caps.optional(),
+    workingHours: repFields.workingHours.optional(),
+    holidays: repFields.holidays.optional(),
+    outOfOffice: repFields.outOfOffice.optional(),
+    managerId: repFields.managerId.optional(),
+    available: z.boolean().optional().describe('The manual toggle: false makes the rep `away`.'),
+    awayReason: z.string().trim().max(500).nullable().optional().describe('Why the rep is away, shown with its state.'),
+    active: z.boolean().optional().describe('false deactivates the rep: its open leads are routed to others.'),
   })
   .refine((value) => Object.keys(value).length > 0, { error: 'give at least one field to change' });
 export type UpdateRep = z.output<typeof updateRepSchema>;
@@ -53,7 +79,9 @@ export type UpdateRep = z.output<typeof updateRepSchema>;
 export const RepState = {
   available: 'available',
   away: 'away',
+  offline: 'offline',
   capped: 'capped',
+  inactive: 'inactive',
 } as const;
 export type RepState = (typeof RepState)[keyof typeof RepState];
 
@@ -66,8 +94,16 @@ export interface RepProfile {
   readonly weight: number;
   readonly cap: number | null;
   readonly tags: ReadonlyArray<string>;
+  readonly caps: { readonly hour?: number; readonly day?: number; readonly week?: number };
+  readonly workingHours: WeeklySchedule | null;
+  readonly holidays: ReadonlyArray<string>;
+  readonly outOfOffice: ReadonlyArray<OutOfOfficePeriod>;
+  readonly managerId: RepId | null;
   /** The manual availability toggle. */
   readonly available: boolean;
+  readonly awayReason: string | null;
+  /** A deactivated rep takes no leads. */
+  readonly active: boolean;
 }
 
 /** A rep as the API shows it: its profile plus its live state. */

@@ -1,5 +1,14 @@
 import type { RepId } from './ids.ts';
-import type { CandidateSnapshot, CandidateVerdict } from './routing-decision.ts';
+import type { CandidateSnapshot, CandidateVerdict, ExclusionReason } from './routing-decision.ts';
+
+/** Reps that must not get the lead, and why: a set means "declined". */
+export type Exclusions = ReadonlySet<RepId> | ReadonlyMap<RepId, 'declined' | 'breached' | 'rejected'>;
+
+const EXCLUSION_DETAIL = {
+  declined: 'already declined this lead',
+  breached: 'let this lead’s SLA run out before',
+  rejected: 'rejected this lead before',
+} as const;
 
 /** The outcome of one round-robin pick. */
 export interface RoundRobinPick {
@@ -18,7 +27,7 @@ export interface RoundRobinPick {
  */
 export function pickRoundRobin(
   candidates: ReadonlyArray<CandidateSnapshot>,
-  excluded: ReadonlySet<RepId> = new Set(),
+  excluded: Exclusions = new Set(),
 ): RoundRobinPick {
   let chosen: CandidateSnapshot | null = null;
   for (const candidate of candidates) {
@@ -27,10 +36,17 @@ export function pickRoundRobin(
   }
   const verdicts = candidates.map((candidate): CandidateVerdict => {
     if (excluded.has(candidate.repId)) {
-      return { repId: candidate.repId, verdict: 'excluded', reason: 'declined', detail: `${candidate.name} already declined this lead` };
+      const why = excluded instanceof Map ? (excluded.get(candidate.repId) ?? 'declined') : 'declined';
+      return { repId: candidate.repId, verdict: 'excluded', reason: why, detail: `${candidate.name} ${EXCLUSION_DETAIL[why as keyof typeof EXCLUSION_DETAIL]}` };
     }
-    if (candidate.state === 'away') {
-      return { repId: candidate.repId, verdict: 'excluded', reason: 'away', detail: `${candidate.name} is away` };
+    const stateReasons: Partial<Record<string, [ExclusionReason, string]>> = {
+      away: ['away', 'is away'],
+      offline: ['offline', 'is off shift'],
+      inactive: ['inactive', 'is deactivated'],
+    };
+    const byState = stateReasons[candidate.state];
+    if (byState) {
+      return { repId: candidate.repId, verdict: 'excluded', reason: byState[0], detail: `${candidate.name} ${byState[1]}` };
     }
     if (candidate.state === 'capped' || (candidate.cap !== null && candidate.activeLeads >= candidate.cap)) {
       return {
@@ -58,7 +74,7 @@ export function pickRoundRobin(
   return { chosen, verdicts, summary };
 }
 
-function isEligible(candidate: CandidateSnapshot, excluded: ReadonlySet<RepId>): boolean {
+function isEligible(candidate: CandidateSnapshot, excluded: Exclusions): boolean {
   if (excluded.has(candidate.repId)) return false;
   if (candidate.state !== 'available') return false;
   return candidate.cap === null || candidate.activeLeads < candidate.cap;

@@ -5,8 +5,12 @@ import type { Strategy } from './team.ts';
 /** Why a candidate could not take the lead. */
 export const ExclusionReason = {
   away: 'away',
+  offline: 'offline',
   capped: 'capped',
+  inactive: 'inactive',
   declined: 'declined',
+  breached: 'breached',
+  rejected: 'rejected',
 } as const;
 export type ExclusionReason = (typeof ExclusionReason)[keyof typeof ExclusionReason];
 

@@ -1,5 +1,24 @@
 import { z } from 'zod';
+import { durationSchema } from './duration.ts';
 import type { RepId, TeamId } from './ids.ts';
+
+/** A team's SLA policy. Durations are milliseconds once parsed. */
+export const slaPolicySchema = z
+  .strictObject({
+    response: durationSchema.describe('Time from assignment to the first touch (ISO 8601 such as PT15M, or 15m).'),
+    followUp: durationSchema.optional().describe('Time allowed between touches.'),
+    businessHours: z.boolean().default(false).describe('Count only the owner’s working hours (not nights, weekends, holidays).'),
+    maxBreaches: z.int().min(1).max(100).default(3).describe('After this many breaches the lead is escalated instead of re-routed.'),
+    escalateTo: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .default('manager')
+      .describe('"manager" (the last owner’s manager) or the name of an escalation queue.'),
+  })
+  .describe('SLA policy: untouched leads are taken back and routed again.');
+export type SlaPolicy = z.output<typeof slaPolicySchema>;
 
 /** How a team picks among its eligible reps. Later issues add weighted and load-based strategies. */
 export const Strategy = {
@@ -16,6 +35,7 @@ export const createTeamSchema = z.strictObject({
     .refine((ids) => new Set(ids).size === ids.length, { error: 'lists a rep more than once' })
     .default([]),
   strategy: z.enum(Object.values(Strategy) as [Strategy, ...Strategy[]]).default(Strategy.roundRobin),
+  sla: slaPolicySchema.optional(),
 });
 export type CreateTeam = z.output<typeof createTeamSchema>;
 
@@ -26,5 +46,6 @@ export interface Team {
   readonly strategy: Strategy;
   /** Rep ids in member order (the round-robin tie-break order). */
   readonly members: ReadonlyArray<RepId>;
+  readonly sla: SlaPolicy | null;
   readonly createdAt: Date;
 }

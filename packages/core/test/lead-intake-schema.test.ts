@@ -40,6 +40,11 @@ describe('rep schema', () => {
       weight: 1,
       cap: null,
       tags: [],
+      caps: {},
+      workingHours: null,
+      holidays: [],
+      outOfOffice: [],
+      managerId: null,
     });
   });
 

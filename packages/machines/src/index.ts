@@ -1,2 +1,12 @@
-export { repMachine, type RepContext, type RepEvent, type RepInput, type OfferAnswer } from './rep-machine.ts';
-export { leadMachine, type LeadContext, type LeadEvent, type LeadInput } from './lead-machine.ts';
+export {
+  nextRepChange,
+  repMachine,
+  repUnavailability,
+  type OfferAnswer,
+  type RepCaps,
+  type RepContext,
+  type RepEvent,
+  type RepInput,
+  type WindowCounts,
+} from './rep-machine.ts';
+export { leadMachine, TouchType, type LeadContext, type LeadEvent, type LeadInput } from './lead-machine.ts';

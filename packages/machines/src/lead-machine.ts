@@ -1,34 +1,94 @@
-import { assign, setup } from 'xstate';
 import type { LeadId, RepId, TeamId } from '@switchboard/core';
+import { assign, setup } from 'xstate';
 
 export interface LeadInput {
   readonly leadId: LeadId;
+  /** Higher first in the waiting line. @default 0 */
+  readonly priority?: number;
 }
+
+/** How a lead was touched. */
+export const TouchType = {
+  call: 'call',
+  email: 'email',
+  statusChange: 'status_change',
+  meeting: 'meeting',
+} as const;
+export type TouchType = (typeof TouchType)[keyof typeof TouchType];
 
 export interface LeadContext {
   readonly leadId: LeadId;
+  readonly priority: number;
   readonly teamId: TeamId | null;
   readonly ownerId: RepId | null;
   /** Reps that declined this lead while it was being routed (a race for their last slot). */
   readonly declinedBy: ReadonlyArray<RepId>;
-  /** Why the lead is waiting, when it is. */
+  /** Reps that let an SLA run out on this lead: never offered it again. */
+  readonly breachedBy: ReadonlyArray<RepId>;
+  /** Reps that rejected this lead: never offered it again. */
+  readonly rejectedBy: ReadonlyArray<RepId>;
+  readonly breaches: number;
+  /** After this many breaches the lead is escalated instead of re-routed. */
+  readonly maxBreaches: number;
+  /**
+   * When the current SLA runs out (epoch ms), or null. Kept here, not as an XState
+   * `after` timer: those are not persisted (statelyai/xstate#5331). The durable timer
+   * lives in PostgreSQL and is re-armed on restore.
+   */
+  readonly slaDeadlineAt: number | null;
+  readonly touches: number;
+  readonly lastTouchAt: number | null;
+  /** Why the lead is waiting or was escalated. */
   readonly waitingReason: string | null;
+  readonly waitingSince: number | null;
+  readonly outcome: string | null;
 }
 
-/** Events a lead actor understands. */
+/** Events a lead actor understands. Times are epoch ms, supplied by the router's clock. */
 export type LeadEvent =
   | { readonly type: 'ROUTE' }
   | { readonly type: 'DECLINED'; readonly repId: RepId }
-  | { readonly type: 'ASSIGNED'; readonly repId: RepId; readonly teamId: TeamId }
-  | { readonly type: 'NO_CANDIDATE'; readonly teamId: TeamId | null; readonly reason: string }
-  | { readonly type: 'RETRY' };
+  | {
+      readonly type: 'ASSIGNED';
+      readonly repId: RepId;
+      readonly teamId: TeamId;
+      /** The response SLA's deadline, or null when the team has no SLA. */
+      readonly deadlineAt: number | null;
+      readonly maxBreaches?: number;
+    }
+  | { readonly type: 'NO_CANDIDATE'; readonly teamId: TeamId | null; readonly reason: string; readonly at: number }
+  | { readonly type: 'RETRY' }
+  | { readonly type: 'TOUCH'; readonly touch: TouchType; readonly at: number; readonly followUpDeadlineAt: number | null }
+  /** A durable timer fired; ignored unless `deadlineAt` is the lead's current deadline. */
+  | { readonly type: 'SLA_EXPIRED'; readonly deadlineAt: number }
+  | { readonly type: 'REJECT'; readonly repId: RepId; readonly reason: string }
+  /** The owner can no longer hold the lead (deactivated): route it again. */
+  | { readonly type: 'REROUTE'; readonly reason: string }
+  | { readonly type: 'CLOSE'; readonly outcome: string; readonly converted: boolean }
+  /** Who holds an escalated lead: the breaching rep's manager, or nobody (an escalation queue). */
+  | { readonly type: 'ESCALATE_TO'; readonly repId: RepId | null; readonly queue: string | null };
+
+const closing = {
+  CLOSE: [
+    {
+      guard: ({ event }: { event: LeadEvent }) => event.type === 'CLOSE' && event.converted,
+      target: '#lead.converted',
+      actions: 'recordOutcome',
+    },
+    { target: '#lead.closed', actions: 'recordOutcome' },
+  ],
+} as const;
 
 /**
- * The routing decision is not kept here: it is stored with the assignment (or the
- * waiting event), so the persisted snapshot stays small.
+ * A lead's life. Capacity and SLA are states, not flags:
  *
- * A lead's life: `new` → `routing` → `assigned`, or `waiting` when nobody can take it
- * (held with its reason and retried when a rep frees up). Later: SLA, touches, close.
+ * `new` → `routing` → `assigned` → `touched` → `closed` | `converted`;
+ * `assigned`/`touched` → `breached` when the SLA runs out → `routing` again (never to a
+ * rep that breached or rejected it) or, after `maxBreaches`, `escalated`;
+ * `routing` with nobody eligible → `waiting` (held, retried when a rep frees up).
+ *
+ * The machine is pure: the router supplies times and deadlines in events, so tests
+ * and restores are deterministic.
  */
 export const leadMachine = setup({
   types: {
@@ -36,41 +96,116 @@ export const leadMachine = setup({
     context: {} as LeadContext,
     events: {} as LeadEvent,
   },
+  guards: {
+    isCurrentDeadline: ({ context, event }) => event.type === 'SLA_EXPIRED' && context.slaDeadlineAt === event.deadlineAt,
+    isOwner: ({ context, event }) => event.type === 'REJECT' && event.repId === context.ownerId,
+    tooManyBreaches: ({ context }) => context.breaches >= context.maxBreaches,
+  },
+  actions: {
+    recordOutcome: assign(({ event }) => (event.type === 'CLOSE' ? { outcome: event.outcome, slaDeadlineAt: null } : {})),
+    recordBreach: assign(({ context }) => ({
+      breaches: context.breaches + 1,
+      breachedBy: context.ownerId && !context.breachedBy.includes(context.ownerId) ? [...context.breachedBy, context.ownerId] : context.breachedBy,
+      ownerId: null,
+      slaDeadlineAt: null,
+    })),
+    recordRejection: assign(({ context, event }) =>
+      event.type === 'REJECT'
+        ? { rejectedBy: [...context.rejectedBy, event.repId], ownerId: null, slaDeadlineAt: null }
+        : {},
+    ),
+    recordTouch: assign(({ context, event }) =>
+      event.type === 'TOUCH'
+        ? { touches: context.touches + 1, lastTouchAt: event.at, slaDeadlineAt: event.followUpDeadlineAt }
+        : {},
+    ),
+  },
 }).createMachine({
   id: 'lead',
   context: ({ input }) => ({
     leadId: input.leadId,
+    priority: input.priority ?? 0,
     teamId: null,
     ownerId: null,
     declinedBy: [],
+    breachedBy: [],
+    rejectedBy: [],
+    breaches: 0,
+    maxBreaches: 3,
+    slaDeadlineAt: null,
+    touches: 0,
+    lastTouchAt: null,
     waitingReason: null,
+    waitingSince: null,
+    outcome: null,
   }),
   initial: 'new',
   states: {
-    new: { on: { ROUTE: 'routing' } },
+    new: { on: { ROUTE: 'routing', ...closing } },
     routing: {
       on: {
         DECLINED: { actions: assign(({ context, event }) => ({ declinedBy: [...context.declinedBy, event.repId] })) },
         ASSIGNED: {
           target: 'assigned',
-          actions: assign(({ event }) => ({
+          actions: assign(({ context, event }) => ({
             ownerId: event.repId,
             teamId: event.teamId,
+            slaDeadlineAt: event.deadlineAt,
+            maxBreaches: event.maxBreaches ?? context.maxBreaches,
             waitingReason: null,
+            waitingSince: null,
             declinedBy: [],
           })),
         },
         NO_CANDIDATE: {
           target: 'waiting',
-          actions: assign(({ event }) => ({
+          actions: assign(({ context, event }) => ({
             teamId: event.teamId,
             waitingReason: event.reason,
+            waitingSince: context.waitingSince ?? event.at,
             declinedBy: [],
           })),
         },
       },
     },
-    waiting: { on: { RETRY: 'routing' } },
-    assigned: {},
+    waiting: { on: { RETRY: 'routing', ...closing } },
+    assigned: {
+      on: {
+        TOUCH: { target: 'touched', actions: 'recordTouch' },
+        SLA_EXPIRED: { guard: 'isCurrentDeadline', target: 'breached' },
+        REJECT: { guard: 'isOwner', target: 'routing', actions: 'recordRejection' },
+        REROUTE: { target: 'routing', actions: assign({ ownerId: null, slaDeadlineAt: null }) },
+        ...closing,
+      },
+    },
+    touched: {
+      on: {
+        TOUCH: { target: 'touched', actions: 'recordTouch', reenter: true },
+        SLA_EXPIRED: { guard: 'isCurrentDeadline', target: 'breached' },
+        REROUTE: { target: 'routing', actions: assign({ ownerId: null, slaDeadlineAt: null }) },
+        ...closing,
+      },
+    },
+    // Transient: the breach is recorded, then the lead goes back to routing or up the chain.
+    breached: {
+      entry: 'recordBreach',
+      always: [
+        {
+          guard: 'tooManyBreaches',
+          target: 'escalated',
+          actions: assign(({ context }) => ({ waitingReason: `SLA breached ${context.breaches} time(s); escalated` })),
+        },
+        { target: 'routing' },
+      ],
+    },
+    escalated: {
+      on: {
+        ESCALATE_TO: { actions: assign(({ event }) => ({ ownerId: event.repId, waitingReason: event.queue ? `escalated to queue ${event.queue}` : null })) },
+        TOUCH: { actions: 'recordTouch' },
+        ...closing,
+      },
+    },
+    closed: { type: 'final' },
+    converted: { type: 'final' },
   },
 });

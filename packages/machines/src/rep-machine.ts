@@ -1,54 +1,155 @@
+import {
+  type AvailabilitySchedule,
+  type CapWindow,
+  capWindowStart,
+  currentOutOfOffice,
+  isOnShift,
+  type LeadId,
+  nextAvailabilityChange,
+  nextCapWindowStart,
+  type RepId,
+} from '@switchboard/core';
 import { assign, setup } from 'xstate';
-import type { LeadId, RepId } from '@switchboard/core';
+
+/** Caps per period, counted in the rep's time zone (the week starts on Monday). */
+export interface RepCaps {
+  readonly hour?: number;
+  readonly day?: number;
+  readonly week?: number;
+}
+
+/** Leads accepted in the current period of each cap window. */
+export type WindowCounts = { readonly [K in CapWindow]?: { readonly start: number; readonly count: number } };
 
 /** What a rep actor starts from: its profile and, when restored, its counters. */
 export interface RepInput {
   readonly repId: RepId;
   readonly name: string;
   readonly cap: number | null;
+  readonly caps?: RepCaps;
+  /** The manual availability toggle. */
   readonly available: boolean;
+  readonly awayReason?: string | null;
+  /** A deactivated rep takes no leads, ever. @default true */
+  readonly active?: boolean;
+  readonly schedule?: AvailabilitySchedule;
+  /** The time the actor starts at (epoch ms): its state depends on the schedule then. */
+  readonly at: number;
   readonly activeLeads?: number;
   readonly lastAssignedAt?: number | null;
   readonly lastAssignmentSeq?: number | null;
+  readonly windows?: WindowCounts;
+  readonly rejections?: { readonly day: number; readonly count: number };
 }
 
 /** The answer to the last offer, read by whoever made it. */
 export type OfferAnswer =
   | { readonly leadId: LeadId; readonly accepted: true }
-  | { readonly leadId: LeadId; readonly accepted: false; readonly reason: 'away' | 'capped' };
+  | { readonly leadId: LeadId; readonly accepted: false; readonly reason: 'away' | 'offline' | 'capped' | 'inactive' };
 
 export interface RepContext {
   readonly repId: RepId;
   readonly name: string;
   readonly cap: number | null;
-  /** The manual availability toggle. */
+  readonly caps: RepCaps;
   readonly available: boolean;
+  readonly awayReason: string | null;
+  readonly active: boolean;
+  readonly schedule: AvailabilitySchedule;
+  /** The latest time the actor has been told about (epoch ms); its state is as of then. */
+  readonly asOf: number;
   readonly activeLeads: number;
   readonly lastAssignedAt: number | null;
   readonly lastAssignmentSeq: number | null;
+  readonly windows: WindowCounts;
+  readonly rejections: { readonly day: number; readonly count: number };
   readonly lastOffer: OfferAnswer | null;
 }
 
-/** Events a rep actor understands. */
+/** Events a rep actor understands. Times are epoch ms from the router's clock. */
 export type RepEvent =
   /** A lead offers itself; accepted only in `available`. `seq` orders assignments for round robin. */
   | { readonly type: 'OFFER'; readonly leadId: LeadId; readonly at: number; readonly seq: number }
-  /** A lead the rep held is no longer active (closed, re-assigned, or its assignment was not committed). */
-  | { readonly type: 'RELEASE'; readonly leadId: LeadId }
-  /** The manual toggle. */
-  | { readonly type: 'SET_AVAILABLE'; readonly available: boolean }
-  | { readonly type: 'SET_CAP'; readonly cap: number | null }
-  | { readonly type: 'RENAME'; readonly name: string };
+  /** A lead the rep held is no longer active (closed, breached, re-assigned, or not committed). */
+  | { readonly type: 'RELEASE'; readonly leadId: LeadId; readonly at?: number }
+  /** Time passed: a shift, an out-of-office period or a cap window may have begun or ended. */
+  | { readonly type: 'TICK'; readonly at: number }
+  /** The rep rejected a lead it held (counted per day). */
+  | { readonly type: 'REJECTED'; readonly leadId: LeadId; readonly at: number }
+  /** The admin changed the rep. */
+  | {
+      readonly type: 'UPDATE';
+      readonly at: number;
+      readonly name?: string;
+      readonly cap?: number | null;
+      readonly caps?: RepCaps;
+      readonly available?: boolean;
+      readonly awayReason?: string | null;
+      readonly active?: boolean;
+      readonly schedule?: AvailabilitySchedule;
+    }
+  /** Kept for callers of the first version: the manual toggle alone. */
+  | { readonly type: 'SET_AVAILABLE'; readonly available: boolean; readonly at?: number }
+  | { readonly type: 'SET_CAP'; readonly cap: number | null; readonly at?: number }
+  /** The store's count of leads the rep holds, after a step that did not commit. */
+  | { readonly type: 'SYNC_LOAD'; readonly activeLeads: number };
 
-const atCap = (context: RepContext, active = context.activeLeads) => context.cap !== null && active >= context.cap;
+const WINDOWS: ReadonlyArray<CapWindow> = ['hour', 'day', 'week'];
+
+/** The count of a window as of `at` (0 once its period is over). */
+function countIn(context: RepContext, kind: CapWindow, at: number): number {
+  const window = context.windows[kind];
+  if (!window) return 0;
+  return window.start === capWindowStart(kind, context.schedule.timezone, at) ? window.count : 0;
+}
+
+/** Why a rep can't take a lead at `asOf`, or null if it can. Order matters: it is the state. */
+export function repUnavailability(context: RepContext, extra = 0): 'inactive' | 'away' | 'offline' | 'capped' | null {
+  if (!context.active) return 'inactive';
+  if (!context.available || currentOutOfOffice(context.schedule, context.asOf)) return 'away';
+  if (!isOnShift(context.schedule, context.asOf)) return 'offline';
+  if (context.cap !== null && context.activeLeads + extra >= context.cap) return 'capped';
+  for (const kind of WINDOWS) {
+    const cap = context.caps[kind];
+    if (cap !== undefined && countIn(context, kind, context.asOf) + extra >= cap) return 'capped';
+  }
+  return null;
+}
 
 /**
- * A sales rep. Capacity and availability are states, not flags: only an `available`
- * rep accepts an offer, and accepting the offer that reaches the cap moves it to
- * `capped` inside its own mailbox, so two offers racing for the last slot can't both win.
+ * The next instant the rep's state may change by itself (a shift or out-of-office
+ * boundary, or a cap window rolling over while capped by it), or null. The router keeps
+ * a durable timer for it and sends `TICK` then.
+ */
+export function nextRepChange(context: RepContext): number | null {
+  if (!context.active) return null;
+  let next = nextAvailabilityChange(context.schedule, context.asOf);
+  for (const kind of WINDOWS) {
+    const cap = context.caps[kind];
+    if (cap !== undefined && countIn(context, kind, context.asOf) >= cap) {
+      const rollover = nextCapWindowStart(kind, context.schedule.timezone, context.asOf);
+      if (next === null || rollover < next) next = rollover;
+    }
+  }
+  return next;
+}
+
+const utcDay = (at: number) => Math.floor(at / 86_400_000);
+
+/**
+ * A sales rep. Capacity and availability are states, not flags:
+ * - `offline`: outside its working hours (or on a holiday);
+ * - `away`: toggled away, or out of office;
+ * - `capped`: at its active-lead cap or an hour/day/week cap;
+ * - `available`: the only state that accepts an offer;
+ * - `inactive`: deactivated by an admin.
+ *
+ * Accepting the offer that reaches a cap moves it to `capped` inside its own mailbox,
+ * so two offers racing for the last slot can't both win. Shift and out-of-office
+ * boundaries arrive as `TICK`s from a durable timer at `nextRepChange(context)`.
  *
  * @example
- * const rep = createActor(repMachine, { input: { repId, name: 'Sarah', cap: 10, available: true } }).start();
+ * const rep = createActor(repMachine, { input: { repId, name: 'Sarah', cap: 10, available: true, at: Date.now() } }).start();
  * rep.send({ type: 'OFFER', leadId, at: Date.now(), seq: 1 });
  * rep.getSnapshot().context.lastOffer; // { leadId, accepted: true }
  */
@@ -59,30 +160,62 @@ export const repMachine = setup({
     events: {} as RepEvent,
   },
   guards: {
-    manuallyAway: ({ context }) => !context.available,
-    atCap: ({ context }) => atCap(context),
-    offerReachesCap: ({ context }) => atCap(context, context.activeLeads + 1),
+    inactive: ({ context }) => repUnavailability(context) === 'inactive',
+    away: ({ context }) => repUnavailability(context) === 'away',
+    offline: ({ context }) => repUnavailability(context) === 'offline',
+    capped: ({ context }) => repUnavailability(context) === 'capped',
+    canAccept: ({ context, event }) => event.type === 'OFFER' && repUnavailability({ ...context, asOf: Math.max(context.asOf, event.at) }) === null,
   },
   actions: {
+    advanceClock: assign(({ context, event }) => {
+      const at = 'at' in event && typeof event.at === 'number' ? event.at : context.asOf;
+      return at > context.asOf ? { asOf: at } : {};
+    }),
     accept: assign(({ context, event }) => {
       if (event.type !== 'OFFER') return {};
+      const windows: { [K in CapWindow]?: { start: number; count: number } } = {};
+      for (const kind of WINDOWS) {
+        windows[kind] = { start: capWindowStart(kind, context.schedule.timezone, event.at), count: countIn(context, kind, event.at) + 1 };
+      }
       return {
         activeLeads: context.activeLeads + 1,
         lastAssignedAt: event.at,
         lastAssignmentSeq: event.seq,
+        windows,
         lastOffer: { leadId: event.leadId, accepted: true } as const,
       };
     }),
-    declineAway: assign(({ event }) =>
-      event.type === 'OFFER' ? { lastOffer: { leadId: event.leadId, accepted: false, reason: 'away' } as const } : {},
-    ),
-    declineCapped: assign(({ event }) =>
-      event.type === 'OFFER' ? { lastOffer: { leadId: event.leadId, accepted: false, reason: 'capped' } as const } : {},
-    ),
+    decline: assign(({ context, event }) => {
+      if (event.type !== 'OFFER') return {};
+      const reason = repUnavailability({ ...context, asOf: Math.max(context.asOf, event.at) }) ?? 'capped';
+      return { lastOffer: { leadId: event.leadId, accepted: false, reason } as const };
+    }),
     release: assign(({ context }) => ({ activeLeads: Math.max(0, context.activeLeads - 1) })),
-    setAvailable: assign(({ event }) => (event.type === 'SET_AVAILABLE' ? { available: event.available } : {})),
-    setCap: assign(({ event }) => (event.type === 'SET_CAP' ? { cap: event.cap } : {})),
-    rename: assign(({ event }) => (event.type === 'RENAME' ? { name: event.name } : {})),
+    countRejection: assign(({ context, event }) => {
+      if (event.type !== 'REJECTED') return {};
+      const day = utcDay(event.at);
+      return { rejections: { day, count: context.rejections.day === day ? context.rejections.count + 1 : 1 } };
+    }),
+    update: assign(({ context, event }) => {
+      switch (event.type) {
+        case 'UPDATE':
+          return {
+            name: event.name ?? context.name,
+            cap: event.cap === undefined ? context.cap : event.cap,
+            caps: event.caps ?? context.caps,
+            available: event.available ?? context.available,
+            awayReason: event.awayReason === undefined ? context.awayReason : event.awayReason,
+            active: event.active ?? context.active,
+            schedule: event.schedule ?? context.schedule,
+          };
+        case 'SET_AVAILABLE':
+          return { available: event.available };
+        case 'SET_CAP':
+          return { cap: event.cap };
+        default:
+          return {};
+      }
+    }),
   },
 }).createMachine({
   id: 'rep',
@@ -90,47 +223,53 @@ export const repMachine = setup({
     repId: input.repId,
     name: input.name,
     cap: input.cap,
+    caps: input.caps ?? {},
     available: input.available,
+    awayReason: input.awayReason ?? null,
+    active: input.active ?? true,
+    schedule: input.schedule ?? { timezone: 'UTC' },
+    asOf: input.at,
     activeLeads: input.activeLeads ?? 0,
     lastAssignedAt: input.lastAssignedAt ?? null,
     lastAssignmentSeq: input.lastAssignmentSeq ?? null,
+    windows: input.windows ?? {},
+    rejections: input.rejections ?? { day: 0, count: 0 },
     lastOffer: null,
   }),
   initial: 'deciding',
+  // Whatever the state, these change the context and then re-decide the state.
   on: {
-    RENAME: { actions: 'rename' },
+    OFFER: { actions: 'decline' },
+    RELEASE: { actions: ['advanceClock', 'release'], target: '.deciding' },
+    TICK: { actions: 'advanceClock', target: '.deciding' },
+    REJECTED: { actions: ['advanceClock', 'countRejection'] },
+    UPDATE: { actions: ['advanceClock', 'update'], target: '.deciding' },
+    SET_AVAILABLE: { actions: ['advanceClock', 'update'], target: '.deciding' },
+    SET_CAP: { actions: ['advanceClock', 'update'], target: '.deciding' },
+    SYNC_LOAD: { actions: assign(({ event }) => (event.type === 'SYNC_LOAD' ? { activeLeads: event.activeLeads } : {})), target: '.deciding' },
   },
   states: {
-    // Transient: picks the state that matches the context (on start, and after a change).
+    // Transient: picks the state that matches the context as of `asOf`.
     deciding: {
-      always: [{ guard: 'manuallyAway', target: 'away' }, { guard: 'atCap', target: 'capped' }, { target: 'available' }],
+      always: [
+        { guard: 'inactive', target: 'inactive' },
+        { guard: 'away', target: 'away' },
+        { guard: 'offline', target: 'offline' },
+        { guard: 'capped', target: 'capped' },
+        { target: 'available' },
+      ],
     },
     available: {
       on: {
         OFFER: [
-          { guard: 'offerReachesCap', actions: 'accept', target: 'capped' },
-          { actions: 'accept' },
+          { guard: 'canAccept', actions: ['advanceClock', 'accept'], target: 'deciding' },
+          { actions: ['advanceClock', 'decline'], target: 'deciding' },
         ],
-        RELEASE: { actions: 'release' },
-        SET_AVAILABLE: { actions: 'setAvailable', target: 'deciding' },
-        SET_CAP: { actions: 'setCap', target: 'deciding' },
       },
     },
-    away: {
-      on: {
-        OFFER: { actions: 'declineAway' },
-        RELEASE: { actions: 'release' },
-        SET_AVAILABLE: { actions: 'setAvailable', target: 'deciding' },
-        SET_CAP: { actions: 'setCap' },
-      },
-    },
-    capped: {
-      on: {
-        OFFER: { actions: 'declineCapped' },
-        RELEASE: { actions: 'release', target: 'deciding' },
-        SET_AVAILABLE: { actions: 'setAvailable', target: 'deciding' },
-        SET_CAP: { actions: 'setCap', target: 'deciding' },
-      },
-    },
+    away: {},
+    offline: {},
+    capped: {},
+    inactive: {},
   },
 });

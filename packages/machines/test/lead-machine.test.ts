@@ -3,43 +3,103 @@ import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import { leadMachine } from '../src/index.ts';
 
+const r1 = 'r1' as RepId;
+const r2 = 'r2' as RepId;
+const t1 = 't1' as TeamId;
 const lead = () => createActor(leadMachine, { input: { leadId: 'l1' as LeadId } }).start();
+const assigned = (repId = r1, deadlineAt: number | null = 10_000, maxBreaches?: number) => {
+  const actor = lead();
+  actor.send({ type: 'ROUTE' });
+  actor.send({ type: 'ASSIGNED', repId, teamId: t1, deadlineAt, ...(maxBreaches !== undefined && { maxBreaches }) });
+  return actor;
+};
 
 describe('lead machine', () => {
-  it('goes new → routing → assigned and records the owner and team', () => {
-    const actor = lead();
-    expect(actor.getSnapshot().value).toBe('new');
-    actor.send({ type: 'ROUTE' });
-    expect(actor.getSnapshot().value).toBe('routing');
-    actor.send({ type: 'ASSIGNED', repId: 'r1' as RepId, teamId: 't1' as TeamId });
+  it('goes new → routing → assigned with its owner, team and response deadline', () => {
+    const actor = assigned();
     expect(actor.getSnapshot().value).toBe('assigned');
-    expect(actor.getSnapshot().context).toMatchObject({ ownerId: 'r1', teamId: 't1' });
+    expect(actor.getSnapshot().context).toMatchObject({ ownerId: 'r1', teamId: 't1', slaDeadlineAt: 10_000 });
   });
 
-  it('waits with a reason when nobody can take it, and routes again on retry', () => {
+  it('waits with a reason and the time it started waiting, and routes again on retry', () => {
     const actor = lead();
     actor.send({ type: 'ROUTE' });
-    actor.send({ type: 'NO_CANDIDATE', teamId: 't1' as TeamId, reason: 'everyone is away' });
+    actor.send({ type: 'NO_CANDIDATE', teamId: t1, reason: 'everyone is away', at: 500 });
     expect(actor.getSnapshot().value).toBe('waiting');
-    expect(actor.getSnapshot().context.waitingReason).toBe('everyone is away');
+    expect(actor.getSnapshot().context).toMatchObject({ waitingReason: 'everyone is away', waitingSince: 500 });
     actor.send({ type: 'RETRY' });
     expect(actor.getSnapshot().value).toBe('routing');
   });
 
-  it('ignores an assignment that arrives before routing started', () => {
-    const actor = lead();
-    actor.send({ type: 'ASSIGNED', repId: 'r1' as RepId, teamId: 't1' as TeamId });
-    expect(actor.getSnapshot().value).toBe('new');
-    expect(actor.getSnapshot().context.ownerId).toBeNull();
+  it('is touched, which replaces the response deadline with the follow-up deadline', () => {
+    const actor = assigned();
+    actor.send({ type: 'TOUCH', touch: 'call', at: 2_000, followUpDeadlineAt: 50_000 });
+    expect(actor.getSnapshot().value).toBe('touched');
+    expect(actor.getSnapshot().context).toMatchObject({ touches: 1, lastTouchAt: 2_000, slaDeadlineAt: 50_000 });
+    actor.send({ type: 'TOUCH', touch: 'email', at: 3_000, followUpDeadlineAt: null });
+    expect(actor.getSnapshot().context).toMatchObject({ touches: 2, slaDeadlineAt: null });
   });
 
-  it('survives a persist and restore round trip', () => {
+  it('breaches when its current deadline runs out and goes back to routing, remembering who breached', () => {
+    const actor = assigned(r1, 10_000);
+    actor.send({ type: 'SLA_EXPIRED', deadlineAt: 10_000 });
+    expect(actor.getSnapshot().value).toBe('routing');
+    expect(actor.getSnapshot().context).toMatchObject({ breaches: 1, breachedBy: ['r1'], ownerId: null, slaDeadlineAt: null });
+    actor.send({ type: 'ASSIGNED', repId: r2, teamId: t1, deadlineAt: 20_000 });
+    expect(actor.getSnapshot().context).toMatchObject({ ownerId: 'r2', breachedBy: ['r1'] });
+  });
+
+  it('ignores a timer for a deadline that is no longer current (it was touched meanwhile)', () => {
+    const actor = assigned(r1, 10_000);
+    actor.send({ type: 'TOUCH', touch: 'call', at: 5_000, followUpDeadlineAt: 90_000 });
+    actor.send({ type: 'SLA_EXPIRED', deadlineAt: 10_000 });
+    expect(actor.getSnapshot().value).toBe('touched');
+    expect(actor.getSnapshot().context.breaches).toBe(0);
+  });
+
+  it('escalates instead of re-routing once the policy’s maximum of breaches is reached', () => {
+    const actor = assigned(r1, 10_000, 2);
+    actor.send({ type: 'SLA_EXPIRED', deadlineAt: 10_000 });
+    actor.send({ type: 'ASSIGNED', repId: r2, teamId: t1, deadlineAt: 20_000 });
+    actor.send({ type: 'SLA_EXPIRED', deadlineAt: 20_000 });
+    expect(actor.getSnapshot().value).toBe('escalated');
+    expect(actor.getSnapshot().context).toMatchObject({ breaches: 2, breachedBy: ['r1', 'r2'] });
+    actor.send({ type: 'ESCALATE_TO', repId: 'boss' as RepId, queue: null });
+    expect(actor.getSnapshot().context.ownerId).toBe('boss');
+  });
+
+  it('is rejected only by its owner, and then routed again without that rep', () => {
+    const actor = assigned(r1);
+    actor.send({ type: 'REJECT', repId: r2, reason: 'not mine' });
+    expect(actor.getSnapshot().value).toBe('assigned');
+    actor.send({ type: 'REJECT', repId: r1, reason: 'wrong language' });
+    expect(actor.getSnapshot().value).toBe('routing');
+    expect(actor.getSnapshot().context).toMatchObject({ rejectedBy: ['r1'], ownerId: null });
+  });
+
+  it('closes or converts, and then nothing moves it', () => {
+    const closed = assigned();
+    closed.send({ type: 'CLOSE', outcome: 'lost', converted: false });
+    expect(closed.getSnapshot().value).toBe('closed');
+    expect(closed.getSnapshot().status).toBe('done');
+    const converted = assigned();
+    converted.send({ type: 'TOUCH', touch: 'meeting', at: 1, followUpDeadlineAt: null });
+    converted.send({ type: 'CLOSE', outcome: 'converted', converted: true });
+    expect(converted.getSnapshot().value).toBe('converted');
+    expect(converted.getSnapshot().context.outcome).toBe('converted');
+  });
+
+  it('refuses a touch before it has an owner', () => {
     const actor = lead();
-    actor.send({ type: 'ROUTE' });
-    actor.send({ type: 'NO_CANDIDATE', teamId: null, reason: 'no team' });
+    expect(actor.getSnapshot().can({ type: 'TOUCH', touch: 'call', at: 1, followUpDeadlineAt: null })).toBe(false);
+  });
+
+  it('survives a persist and restore round trip with its deadline', () => {
+    const actor = assigned(r1, 123_456);
     const persisted = JSON.parse(JSON.stringify(actor.getPersistedSnapshot()));
     const restored = createActor(leadMachine, { input: { leadId: 'l1' as LeadId }, snapshot: persisted }).start();
-    expect(restored.getSnapshot().value).toBe('waiting');
-    expect(restored.getSnapshot().context.waitingReason).toBe('no team');
+    expect(restored.getSnapshot().value).toBe('assigned');
+    restored.send({ type: 'SLA_EXPIRED', deadlineAt: 123_456 });
+    expect(restored.getSnapshot().context.breachedBy).toEqual(['r1']);
   });
 });

@@ -2,6 +2,8 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /** jsonb: written as JSON text, read back parsed. */
 type Json<T> = ColumnType<T, string, string>;
+/** jsonb with a column default: optional on insert. */
+type JsonWithDefault<T> = ColumnType<T, string | undefined, string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -21,10 +23,10 @@ export interface RepsTable {
   last_assigned_at: Date | null;
   last_assignment_seq: number | null;
   active: Generated<boolean>;
-  caps: Generated<Json<{ hour?: number; day?: number; week?: number }>>;
+  caps: JsonWithDefault<{ hour?: number; day?: number; week?: number }>;
   working_hours: Json<unknown> | null;
-  holidays: Generated<Json<string[]>>;
-  out_of_office: Generated<Json<Array<{ from: string; to: string; reason?: string }>>>;
+  holidays: JsonWithDefault<string[]>;
+  out_of_office: JsonWithDefault<Array<{ from: string; to: string; reason?: string }>>;
   away_reason: string | null;
   manager_id: string | null;
   /** The rep actor's persisted context (counters), written by the router. */

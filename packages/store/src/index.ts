@@ -14,6 +14,7 @@ export {
   type AssignmentRecord,
   type LeadListQuery,
   type OpenLead,
+  type StoredLeadActor,
 } from './lead-repository.ts';
 export { createLeadIntakeWriter, type LeadIntakeWriter, type IntakeRecord, type IntakeResult } from './lead-intake-writer.ts';
 export {
@@ -23,5 +24,7 @@ export {
   type RoutingWriteResult,
   type LeadTransition,
   type LeadEventInput,
+  type TimerSet,
+  type TimerClear,
 } from './routing-writer.ts';
 export * from './errors.ts';

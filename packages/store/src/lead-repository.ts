@@ -53,6 +53,16 @@ export interface OpenLead {
   readonly createdAt: Date;
 }
 
+/** A passivated lead actor as stored. */
+export interface StoredLeadActor {
+  readonly snapshot: unknown;
+  readonly version: number;
+  readonly state: LeadState;
+  readonly requestedTeam: string | null;
+  readonly externalId: string | null;
+  readonly traceId: string | null;
+}
+
 /** Reads leads (writes go through the intake and routing writers). */
 export interface LeadRepository {
   get(id: string): Promise<LeadDetail | undefined>;
@@ -63,6 +73,12 @@ export interface LeadRepository {
   listOpen(options?: { readonly createdBefore?: Date; readonly states?: ReadonlyArray<LeadState> }): Promise<OpenLead[]>;
   /** How many leads are in each state. */
   countByState(): Promise<Record<string, number>>;
+  /** What the router needs to restore a passivated lead actor. */
+  getForActor(id: string): Promise<StoredLeadActor | undefined>;
+  /** How many leads a rep holds (assigned or touched): its active load. */
+  countActiveOf(repId: string): Promise<number>;
+  /** Ids of the leads a rep holds. */
+  listHeldBy(repId: string): Promise<LeadId[]>;
 }
 
 /** Maps a database row to the domain type. */
@@ -155,6 +171,39 @@ export function createLeadRepository(db: Kysely<Database>): LeadRepository {
         externalId: r.external_id,
         createdAt: r.created_at,
       }));
+    },
+
+    async getForActor(id) {
+      const row = await db
+        .selectFrom('leads')
+        .select(['snapshot', 'version', 'state', 'requested_team', 'external_id', 'trace_id'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return (
+        row && {
+          snapshot: row.snapshot,
+          version: row.version,
+          state: row.state as LeadState,
+          requestedTeam: row.requested_team,
+          externalId: row.external_id,
+          traceId: row.trace_id,
+        }
+      );
+    },
+
+    async countActiveOf(repId) {
+      const row = await db
+        .selectFrom('leads')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('owner_id', '=', repId)
+        .where('state', 'in', ['assigned', 'touched'])
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    async listHeldBy(repId) {
+      const rows = await db.selectFrom('leads').select('id').where('owner_id', '=', repId).where('state', 'in', ['assigned', 'touched']).execute();
+      return rows.map((r) => r.id as LeadId);
     },
 
     async countByState() {

@@ -49,7 +49,14 @@ export function toRep(row: RepRow): Rep {
     weight: row.weight,
     cap: row.cap,
     tags: row.tags,
+    caps: row.caps,
+    workingHours: (row.working_hours as Rep['workingHours']) ?? null,
+    holidays: row.holidays,
+    outOfOffice: row.out_of_office.map((p) => ({ from: new Date(p.from), to: new Date(p.to), ...(p.reason !== undefined && { reason: p.reason }) })),
+    managerId: row.manager_id as RepId | null,
     available: row.available,
+    awayReason: row.away_reason,
+    active: row.active,
     state: row.state as RepState,
     activeLeads: row.active_leads,
     revision: row.version,
@@ -60,6 +67,9 @@ export function toRep(row: RepRow): Rep {
 }
 
 function translate(error: unknown, email?: string): never {
+  if (typeof error === 'object' && error !== null && (error as { constraint?: string }).constraint === 'reps_manager_id_fkey') {
+    throw new NotFoundError('managerId: rep', '(given)', 'the manager must be an existing rep', { cause: error });
+  }
   if (isUniqueViolation(error, 'reps_email_unique')) {
     throw new ConflictError(`a rep with email "${email}" already exists; change that rep with PATCH /v1/reps/:id instead`, {
       cause: error,
@@ -82,6 +92,11 @@ export function createRepRepository(db: Kysely<Database>): RepRepository {
           weight: input.weight,
           cap: input.cap,
           tags: JSON.stringify(input.tags),
+          caps: JSON.stringify(input.caps),
+          working_hours: input.workingHours === null ? null : JSON.stringify(input.workingHours),
+          holidays: JSON.stringify(input.holidays),
+          out_of_office: JSON.stringify(input.outOfOffice),
+          manager_id: input.managerId,
           available: true,
           state: input.cap === 0 ? 'capped' : 'available',
         })
@@ -101,7 +116,14 @@ export function createRepRepository(db: Kysely<Database>): RepRepository {
           ...(patch.weight !== undefined && { weight: patch.weight }),
           ...(patch.cap !== undefined && { cap: patch.cap }),
           ...(patch.tags !== undefined && { tags: JSON.stringify(patch.tags) }),
+          ...(patch.caps !== undefined && { caps: JSON.stringify(patch.caps) }),
+          ...(patch.workingHours !== undefined && { working_hours: patch.workingHours === null ? null : JSON.stringify(patch.workingHours) }),
+          ...(patch.holidays !== undefined && { holidays: JSON.stringify(patch.holidays) }),
+          ...(patch.outOfOffice !== undefined && { out_of_office: JSON.stringify(patch.outOfOffice) }),
+          ...(patch.managerId !== undefined && { manager_id: patch.managerId }),
           ...(patch.available !== undefined && { available: patch.available }),
+          ...(patch.awayReason !== undefined && { away_reason: patch.awayReason }),
+          ...(patch.active !== undefined && { active: patch.active }),
           updated_at: new Date(),
         })
         .where('id', '=', id)

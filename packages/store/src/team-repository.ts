@@ -1,4 +1,4 @@
-import { type CreateTeam, ConflictError, isId, newId, NotFoundError, type RepId, type Strategy, type Team, type TeamId } from '@switchboard/core';
+import { type CreateTeam, ConflictError, type SlaPolicy, isId, newId, NotFoundError, type RepId, type Strategy, type Team, type TeamId } from '@switchboard/core';
 import type { Kysely } from 'kysely';
 import type { Database, TeamRow } from './database.ts';
 import { isUniqueViolation } from './errors.ts';
@@ -30,6 +30,7 @@ async function withMembers(db: Kysely<Database>, rows: ReadonlyArray<TeamRow>): 
     id: row.id as TeamId,
     name: row.name,
     strategy: row.strategy as Strategy,
+    sla: (row.sla as SlaPolicy | null) ?? null,
     members: members.filter((m) => m.team_id === row.id).map((m) => m.rep_id as RepId),
     createdAt: row.created_at,
   }));
@@ -51,7 +52,7 @@ export function createTeamRepository(db: Kysely<Database>): TeamRepository {
         const id = newId<TeamId>();
         const row = await trx
           .insertInto('teams')
-          .values({ id, name: input.name, strategy: input.strategy })
+          .values({ id, name: input.name, strategy: input.strategy, sla: input.sla ? JSON.stringify(input.sla) : null })
           .returningAll()
           .executeTakeFirstOrThrow()
           .catch((error: unknown) => {

@@ -15,7 +15,7 @@ let repId: RepId;
 let teamId: TeamId;
 beforeAll(async () => {
   database = await createTestDatabase();
-  const rep = await createRepRepository(database.db).create({ name: 'Sarah', email: 'sarah@x.io', timezone: 'UTC', weight: 1, cap: null, tags: [] });
+  const rep = await createRepRepository(database.db).create({ name: 'Sarah', email: 'sarah@x.io', timezone: 'UTC', weight: 1, cap: null, tags: [], caps: {}, workingHours: null, holidays: [], outOfOffice: [], managerId: null });
   repId = rep.id;
   teamId = (await createTeamRepository(database.db).create({ name: 'EMEA', members: [rep.id], strategy: 'round_robin' })).id;
 });

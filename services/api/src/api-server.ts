@@ -29,6 +29,8 @@ export interface ApiServerOptions {
   readonly logger?: FastifyBaseLogger | false;
   /** Largest request body in bytes. @default 65536 */
   readonly bodyLimit?: number;
+  /** The clock that stamps intake times. @default Date.now */
+  readonly clock?: () => number;
 }
 
 /** The HTTP API, not yet listening. */
@@ -86,6 +88,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     subjects: options.subjects,
     teams,
     logger: log,
+    clock: options.clock ?? Date.now,
   });
 
   healthRoutes(app, { db: options.db, bus: options.bus });

@@ -31,8 +31,10 @@ export class LeadIntakeService {
   // Teams are never deleted, so a team once found stays valid; misses are not cached.
   readonly #knownTeams = new Map<string, Team>();
   readonly #pending = new Set<Promise<unknown>>();
+  readonly #clock: () => number;
 
-  constructor(deps: { writer: LeadIntakeWriter; bus: Bus; subjects: Subjects; teams: TeamRepository; logger: Logger }) {
+  constructor(deps: { writer: LeadIntakeWriter; bus: Bus; subjects: Subjects; teams: TeamRepository; logger: Logger; clock: () => number }) {
+    this.#clock = deps.clock;
     this.#writer = deps.writer;
     this.#bus = deps.bus;
     this.#subjects = deps.subjects;
@@ -43,7 +45,7 @@ export class LeadIntakeService {
   async accept(intake: LeadIntake, traceparent?: string): Promise<IntakeAnswer> {
     if (intake.team !== undefined) await this.#requireTeam(intake.team);
     const id = newId<LeadId>();
-    const result = await this.#writer.write({ id, intake, receivedAt: new Date(), via: 'api', traceId: traceparent ?? null });
+    const result = await this.#writer.write({ id, intake, receivedAt: new Date(this.#clock()), via: 'api', traceId: traceparent ?? null });
     if (result.duplicate) return { id: result.id, duplicate: true };
     const headers: Record<string, string> = { [IntakeHeader.leadId]: id };
     if (traceparent) headers[IntakeHeader.traceparent] = traceparent;

@@ -1,10 +1,11 @@
-import type { LeadAssignedEvent, LeadId, LeadWaitingEvent, Logger, Team } from '@switchboard/core';
-import { leadMachine } from '@switchboard/machines';
-import type { LeadEventInput, RoutingWriter } from '@switchboard/store';
+import { addBusinessTime, type LeadId, type Logger, type RepId, type SlaPolicy, type Team, type TeamId } from '@switchboard/core';
+import { type LeadContext, type LeadEvent, leadMachine, type TouchType } from '@switchboard/machines';
+import type { LeadEventInput, LeadRepository, RepLiveState, RoutingWriter, TimerClear, TimerSet } from '@switchboard/store';
 import { v7 as uuidv7 } from 'uuid';
 import { type Actor, createActor } from 'xstate';
+import type { DeadlineTimers } from './deadline-timers.ts';
 import type { LifecyclePublisher } from './lifecycle-publisher.ts';
-import type { RepActors } from './rep-actors.ts';
+import { type RepActors, type RepEntry, scheduleOf } from './rep-actors.ts';
 import { type RoutingOutcome, routeLead } from './route-lead.ts';
 import type { TeamDirectory } from './team-directory.ts';
 
@@ -19,38 +20,67 @@ export interface AdmittedLead {
   readonly traceId: string | null;
   /** What brought it here, for the event log. */
   readonly cause: string;
+  /** Higher first in the waiting line. @default 0 */
+  readonly priority?: number;
 }
 
 /** What became of an admitted lead. */
 export type AdmitResult = 'assigned' | 'waiting' | 'already-routing' | 'stale';
 
+/** Something that happens to an existing lead. */
+export type LeadCommand =
+  | { readonly type: 'touch'; readonly touch: TouchType; readonly note?: string }
+  | { readonly type: 'close'; readonly outcome: string }
+  | { readonly type: 'reject'; readonly repId?: RepId; readonly reason: string }
+  | { readonly type: 'reroute'; readonly reason: string }
+  | { readonly type: 'sla-expired'; readonly deadlineAt: number };
+
+/** The answer to a command. */
+export type CommandResult =
+  | { readonly ok: true; readonly state: string; readonly ownerId: RepId | null; readonly changed: boolean }
+  | { readonly ok: false; readonly code: 'not_found' | 'conflict' | 'unavailable'; readonly message: string };
+
 interface HeldLead {
-  readonly lead: AdmittedLead;
-  readonly actor: Actor<typeof leadMachine>;
+  readonly id: LeadId;
+  readonly requestedTeam: string | null;
+  readonly externalId: string | null;
+  readonly traceId: string | null;
+  actor: Actor<typeof leadMachine>;
   version: number;
 }
 
 export interface LeadRouterOptions {
   readonly reps: RepActors;
   readonly teams: TeamDirectory;
+  readonly leads: LeadRepository;
   readonly writer: RoutingWriter;
+  readonly timers: () => DeadlineTimers | undefined;
   readonly publisher: LifecyclePublisher;
   readonly logger: Logger;
   readonly clock: () => number;
   /** The highest assignment sequence already used (from the store). */
   readonly lastAssignmentSeq: number;
+  /** Rejections a rep may make per (UTC) day. @default 10 */
+  readonly maxRejectionsPerDay?: number;
+  /** Tells the router that reps freed capacity (after the write that freed it). */
+  readonly onCapacityFreed: (repIds: ReadonlyArray<RepId>) => void;
 }
 
+const CLOSED_STATES = new Set(['closed', 'converted']);
+/** States in which a lead counts against its owner's active leads. */
+const HOLDING_STATES = new Set(['assigned', 'touched']);
+
 /**
- * Drives lead actors through routing and persists every outcome before it is
- * acknowledged. Leads being routed and leads waiting live in memory; an assigned lead
- * is passivated (its actor stopped; it is a row until something happens to it).
+ * Hosts the lead actors and persists every transition before it is acknowledged.
+ * Leads being routed and leads waiting live in memory; every other lead is passivated:
+ * a row, restored from its snapshot when an event (a touch, a timer) arrives for it.
+ * Each lead has a mailbox: its events are processed one at a time.
  */
 export class LeadRouter {
   readonly #o: LeadRouterOptions;
   readonly #routing = new Map<LeadId, HeldLead>();
-  /** Waiting leads, oldest first (Map keeps insertion order). */
   readonly #waiting = new Map<LeadId, HeldLead>();
+  readonly #mailboxes = new Map<LeadId, Promise<unknown>>();
   #seq: number;
   #retries: Promise<void> = Promise.resolve();
 
@@ -73,36 +103,66 @@ export class LeadRouter {
    * Routes a new lead. Resolves once the outcome (assigned or waiting) is committed;
    * rejects if it could not be persisted, leaving nothing changed (the caller retries).
    */
-  async admit(lead: AdmittedLead): Promise<AdmitResult> {
-    if (this.holds(lead.id)) return 'already-routing';
-    const actor = createActor(leadMachine, { input: { leadId: lead.id } }).start();
-    const held: HeldLead = { lead, actor, version: lead.version };
+  admit(lead: AdmittedLead): Promise<AdmitResult> {
+    if (this.holds(lead.id)) return Promise.resolve('already-routing');
+    const actor = createActor(leadMachine, { input: { leadId: lead.id, priority: lead.priority ?? 0 } }).start();
+    const held: HeldLead = { ...lead, actor };
     this.#routing.set(lead.id, held);
-    try {
-      const { team, source } = await this.#resolveTeam(lead);
-      actor.send({ type: 'ROUTE' });
-      return await this.#route(held, team, source, 'new', lead.cause);
-    } finally {
-      this.#routing.delete(lead.id);
-    }
+    return this.#serial(lead.id, async () => {
+      try {
+        const result = await this.#transition(held, [{ type: 'ROUTE' }], lead.cause);
+        if (!result.committed) return 'stale';
+        return held.actor.getSnapshot().value === 'assigned' ? 'assigned' : 'waiting';
+      } finally {
+        this.#routing.delete(lead.id);
+      }
+    });
   }
 
   /** Restores a lead that was waiting when the process stopped. */
   restoreWaiting(lead: AdmittedLead, snapshot: unknown): void {
-    const actor = createActor(leadMachine, {
-      input: { leadId: lead.id },
-      snapshot: snapshot as never,
-    }).start();
-    this.#waiting.set(lead.id, { lead, actor, version: lead.version });
+    const actor = createActor(leadMachine, { input: { leadId: lead.id }, snapshot: snapshot as never }).start();
+    this.#waiting.set(lead.id, { ...lead, actor });
+    this.#sortWaiting();
+  }
+
+  /** Applies a command to a lead (touch, close, reject, SLA expiry), loading it if passivated. */
+  command(leadId: LeadId, command: LeadCommand): Promise<CommandResult> {
+    return this.#serial(leadId, async () => {
+      const held = this.#routing.get(leadId) ?? this.#waiting.get(leadId) ?? (await this.#load(leadId));
+      if (!held) return { ok: false, code: 'not_found', message: `lead "${leadId}" does not exist` } as const;
+      const context = held.actor.getSnapshot().context;
+      const state = String(held.actor.getSnapshot().value);
+      const now = this.#o.clock();
+      const event = this.#eventFor(command, context, state, now);
+      if ('error' in event) return { ok: false, code: 'conflict', message: event.error } as const;
+      if (!held.actor.getSnapshot().can(event)) {
+        if (command.type === 'sla-expired') return { ok: true, state, ownerId: context.ownerId, changed: false } as const;
+        return { ok: false, code: 'conflict', message: `lead "${leadId}" is ${state}: it can't take a ${command.type} now` } as const;
+      }
+      const wasWaiting = this.#waiting.get(leadId) === held;
+      if (wasWaiting) this.#waiting.delete(leadId);
+      if (command.type === 'reject') {
+        const entry = this.#o.reps.get(command.repId ?? (context.ownerId as RepId));
+        entry?.actor.send({ type: 'REJECTED', leadId, at: now });
+      }
+      const result = await this.#transition(held, [event], `command:${command.type}`);
+      if (!result.committed) {
+        if (wasWaiting) this.#waiting.set(leadId, held);
+        return { ok: false, code: 'conflict', message: `lead "${leadId}" changed meanwhile; try again` } as const;
+      }
+      const after = held.actor.getSnapshot();
+      return { ok: true, state: String(after.value), ownerId: after.context.ownerId, changed: true } as const;
+    });
   }
 
   /**
-   * Offers waiting leads again, oldest first: those of `teamIds`, or all of them.
-   * Called when a rep frees up or a team changes.
+   * Offers waiting leads again, highest priority first, then oldest: those of `teamIds`,
+   * or all of them. Called when a rep frees up or a team changes.
    */
   retryWaiting(teamIds?: ReadonlySet<string>): Promise<void> {
-    // One pass at a time, so that waiting leads are offered strictly oldest first and
-    // a lead is never taken up by two passes.
+    // One pass at a time, so that waiting leads are offered strictly in order and a
+    // lead is never taken up by two passes.
     const pass = this.#retries.then(() => this.#retryPass(teamIds));
     this.#retries = pass.catch(() => {});
     return pass;
@@ -115,173 +175,359 @@ export class LeadRouter {
     });
     const writes: Promise<unknown>[] = [];
     for (const held of due) {
-      if (this.#waiting.get(held.lead.id) !== held) continue;
-      this.#waiting.delete(held.lead.id);
-      this.#routing.set(held.lead.id, held);
-      const previousReason = held.actor.getSnapshot().context.waitingReason;
-      let team: Team | null;
-      let source: 'lead' | 'default';
-      try {
-        ({ team, source } = await this.#resolveTeam(held.lead));
-      } catch (error) {
-        this.#logger.error({ err: error, leadId: held.lead.id }, 'could not resolve the team of a waiting lead');
-        this.#routing.delete(held.lead.id);
-        this.#waiting.set(held.lead.id, held);
-        continue;
-      }
-      const restore = held.actor.getPersistedSnapshot();
-      held.actor.send({ type: 'RETRY' });
+      if (this.#waiting.get(held.id) !== held) continue;
+      // Resolving the team is the only wait; the routing step itself is synchronous, so
+      // leads are offered in line order.
+      const team = await this.#resolveTeam(held).catch(() => undefined);
+      if (team === undefined || this.#waiting.get(held.id) !== held) continue;
+      if (!this.#couldTakeAny(team.team)) continue;
+      this.#waiting.delete(held.id);
+      this.#routing.set(held.id, held);
       writes.push(
-        this.#route(held, team, source, 'waiting', 'retry', { previousReason, restore })
-          .catch((error: unknown) => {
-            this.#logger.error({ err: error, leadId: held.lead.id }, 'retrying a waiting lead failed; it stays waiting');
-          })
-          .finally(() => this.#routing.delete(held.lead.id)),
+        this.#serial(held.id, () => this.#transition(held, [{ type: 'RETRY' }], 'retry', team))
+          .catch((error: unknown) => this.#o.logger.error({ err: error, leadId: held.id }, 'retrying a waiting lead failed; it stays waiting'))
+          .finally(() => this.#routing.delete(held.id)),
       );
     }
     await Promise.all(writes);
   }
 
-  get #logger(): Logger {
-    return this.#o.logger;
+  /** Cheap pre-check: is any member of the team able to take a lead right now? */
+  #couldTakeAny(team: Team | null): boolean {
+    if (!team) return false;
+    return team.members.some((repId) => {
+      const entry = this.#o.reps.get(repId);
+      return entry !== undefined && this.#o.reps.stateOf(entry) === 'available';
+    });
   }
 
-  async #resolveTeam(lead: AdmittedLead): Promise<{ team: Team | null; source: 'lead' | 'default' }> {
-    if (lead.requestedTeam) return { team: (await this.#o.teams.find(lead.requestedTeam)) ?? null, source: 'lead' };
+  #sortWaiting(): void {
+    const ordered = [...this.#waiting.values()].sort((a, b) => {
+      const ca = a.actor.getSnapshot().context;
+      const cb = b.actor.getSnapshot().context;
+      return cb.priority - ca.priority || (ca.waitingSince ?? 0) - (cb.waitingSince ?? 0) || (a.id < b.id ? -1 : 1);
+    });
+    this.#waiting.clear();
+    for (const held of ordered) this.#waiting.set(held.id, held);
+  }
+
+  #serial<T>(leadId: LeadId, work: () => Promise<T>): Promise<T> {
+    const previous = this.#mailboxes.get(leadId) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch(() => {});
+    this.#mailboxes.set(leadId, settled);
+    void settled.then(() => {
+      if (this.#mailboxes.get(leadId) === settled) this.#mailboxes.delete(leadId);
+    });
+    return next;
+  }
+
+  async #load(leadId: LeadId): Promise<HeldLead | undefined> {
+    const stored = await this.#o.leads.getForActor(leadId);
+    if (!stored?.snapshot) return undefined;
+    const actor = createActor(leadMachine, { input: { leadId }, snapshot: stored.snapshot as never }).start();
+    return { id: leadId, requestedTeam: stored.requestedTeam, externalId: stored.externalId, traceId: stored.traceId, actor, version: stored.version };
+  }
+
+  #eventFor(command: LeadCommand, context: LeadContext, state: string, now: number): LeadEvent | { error: string } {
+    switch (command.type) {
+      case 'touch':
+        return { type: 'TOUCH', touch: command.touch, at: now, followUpDeadlineAt: this.#followUpDeadline(context, now) };
+      case 'close': {
+        if (CLOSED_STATES.has(state)) return { error: `lead "${context.leadId}" is already ${state}` };
+        return { type: 'CLOSE', outcome: command.outcome, converted: command.outcome === 'converted' };
+      }
+      case 'reject': {
+        const repId = command.repId ?? context.ownerId;
+        if (!repId || repId !== context.ownerId) {
+          return { error: `only the lead's owner can reject it (owner: ${context.ownerId ?? 'nobody'})` };
+        }
+        const entry = this.#o.reps.get(repId);
+        const limit = this.#o.maxRejectionsPerDay ?? 10;
+        const today = Math.floor(now / 86_400_000);
+        const rejections = entry?.actor.getSnapshot().context.rejections;
+        if (rejections && rejections.day === today && rejections.count >= limit) {
+          return { error: `rep "${repId}" has rejected ${limit} leads today, the daily limit; ask a manager to re-route it` };
+        }
+        return { type: 'REJECT', repId, reason: command.reason };
+      }
+      case 'reroute':
+        return { type: 'REROUTE', reason: command.reason };
+      case 'sla-expired':
+        return { type: 'SLA_EXPIRED', deadlineAt: command.deadlineAt };
+    }
+  }
+
+  #followUpDeadline(context: LeadContext, now: number): number | null {
+    const team = context.teamId ? this.#o.teams.cached(context.teamId) : undefined;
+    const owner = context.ownerId ? this.#o.reps.get(context.ownerId) : undefined;
+    return deadline(team?.sla ?? null, 'followUp', owner, now);
+  }
+
+  async #resolveTeam(held: HeldLead): Promise<{ team: Team | null; source: 'lead' | 'default' }> {
+    const teamId = held.actor.getSnapshot().context.teamId;
+    if (teamId) return { team: (await this.#o.teams.find(teamId)) ?? null, source: 'lead' };
+    if (held.requestedTeam) return { team: (await this.#o.teams.find(held.requestedTeam)) ?? null, source: 'lead' };
     return { team: (await this.#o.teams.findDefault()) ?? null, source: 'default' };
   }
 
-  async #route(
+  /**
+   * Sends `events` to the lead, routes it if that leaves it in `routing`, and writes the
+   * whole step — lead row, assignment changes, log, rep loads, timers — in one statement.
+   * Nothing of a step that fails to commit is kept: the reps it touched are re-read.
+   */
+  async #transition(
     held: HeldLead,
-    team: Team | null,
-    source: 'lead' | 'default',
-    from: 'new' | 'waiting',
+    events: ReadonlyArray<LeadEvent>,
     cause: string,
-    retry?: { previousReason: string | null; restore: unknown },
-  ): Promise<AdmitResult> {
+    resolvedTeam?: { team: Team | null; source: 'lead' | 'default' },
+  ): Promise<{ committed: boolean }> {
+    const before = held.actor.getSnapshot();
+    const restore = held.actor.getPersistedSnapshot();
     const now = this.#o.clock();
-    const outcome = routeLead(held.actor, {
-      team,
-      teamSource: source,
-      reps: this.#o.reps,
-      nextSeq: () => ++this.#seq,
-      now,
-    });
-    if (retry && outcome.type === 'waiting' && outcome.reason === retry.previousReason) {
-      // Still nobody: nothing new to record. Back to the queue, same place in line.
-      this.#waiting.set(held.lead.id, held);
-      return 'waiting';
+    const touchedReps = new Map<RepId, RepEntry>();
+    for (const event of events) held.actor.send(event);
+
+    // Ownership ended (breach, rejection, close, re-route): the owner gets the slot back.
+    const previousOwner = before.context.ownerId;
+    const releases = previousOwner !== null && HOLDING_STATES.has(String(before.value)) && !HOLDING_STATES.has(String(held.actor.getSnapshot().value));
+    if (releases) {
+      const entry = this.#o.reps.get(previousOwner);
+      if (entry) {
+        entry.actor.send({ type: 'RELEASE', leadId: held.id, at: now });
+        touchedReps.set(previousOwner, entry);
+      }
     }
-    const snapshot = held.actor.getSnapshot();
-    const events = this.#transitionEvents(held, from, outcome, now, cause);
+
+    let outcome: RoutingOutcome | undefined;
+    if (held.actor.getSnapshot().value === 'routing') {
+      const { team, source } = resolvedTeam ?? (await this.#resolveTeam(held));
+      const context = held.actor.getSnapshot().context;
+      const excluded = new Map<RepId, 'breached' | 'rejected'>();
+      for (const repId of context.breachedBy) excluded.set(repId, 'breached');
+      for (const repId of context.rejectedBy) excluded.set(repId, 'rejected');
+      outcome = routeLead(held.actor, {
+        team,
+        teamSource: source,
+        reps: this.#o.reps,
+        excluded,
+        deadlineFor: (rep, t) => deadline(t.sla, 'response', rep, now),
+        nextSeq: () => ++this.#seq,
+        now,
+      });
+      if (outcome.type === 'assigned') touchedReps.set(outcome.rep.profile.id, outcome.rep);
+    }
+    const after = held.actor.getSnapshot();
+    if (after.value === 'escalated' && before.value !== 'escalated') this.#escalate(held, previousOwner);
+    const afterState = String(held.actor.getSnapshot().value);
+
+    // A retry that ends where it started records nothing.
+    if (cause === 'retry' && afterState === 'waiting' && after.context.waitingReason === before.context.waitingReason) {
+      held.actor.stop();
+      held.actor = createActor(leadMachine, { input: { leadId: held.id }, snapshot: restore as never }).start();
+      this.#waiting.set(held.id, held);
+      return { committed: true };
+    }
+
+    const log = this.#logEvents(held, before.value as string, before.context, events, outcome, now, cause);
+    const ctx = held.actor.getSnapshot().context;
+    const timers = timerChanges(held.id, before.context.slaDeadlineAt, ctx.slaDeadlineAt);
+    const reps: RepLiveState[] = [...touchedReps.values()].map((entry) => this.#o.reps.liveState(entry));
     let result;
     try {
       result = await this.#o.writer.write({
         lead: {
-          leadId: held.lead.id,
+          leadId: held.id,
           expectedVersion: held.version,
-          state: snapshot.value as 'assigned' | 'waiting',
-          ownerId: snapshot.context.ownerId,
-          teamId: snapshot.context.teamId,
-          waitingReason: snapshot.context.waitingReason,
+          state: afterState as never,
+          ownerId: ctx.ownerId,
+          teamId: ctx.teamId,
+          waitingReason: ctx.waitingReason,
           snapshot: held.actor.getPersistedSnapshot(),
-          events: events.log,
-          ...(outcome.type === 'assigned' && {
+          events: log.rows,
+          priority: ctx.priority,
+          ...(ctx.slaDeadlineAt !== before.context.slaDeadlineAt && { slaDeadlineAt: ctx.slaDeadlineAt }),
+          breaches: ctx.breaches,
+          ...(ctx.outcome !== null && { outcome: ctx.outcome }),
+          ...(outcome?.type === 'assigned' && {
             assignment: { repId: outcome.rep.profile.id, teamId: outcome.team.id, decision: outcome.decision, at: new Date(now) },
           }),
+          ...(previousOwner !== null && previousOwner !== ctx.ownerId && { endAssignment: endReason(events) }),
         },
-        reps: outcome.type === 'assigned' ? [this.#o.reps.liveState(outcome.rep)] : [],
+        reps,
+        ...(timers.set && { setTimers: [timers.set] }),
+        ...(timers.clear && { clearTimers: [timers.clear] }),
       });
     } catch (error) {
-      this.#undo(held, outcome, retry?.restore);
+      await this.#undo(held, restore, touchedReps);
       throw error;
     }
     if (!result.committed) {
-      this.#logger.warn({ leadId: held.lead.id }, 'lead was already routed elsewhere (stale version); dropping this attempt');
-      this.#undo(held, outcome, undefined);
-      return 'stale';
+      this.#o.logger.warn({ leadId: held.id }, 'lead moved on elsewhere (stale version); dropping this step');
+      await this.#undo(held, restore, touchedReps);
+      return { committed: false };
     }
     held.version = result.version ?? held.version + 1;
-    if (events.published) this.#o.publisher.publish(events.published);
-    if (outcome.type === 'assigned') {
+    if (timers.set) this.#o.timers()?.arm({ actorKind: 'lead', actorId: held.id, kind: 'sla', dueAt: timers.set.dueAt });
+    if (timers.clear) this.#o.timers()?.disarm(timers.clear);
+    for (const event of log.published) this.#o.publisher.publish(event);
+    if (releases && previousOwner) this.#o.onCapacityFreed([previousOwner]);
+
+    if (afterState === 'waiting') {
+      this.#waiting.set(held.id, held);
+      this.#sortWaiting();
+    } else {
+      // Passivate: the lead is a row until something happens to it.
       held.actor.stop();
-      return 'assigned';
     }
-    this.#waiting.set(held.lead.id, held);
-    return 'waiting';
+    return { committed: true };
   }
 
-  /** A routing outcome that could not be committed must leave nothing behind. */
-  #undo(held: HeldLead, outcome: RoutingOutcome, restore: unknown): void {
-    if (outcome.type === 'assigned') {
-      outcome.rep.actor.send({ type: 'RELEASE', leadId: held.lead.id });
-      void this.#o.writer.write({ reps: [this.#o.reps.liveState(outcome.rep)] }).catch(() => {});
+  #escalate(held: HeldLead, lastOwner: RepId | null): void {
+    const context = held.actor.getSnapshot().context;
+    const team = context.teamId ? this.#o.teams.cached(context.teamId) : undefined;
+    const target = team?.sla?.escalateTo ?? 'manager';
+    if (target === 'manager') {
+      const managerId = lastOwner ? (this.#o.reps.get(lastOwner)?.profile.managerId ?? null) : null;
+      held.actor.send({ type: 'ESCALATE_TO', repId: managerId, queue: managerId ? null : 'escalations' });
+    } else {
+      held.actor.send({ type: 'ESCALATE_TO', repId: null, queue: target });
     }
+  }
+
+  /** A step that did not commit leaves nothing behind: the lead as it was, the reps as stored. */
+  async #undo(held: HeldLead, restore: unknown, reps: ReadonlyMap<RepId, RepEntry>): Promise<void> {
     held.actor.stop();
-    if (restore !== undefined) {
-      // A waiting lead goes back to waiting, exactly as it was.
-      const actor = createActor(leadMachine, { input: { leadId: held.lead.id }, snapshot: restore as never }).start();
-      this.#waiting.set(held.lead.id, { ...held, actor });
+    held.actor = createActor(leadMachine, { input: { leadId: held.id }, snapshot: restore as never }).start();
+    if (held.actor.getSnapshot().value === 'waiting') this.#waiting.set(held.id, held);
+    for (const [repId, entry] of reps) {
+      try {
+        entry.actor.send({ type: 'SYNC_LOAD', activeLeads: await this.#o.leads.countActiveOf(repId) });
+      } catch (error) {
+        this.#o.logger.error({ err: error, repId }, 'could not re-read a rep after a failed step');
+      }
     }
   }
 
-  #transitionEvents(
+  #logEvents(
     held: HeldLead,
-    from: 'new' | 'waiting',
-    outcome: RoutingOutcome,
+    fromState: string,
+    fromContext: LeadContext,
+    events: ReadonlyArray<LeadEvent>,
+    outcome: RoutingOutcome | undefined,
     now: number,
     cause: string,
-  ): { log: LeadEventInput[]; published: LeadAssignedEvent | LeadWaitingEvent | null } {
+  ): { rows: LeadEventInput[]; published: Array<{ id: string; type: string }> } {
     const at = new Date(now);
-    const traceId = held.lead.traceId;
-    const routing: LeadEventInput = {
-      id: uuidv7(),
-      type: 'lead.routing',
-      from,
-      to: 'routing',
-      cause,
-      data: { teamId: outcome.team?.id ?? null },
-      traceId,
-      at,
+    const occurredAt = at.toISOString();
+    const traceId = held.traceId;
+    const rows: LeadEventInput[] = [];
+    const published: Array<{ id: string; type: string }> = [];
+    const after = held.actor.getSnapshot();
+    const record = (
+      type: string,
+      from: string | null,
+      to: string | null,
+      data: Record<string, unknown>,
+      publish: boolean,
+      logData?: Record<string, unknown>,
+      why: string = cause,
+    ) => {
+      const id = uuidv7();
+      rows.push({ id, type, from, to, cause: why, data: logData ?? data, traceId, at });
+      if (publish) published.push({ id, type, version: 1, occurredAt, leadId: held.id, data } as never);
     };
-    if (outcome.type === 'assigned') {
-      const event: LeadAssignedEvent = {
-        id: uuidv7(),
-        type: 'lead.assigned',
-        version: 1,
-        occurredAt: at.toISOString(),
-        leadId: held.lead.id,
-        data: {
-          repId: outcome.rep.profile.id,
-          repEmail: outcome.rep.profile.email,
-          teamId: outcome.team.id,
-          externalId: held.lead.externalId,
-          summary: outcome.decision.summary,
-        },
-      };
-      return {
-        log: [
-          routing,
-          { id: event.id, type: event.type, from: 'routing', to: 'assigned', cause: 'offer-accepted', data: event.data, traceId, at },
-        ],
-        published: event,
-      };
+    const event = events[0];
+    let state = fromState;
+    switch (event?.type) {
+      case 'TOUCH':
+        record('lead.touched', state, String(after.value), { touch: event.touch, repId: fromContext.ownerId, followUpDeadlineAt: iso(after.context.slaDeadlineAt) }, true);
+        return { rows, published };
+      case 'CLOSE':
+        record(`lead.${after.value === 'converted' ? 'converted' : 'closed'}`, state, String(after.value), { outcome: event.outcome, repId: fromContext.ownerId }, true);
+        return { rows, published };
+      case 'SLA_EXPIRED':
+        record('lead.breached', state, 'breached', { repId: fromContext.ownerId, deadlineAt: iso(event.deadlineAt), breaches: after.context.breaches }, true);
+        state = 'breached';
+        break;
+      case 'REJECT':
+        record('lead.rejected', state, 'routing', { repId: event.repId, reason: event.reason }, true);
+        state = 'routing';
+        break;
+      case 'REROUTE':
+        record('lead.rerouted', state, 'routing', { repId: fromContext.ownerId, reason: event.reason }, true);
+        state = 'routing';
+        break;
+      default:
+        break;
     }
-    const event: LeadWaitingEvent = {
-      id: uuidv7(),
-      type: 'lead.waiting',
-      version: 1,
-      occurredAt: at.toISOString(),
-      leadId: held.lead.id,
-      data: { teamId: outcome.team?.id ?? null, reason: outcome.reason },
-    };
-    return {
-      log: [
-        routing,
-        // The log keeps the whole decision (who was considered and why not); the published event stays small.
-        { id: event.id, type: event.type, from: 'routing', to: 'waiting', cause: 'no-candidate', data: { ...event.data, decision: outcome.decision }, traceId, at },
-      ],
-      published: event,
-    };
+    if (after.value === 'escalated') {
+      record('lead.escalated', state, 'escalated', { repId: after.context.ownerId, lastOwnerId: fromContext.ownerId, reason: after.context.waitingReason, breaches: after.context.breaches }, true);
+      return { rows, published };
+    }
+    if (!outcome) return { rows, published };
+    if (state !== 'routing') {
+      record('lead.routing', state, 'routing', { teamId: outcome.team?.id ?? null }, false);
+    }
+    const reassigned = fromContext.breachedBy.length + fromContext.rejectedBy.length > 0 || after.context.breaches > 0 || after.context.rejectedBy.length > 0;
+    if (outcome.type === 'assigned') {
+      const owner = outcome.rep.profile;
+      record(
+        'lead.assigned',
+        'routing',
+        'assigned',
+        {
+          repId: owner.id,
+          repEmail: owner.email,
+          teamId: outcome.team.id,
+          externalId: held.externalId,
+          summary: outcome.decision.summary,
+          reassigned,
+          slaDeadlineAt: iso(after.context.slaDeadlineAt),
+        },
+        true,
+        undefined,
+        'offer-accepted',
+      );
+    } else {
+      const data = { teamId: outcome.team?.id ?? null, reason: outcome.reason };
+      // The log keeps the whole decision (who was considered and why not); the published event stays small.
+      record('lead.waiting', 'routing', 'waiting', data, true, { ...data, decision: outcome.decision }, 'no-candidate');
+    }
+    return { rows, published };
   }
 }
+
+const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
+
+function endReason(events: ReadonlyArray<LeadEvent>): string {
+  switch (events[0]?.type) {
+    case 'SLA_EXPIRED':
+      return 'breached';
+    case 'REJECT':
+      return 'rejected';
+    case 'REROUTE':
+      return 'rerouted';
+    case 'CLOSE':
+      return 'closed';
+    default:
+      return 'reassigned';
+  }
+}
+
+/** The SLA deadline of a step, or null when the team has none. */
+function deadline(sla: SlaPolicy | null, which: 'response' | 'followUp', owner: RepEntry | undefined, now: number): number | null {
+  const duration = sla?.[which];
+  if (!sla || duration === undefined) return null;
+  if (!sla.businessHours || !owner) return now + duration;
+  // Business hours: only the owner's working time counts (17:55 + 15 min → 09:10 next working day).
+  return addBusinessTime(scheduleOf(owner.profile), now, duration);
+}
+
+function timerChanges(leadId: LeadId, before: number | null, after: number | null): { set?: TimerSet; clear?: TimerClear } {
+  if (before === after) return {};
+  if (after === null) return { clear: { actorKind: 'lead', actorId: leadId, kind: 'sla' } };
+  return { set: { actorKind: 'lead', actorId: leadId, kind: 'sla', dueAt: after } };
+}
+
+export type { TeamId };

@@ -1,5 +1,5 @@
-import type { Rep, RepId, RepState } from '@switchboard/core';
-import { repMachine } from '@switchboard/machines';
+import type { AvailabilitySchedule, Rep, RepId, RepState } from '@switchboard/core';
+import { nextRepChange, repMachine, type WindowCounts } from '@switchboard/machines';
 import type { RepLiveState } from '@switchboard/store';
 import { type Actor, createActor } from 'xstate';
 
@@ -9,6 +9,17 @@ export interface RepEntry {
   profile: Rep;
   /** Revision of the last live state handed to the store. */
   revision: number;
+}
+
+/** What the router persists of a rep actor besides its columns: its counters. */
+interface RepCounters {
+  readonly windows?: WindowCounts;
+  readonly rejections?: { readonly day: number; readonly count: number };
+}
+
+/** The schedule part of a rep's profile, as the rep machine and the SLA math need it. */
+export function scheduleOf(rep: Rep): AvailabilitySchedule {
+  return { timezone: rep.timezone, workingHours: rep.workingHours, holidays: rep.holidays, outOfOffice: rep.outOfOffice };
 }
 
 /**
@@ -30,17 +41,25 @@ export class RepActors {
     return this.#entries.values();
   }
 
-  /** Starts the actor of a rep from its stored row (its counters included). */
-  load(rep: Rep, counters: { lastAssignmentSeq: number | null }): RepEntry {
+  /** Starts the actor of a rep from its stored row (its counters included), as of `at`. */
+  load(rep: Rep, stored: { lastAssignmentSeq: number | null; snapshot: unknown }, at: number): RepEntry {
+    const counters = (stored.snapshot ?? {}) as RepCounters;
     const actor = createActor(repMachine, {
       input: {
         repId: rep.id,
         name: rep.name,
         cap: rep.cap,
+        caps: rep.caps,
         available: rep.available,
+        awayReason: rep.awayReason,
+        active: rep.active,
+        schedule: scheduleOf(rep),
+        at,
         activeLeads: rep.activeLeads,
         lastAssignedAt: rep.lastAssignedAt?.getTime() ?? null,
-        lastAssignmentSeq: counters.lastAssignmentSeq,
+        lastAssignmentSeq: stored.lastAssignmentSeq,
+        ...(counters.windows && { windows: counters.windows }),
+        ...(counters.rejections && { rejections: counters.rejections }),
       },
     }).start();
     const entry: RepEntry = { actor, profile: rep, revision: rep.revision };
@@ -49,27 +68,45 @@ export class RepActors {
   }
 
   /** Applies a changed profile to a running actor; answers true if its state changed. */
-  applyProfile(entry: RepEntry, rep: Rep): boolean {
+  applyProfile(entry: RepEntry, rep: Rep, at: number): boolean {
     const before = entry.actor.getSnapshot().value;
-    const context = entry.actor.getSnapshot().context;
-    if (rep.name !== context.name) entry.actor.send({ type: 'RENAME', name: rep.name });
-    if (rep.cap !== context.cap) entry.actor.send({ type: 'SET_CAP', cap: rep.cap });
-    if (rep.available !== context.available) entry.actor.send({ type: 'SET_AVAILABLE', available: rep.available });
+    entry.actor.send({
+      type: 'UPDATE',
+      at,
+      name: rep.name,
+      cap: rep.cap,
+      caps: rep.caps,
+      available: rep.available,
+      awayReason: rep.awayReason,
+      active: rep.active,
+      schedule: scheduleOf(rep),
+    });
     entry.profile = rep;
     return entry.actor.getSnapshot().value !== before;
   }
 
+  /** The rep's state, as a string. */
+  stateOf(entry: RepEntry): RepState {
+    return entry.actor.getSnapshot().value as RepState;
+  }
+
+  /** When the rep's state may next change by itself (shift, out of office, cap window). */
+  nextChangeOf(entry: RepEntry): number | null {
+    return nextRepChange(entry.actor.getSnapshot().context);
+  }
+
   /** What the store keeps of a rep actor, as a new revision. */
   liveState(entry: RepEntry): RepLiveState {
-    const snapshot = entry.actor.getSnapshot();
+    const { context, value } = entry.actor.getSnapshot();
     entry.revision += 1;
     return {
       revision: entry.revision,
-      repId: snapshot.context.repId,
-      state: snapshot.value as RepState,
-      activeLeads: snapshot.context.activeLeads,
-      lastAssignedAt: snapshot.context.lastAssignedAt,
-      lastAssignmentSeq: snapshot.context.lastAssignmentSeq,
+      repId: context.repId,
+      state: value as RepState,
+      activeLeads: context.activeLeads,
+      lastAssignedAt: context.lastAssignedAt,
+      lastAssignmentSeq: context.lastAssignmentSeq,
+      snapshot: { windows: context.windows, rejections: context.rejections } satisfies RepCounters,
     };
   }
 

@@ -18,6 +18,10 @@ export type RoutingOutcome =
 /** Inputs of one routing step besides the lead. */
 export interface RoutingStepContext {
   readonly team: Team | null;
+  /** The response SLA's deadline if `rep` takes the lead now, or null. */
+  readonly deadlineFor: (rep: RepEntry, team: Team) => number | null;
+  /** Reps that must never get this lead again (they breached or rejected it). */
+  readonly excluded: ReadonlyMap<RepId, 'breached' | 'rejected'>;
   readonly teamSource: 'lead' | 'default';
   readonly reps: RepActors;
   /** Hands out the next assignment sequence number (strictly increasing). */
@@ -35,10 +39,10 @@ export function routeLead(lead: Actor<typeof leadMachine>, step: RoutingStepCont
   const { team } = step;
   if (team === null) {
     const reason = 'no team exists yet: create one with POST /v1/teams; the lead is routed as soon as it has reps';
-    lead.send({ type: 'NO_CANDIDATE', teamId: null, reason });
+    lead.send({ type: 'NO_CANDIDATE', teamId: null, reason, at: step.now });
     return { type: 'waiting', team: null, reason, decision: null };
   }
-  const declined = new Set<RepId>();
+  const declined = new Map<RepId, 'declined' | 'breached' | 'rejected'>(step.excluded);
   for (;;) {
     const candidates = snapshotCandidates(team, step.reps);
     const pick = pickRoundRobin(candidates, declined);
@@ -58,7 +62,7 @@ export function routeLead(lead: Actor<typeof leadMachine>, step: RoutingStepCont
         candidates.length === 0
           ? `team "${team.name}" has no members`
           : `no rep of team "${team.name}" can take the lead now (${summariseStates(candidates)})`;
-      lead.send({ type: 'NO_CANDIDATE', teamId: team.id, reason });
+      lead.send({ type: 'NO_CANDIDATE', teamId: team.id, reason, at: step.now });
       return { type: 'waiting', team, reason, decision };
     }
     const rep = step.reps.get(pick.chosen.repId) as RepEntry;
@@ -66,10 +70,16 @@ export function routeLead(lead: Actor<typeof leadMachine>, step: RoutingStepCont
     rep.actor.send({ type: 'OFFER', leadId, at: step.now, seq: step.nextSeq() });
     const answer = rep.actor.getSnapshot().context.lastOffer;
     if (answer?.leadId === leadId && answer.accepted) {
-      lead.send({ type: 'ASSIGNED', repId: rep.profile.id, teamId: team.id });
+      lead.send({
+        type: 'ASSIGNED',
+        repId: rep.profile.id,
+        teamId: team.id,
+        deadlineAt: step.deadlineFor(rep, team),
+        ...(team.sla && { maxBreaches: team.sla.maxBreaches }),
+      });
       return { type: 'assigned', rep, team, decision };
     }
-    declined.add(pick.chosen.repId);
+    declined.set(pick.chosen.repId, 'declined');
     lead.send({ type: 'DECLINED', repId: pick.chosen.repId });
   }
 }

@@ -25,7 +25,11 @@ import {
   type RoutingWriter,
 } from '@switchboard/store';
 import type { Kysely } from 'kysely';
-import { LeadRouter } from './lead-router.ts';
+import { DeadlineTimers, type DueTimer } from './deadline-timers.ts';
+import { type LeadCommand, LeadRouter } from './lead-router.ts';
+import { type Scheduler, systemScheduler } from './scheduler.ts';
+import type { RepEntry } from './rep-actors.ts';
+import { z } from 'zod';
 import { LifecyclePublisher } from './lifecycle-publisher.ts';
 import { RepActors } from './rep-actors.ts';
 import { TeamDirectory } from './team-directory.ts';
@@ -36,8 +40,10 @@ export interface RouterOptions {
   readonly bus: Bus;
   readonly subjects: Subjects;
   readonly logger: Logger;
-  /** @default Date.now */
-  readonly clock?: () => number;
+  /** Time and timers. @default the system clock */
+  readonly scheduler?: Scheduler;
+  /** Durable timers due within this are held in memory. @default 60000 */
+  readonly timerHorizonMs?: number;
   /** How many intake messages are processed at once. @default 2000 */
   readonly maxInFlight?: number;
   /** How often leads stranded in `new` (stored, but their intake message lost) are picked up. @default 15000 */
@@ -49,6 +55,8 @@ export interface RouterStats {
   readonly reps: number;
   readonly leadsRouting: number;
   readonly leadsWaiting: number;
+  /** Durable timers due within the horizon, held in memory. */
+  readonly timersInMemory: number;
 }
 
 /** The router: hosts the rep and lead actors, consumes intake, routes, persists. */
@@ -57,6 +65,8 @@ export interface Router {
   /** Stops consuming, finishes what is in flight, and stops the actors. */
   stop(): Promise<void>;
   stats(): RouterStats;
+  /** The durable timers (for the benchmark's lag figures). */
+  timers(): DeadlineTimers | undefined;
 }
 
 /** Reply to a rep or team command. */
@@ -71,7 +81,8 @@ export type CommandReply =
  */
 export function createRouter(options: RouterOptions): Router {
   const { db, bus, subjects, logger } = options;
-  const clock = options.clock ?? Date.now;
+  const scheduler = options.scheduler ?? systemScheduler;
+  const clock = () => scheduler.now();
   const repRepository: RepRepository = createRepRepository(db);
   const leads: LeadRepository = createLeadRepository(db);
   const teams = new TeamDirectory(createTeamRepository(db));
@@ -80,6 +91,7 @@ export function createRouter(options: RouterOptions): Router {
   const publisher = new LifecyclePublisher(bus, subjects, logger);
   const reps = new RepActors();
   let leadRouter: LeadRouter | undefined;
+  let timers: DeadlineTimers | undefined;
   const subscriptions: BusSubscription[] = [];
   let sweepTimer: NodeJS.Timeout | undefined;
   let sweeping = false;
@@ -181,20 +193,71 @@ export function createRouter(options: RouterOptions): Router {
   const startedAt = clock();
   const isFresh = (id: string): boolean => uuidTime(id) >= startedAt;
 
+  /** Persists a rep's state and its next self-change (shift, out of office, cap window) as a durable timer. */
+  const saveRep = async (entry: RepEntry): Promise<void> => {
+    const next = reps.nextChangeOf(entry);
+    const key = { actorKind: 'rep' as const, actorId: entry.profile.id, kind: 'availability' };
+    await writer.write({
+      reps: [reps.liveState(entry)],
+      ...(next === null ? { clearTimers: [key] } : { setTimers: [{ ...key, dueAt: next }] }),
+    });
+    if (next === null) timers?.disarm(key);
+    else timers?.arm({ ...key, dueAt: next });
+  };
+
+  const capacityMayHaveFreed = (repIds: ReadonlyArray<RepId>): void => {
+    const teamIds = new Set(repIds.flatMap((repId) => teams.teamsOf(repId).map((t) => t.id)));
+    if (teamIds.size > 0) void router().retryWaiting(teamIds);
+  };
+
   const onRepCommand = async (subject: string): Promise<CommandReply> => {
     const repId = subject.slice(subject.lastIndexOf('.') + 1) as RepId;
     const rep = await repRepository.get(repId);
     if (!rep) return { ok: false, error: `rep "${repId}" does not exist` };
     let entry = reps.get(repId);
-    let changed = true;
-    if (entry) changed = reps.applyProfile(entry, rep);
-    else entry = reps.load(rep, { lastAssignmentSeq: null });
-    await writer.write({ reps: [reps.liveState(entry)] });
-    const snapshot = entry.actor.getSnapshot();
-    if (changed && snapshot.value === 'available') {
-      void router().retryWaiting(new Set(teams.teamsOf(repId).map((t) => t.id)));
+    const wasActive = entry?.actor.getSnapshot().context.active ?? true;
+    if (entry) reps.applyProfile(entry, rep, clock());
+    else entry = reps.load(rep, { lastAssignmentSeq: null, snapshot: null }, clock());
+    await saveRep(entry);
+    if (wasActive && !rep.active) {
+      // No lead is ever left with an inactive owner.
+      for (const leadId of await leads.listHeldBy(repId)) {
+        await router().command(leadId, { type: 'reroute', reason: `owner ${rep.name} was deactivated` });
+      }
     }
+    const snapshot = entry.actor.getSnapshot();
+    if (snapshot.value === 'available') capacityMayHaveFreed([repId]);
     return { ok: true, state: String(snapshot.value), activeLeads: snapshot.context.activeLeads };
+  };
+
+  const onRepTick = async (repId: RepId): Promise<void> => {
+    const entry = reps.get(repId);
+    if (!entry) return;
+    const before = entry.actor.getSnapshot().value;
+    entry.actor.send({ type: 'TICK', at: clock() });
+    await saveRep(entry);
+    if (before !== 'available' && entry.actor.getSnapshot().value === 'available') capacityMayHaveFreed([repId]);
+  };
+
+  const onDue = async (timer: DueTimer): Promise<void> => {
+    if (timer.actorKind === 'lead' && timer.kind === 'sla') {
+      await router().command(timer.actorId as LeadId, { type: 'sla-expired', deadlineAt: timer.dueAt });
+    } else if (timer.actorKind === 'rep' && timer.kind === 'availability') {
+      await onRepTick(timer.actorId as RepId);
+    }
+  };
+
+  const leadCommandSchema = z.discriminatedUnion('type', [
+    z.object({ type: z.literal('touch'), touch: z.enum(['call', 'email', 'status_change', 'meeting']), note: z.string().optional() }),
+    z.object({ type: z.literal('close'), outcome: z.string().min(1) }),
+    z.object({ type: z.literal('reject'), repId: z.string().optional(), reason: z.string().min(1) }),
+  ]);
+
+  const onLeadCommand = async (request: { subject: string; json<T>(): T }): Promise<Uint8Array> => {
+    const leadId = request.subject.slice(request.subject.lastIndexOf('.') + 1) as LeadId;
+    const parsed = leadCommandSchema.safeParse(request.json());
+    if (!parsed.success) return encodeJson({ ok: false, code: 'invalid', message: parsed.error.message });
+    return encodeJson(await router().command(leadId, parsed.data as LeadCommand));
   };
 
   const onTeamCommand = async (subject: string): Promise<CommandReply> => {
@@ -204,7 +267,7 @@ export function createRouter(options: RouterOptions): Router {
     for (const repId of team.members) {
       if (reps.get(repId)) continue;
       const rep = await repRepository.get(repId);
-      if (rep) reps.load(rep, { lastAssignmentSeq: null });
+      if (rep) reps.load(rep, { lastAssignmentSeq: null, snapshot: null }, clock());
     }
     void router().retryWaiting(new Set([team.id]));
     return { ok: true };
@@ -249,14 +312,33 @@ export function createRouter(options: RouterOptions): Router {
       await bus.ensureStreams(subjects.streamSpecs);
       await teams.load();
       let lastSeq = 0;
-      const seqs = await db.selectFrom('reps').select(['id', 'last_assignment_seq']).execute();
-      const seqById = new Map(seqs.map((r) => [r.id, r.last_assignment_seq]));
+      const stored = await db.selectFrom('reps').select(['id', 'last_assignment_seq', 'snapshot']).execute();
+      const storedById = new Map(stored.map((r) => [r.id, r]));
       for (const rep of await repRepository.listAll()) {
-        const seq = seqById.get(rep.id) ?? null;
+        const row = storedById.get(rep.id);
+        const seq = row?.last_assignment_seq ?? null;
         if (seq !== null && seq > lastSeq) lastSeq = seq;
-        reps.load(rep, { lastAssignmentSeq: seq });
+        reps.load(rep, { lastAssignmentSeq: seq, snapshot: row?.snapshot ?? null }, clock());
       }
-      leadRouter = new LeadRouter({ reps, teams, writer, publisher, logger, clock, lastAssignmentSeq: lastSeq });
+      leadRouter = new LeadRouter({
+        reps,
+        teams,
+        leads,
+        writer,
+        timers: () => timers,
+        publisher,
+        logger,
+        clock,
+        lastAssignmentSeq: lastSeq,
+        onCapacityFreed: capacityMayHaveFreed,
+      });
+      timers = new DeadlineTimers({ db, scheduler, logger, onDue, ...(options.timerHorizonMs !== undefined && { horizonMs: options.timerHorizonMs }) });
+      // Shifts may have begun or ended while no router ran: bring every rep up to now.
+      for (const entry of reps.values()) {
+        const before = entry.profile.state;
+        entry.actor.send({ type: 'TICK', at: clock() });
+        if (entry.actor.getSnapshot().value !== before || reps.nextChangeOf(entry) !== null) await saveRep(entry);
+      }
 
       // Pick up where the last process stopped: waiting leads wait again, and leads
       // that were stored but not routed are routed now.
@@ -274,7 +356,9 @@ export function createRouter(options: RouterOptions): Router {
         else await leadRouter.admit(admitted);
       }
       await leadRouter.retryWaiting();
-      logger.info({ reps: reps.size, reopened: open.length }, 'router restored');
+      // Overdue timers (deadlines that passed while no router ran) fire now.
+      await timers.start();
+      logger.info({ reps: reps.size, reopened: open.length, timers: timers.size }, 'router restored');
 
       subscriptions.push(
         await bus.consume(
@@ -291,6 +375,7 @@ export function createRouter(options: RouterOptions): Router {
         ),
         await bus.serve(subjects.allRepCommands, { queue: subjects.consumers.router }, serveCommand(onRepCommand)),
         await bus.serve(subjects.allTeamCommands, { queue: subjects.consumers.router }, serveCommand(onTeamCommand)),
+        await bus.serve(subjects.allLeadCommands, { queue: subjects.consumers.router }, onLeadCommand),
       );
       sweepTimer = setInterval(() => void sweepStranded(), options.sweepIntervalMs ?? 15_000);
       sweepTimer.unref();
@@ -299,6 +384,7 @@ export function createRouter(options: RouterOptions): Router {
     async stop() {
       if (sweepTimer) clearInterval(sweepTimer);
       for (const subscription of subscriptions.splice(0)) await subscription.stop();
+      await timers?.stop();
       await writer.drain();
       await intakeWriter.drain();
       await publisher.flush();
@@ -307,8 +393,10 @@ export function createRouter(options: RouterOptions): Router {
 
     stats() {
       const counts = leadRouter?.counts ?? { routing: 0, waiting: 0 };
-      return { reps: reps.size, leadsRouting: counts.routing, leadsWaiting: counts.waiting };
+      return { reps: reps.size, leadsRouting: counts.routing, leadsWaiting: counts.waiting, timersInMemory: timers?.size ?? 0 };
     },
+
+    timers: () => timers,
   };
 }
 

@@ -30,6 +30,11 @@ export class TeamDirectory {
     return team;
   }
 
+  /** A team already known, without a database read. */
+  cached(teamId: string): Team | undefined {
+    return this.#byId.get(teamId);
+  }
+
   /** The default team (the first created), if any team exists. */
   async findDefault(): Promise<Team | undefined> {
     if (this.#default) return this.#default;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { type Bus, connectNatsBus, createInProcessBus, createSubjects, type Subjects } from '@switchboard/bus';
 import type { Logger } from '@switchboard/core';
 import { createApiServer } from '@switchboard/api';
-import { createRouter, type Router } from '@switchboard/router';
+import { createRouter, type Router, type Scheduler, systemScheduler } from '@switchboard/router';
 import { createDatabase, type Database, type EmbeddedPostgresServer, migrateToLatest, startEmbeddedPostgres } from '@switchboard/store';
 import type { Kysely } from 'kysely';
 import pino from 'pino';
@@ -33,6 +33,8 @@ export interface StartOptions {
   readonly logger?: pino.Logger;
   /** Start the router in this process. @default true */
   readonly router?: boolean;
+  /** Time and timers (tests pass a manual one). @default the system clock */
+  readonly scheduler?: Scheduler;
 }
 
 /**
@@ -78,13 +80,14 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     cleanups.push(() => bus.close());
     await bus.ensureStreams(subjects.streamSpecs);
 
-    const router = createRouter({ db, bus, subjects, logger: log });
+    const scheduler = options.scheduler ?? systemScheduler;
+    const router = createRouter({ db, bus, subjects, logger: log, scheduler });
     if (options.router !== false) {
       await router.start();
       cleanups.push(() => router.stop());
     }
 
-    const api = await createApiServer({ db, bus, subjects, logger: logger });
+    const api = await createApiServer({ db, bus, subjects, logger, clock: () => scheduler.now() });
     cleanups.push(async () => {
       await api.app.close();
       await api.flush();
