@@ -20,7 +20,7 @@ import { benchOptionsFromEnv, BenchPath } from './lib/bench-options.ts';
 import { runStatement } from './lib/bench-schema.ts';
 import { type CleanupStack, createCleanupStack } from './lib/cleanup-stack.ts';
 import { runFloorScenario } from './lib/floor-scenario.ts';
-import { readMachineInfo } from './lib/machine-info.ts';
+import { codeVersion, readMachineInfo } from './lib/machine-info.ts';
 import { natsServerVersion } from './lib/nats-streams.ts';
 import { type BenchReport, type PathReport, renderReport } from './lib/results-report.ts';
 import { runSwitchboardScenario } from './lib/switchboard-scenario.ts';
@@ -42,6 +42,7 @@ process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
 const machine = readMachineInfo();
+machine.versions['Switchboard (git)'] = codeVersion(repoRoot);
 if (options.paths.includes(BenchPath.nats)) {
   try {
     machine.versions['PostgreSQL (NATS path)'] = (await runStatement<{ server_version: string }>(options.databaseUrl, 'show server_version')).rows[0]!.server_version;

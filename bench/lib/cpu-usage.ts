@@ -105,15 +105,18 @@ export function otherProcessesCores(
   after: CpuSnapshot,
   pids: ReadonlyArray<number>,
   comms: ReadonlyArray<string>,
-): number {
+): { readonly cores: number; readonly busiest: string } {
   const seconds = (after.at - before.at) / 1000;
   let ticks = 0;
+  let busiest = { comm: '', pid: 0, ticks: 0 };
   for (const [pid, a] of after.byPid) {
     if (pids.includes(pid) || comms.includes(a.comm)) continue;
     const b = before.byPid.get(pid);
-    ticks += a.ticks - (b && b.comm === a.comm ? b.ticks : 0);
+    const used = a.ticks - (b && b.comm === a.comm ? b.ticks : 0);
+    ticks += used;
+    if (used > busiest.ticks) busiest = { comm: a.comm, pid, ticks: used };
   }
-  return seconds > 0 ? ticks / TICKS_PER_SECOND / seconds : 0;
+  return { cores: seconds > 0 ? ticks / TICKS_PER_SECOND / seconds : 0, busiest: `${busiest.comm} (pid ${busiest.pid})` };
 }
 
 /**
@@ -124,7 +127,7 @@ export function otherProcessesCores(
 export async function waitForQuietMachine(
   pids: ReadonlyArray<number>,
   comms: ReadonlyArray<string>,
-  options: { readonly maxCores?: number; readonly timeoutMs?: number; readonly onWait?: (cores: number) => void } = {},
+  options: { readonly maxCores?: number; readonly timeoutMs?: number; readonly onWait?: (cores: number, busiest: string) => void } = {},
 ): Promise<number> {
   const maxCores = options.maxCores ?? 0.15;
   const deadline = performance.now() + (options.timeoutMs ?? 120_000);
@@ -132,9 +135,9 @@ export async function waitForQuietMachine(
   for (;;) {
     const before = takeCpuSnapshot();
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const cores = otherProcessesCores(before, takeCpuSnapshot(), pids, comms);
+    const { cores, busiest } = otherProcessesCores(before, takeCpuSnapshot(), pids, comms);
     if (cores < maxCores || performance.now() > deadline) return cores;
-    if (!warned) options.onWait?.(cores);
+    if (!warned) options.onWait?.(cores, busiest);
     warned = true;
   }
 }

@@ -39,7 +39,10 @@ export function profileFile(repoRoot: string, name: string): string {
 export async function runLoadPhase(context: LoadPhaseContext, request: LoadRequest): Promise<PhaseMeasurement> {
   // The machine is shared: start when nobody else is busy (or report that they were).
   await waitForQuietMachine([process.pid, context.service.pid], ['postgres', 'nats-server'], {
-    onWait: (cores) => process.stderr.write(`    other processes use ${cores.toFixed(2)} cores; waiting up to 2 min for them to finish before the ${request.prefix} phase\n`),
+    onWait: (cores, busiest) =>
+      process.stderr.write(
+        `    other processes use ${cores.toFixed(2)} cores (busiest: ${busiest}); waiting up to 2 min before the ${request.prefix} phase\n`,
+      ),
   });
   const child = spawnChild({
     label: `load:${request.prefix}`,

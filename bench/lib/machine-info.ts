@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg, release, totalmem } from 'node:os';
 
@@ -32,4 +33,16 @@ export function readMachineInfo(): MachineInfo {
     loadAverageBefore: loadavg()[0] ?? 0,
     versions: {},
   };
+}
+
+/** The commit of the code under test, e.g. `0b5ed6c` or `0b5ed6c + uncommitted changes` (outside `bench/`). */
+export function codeVersion(repoRoot: string): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
+    const commit = git('rev-parse', '--short', 'HEAD');
+    const dirty = git('status', '--porcelain', '--', '.', ':(exclude)bench') !== '';
+    return dirty ? `${commit} + uncommitted changes` : commit;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
 }

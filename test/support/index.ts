@@ -9,3 +9,4 @@ export {
 } from './test-switchboard.ts';
 export { eventually, http, type JsonResponse } from './http.ts';
 export { createTeamOfReps, mapConcurrent } from './fixtures.ts';
+export { ManualScheduler } from './manual-scheduler.ts';

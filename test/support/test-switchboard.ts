@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { createSubjects } from '@switchboard/bus';
+import type { Scheduler } from '@switchboard/router';
 import { configFromEnv, type RunningSwitchboard, startSwitchboard } from '@switchboard/server';
 import pino from 'pino';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
@@ -36,6 +37,8 @@ export interface TestSwitchboardOptions {
   readonly logLevel?: string;
   /** Run the router in this process. @default true */
   readonly router?: boolean;
+  /** Time and timers (a `ManualScheduler` for SLA tests). @default the system clock */
+  readonly scheduler?: Scheduler;
 }
 
 /** Starts a whole Switchboard (API + router) on a free port against the test PostgreSQL and the chosen bus. */
@@ -55,6 +58,7 @@ export async function startTestSwitchboard(options: TestSwitchboardOptions): Pro
   const running = await startSwitchboard(config, {
     logger: pino({ level: options.logLevel ?? 'silent' }),
     router: options.router ?? true,
+    ...(options.scheduler && { scheduler: options.scheduler }),
   });
   let stopped = false;
   const stop = async () => {

@@ -5,6 +5,8 @@
 export const IntakeHeader = {
   /** The id of a lead already stored by the API. */
   leadId: 'Sb-Lead-Id',
+  /** When the API received the lead (ISO 8601): its place in the waiting line. */
+  receivedAt: 'Sb-Received-At',
   /** W3C trace context. */
   traceparent: 'traceparent',
 } as const;

@@ -60,6 +60,13 @@ export interface Lead {
   readonly state: LeadState;
   readonly ownerId: RepId | null;
   readonly teamId: TeamId | null;
+  /** Higher first in the waiting line. */
+  readonly priority: number;
+  /** When the current SLA runs out, or null. */
+  readonly slaDeadlineAt: Date | null;
+  readonly breaches: number;
+  /** How it was closed (`won`, `lost`, `converted`, ...), once closed. */
+  readonly outcome: string | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }

@@ -10,7 +10,13 @@ export const LifecycleEventType = {
   leadRouting: 'lead.routing',
   leadAssigned: 'lead.assigned',
   leadWaiting: 'lead.waiting',
-  repUpdated: 'rep.updated',
+  leadTouched: 'lead.touched',
+  leadBreached: 'lead.breached',
+  leadRejected: 'lead.rejected',
+  leadRerouted: 'lead.rerouted',
+  leadEscalated: 'lead.escalated',
+  leadClosed: 'lead.closed',
+  leadConverted: 'lead.converted',
 } as const;
 export type LifecycleEventType = (typeof LifecycleEventType)[keyof typeof LifecycleEventType];
 
@@ -45,6 +51,8 @@ export const leadAssignedEventSchema = z.object({
     teamId: z.uuid(),
     externalId: z.string().nullable(),
     summary: z.string().describe('Why this rep, in one sentence.'),
+    reassigned: z.boolean().describe('True when the lead had an owner before (a breach or a rejection).').optional(),
+    slaDeadlineAt: z.iso.datetime().nullable().describe('When the response SLA runs out, if the team has one.').optional(),
   }),
 });
 
@@ -55,11 +63,68 @@ export const leadWaitingEventSchema = z.object({
   data: z.object({ teamId: z.uuid().nullable(), reason: z.string() }),
 });
 
+/** `lead.touched`: the owner called, emailed, met or changed the status; the response SLA stops. */
+export const leadTouchedEventSchema = z.object({
+  ...envelope,
+  type: z.literal('lead.touched'),
+  data: z.object({
+    touch: z.enum(['call', 'email', 'status_change', 'meeting']),
+    repId: z.uuid().nullable(),
+    followUpDeadlineAt: z.iso.datetime().nullable(),
+  }),
+});
+
+/** `lead.breached`: the owner let the SLA run out; the lead is taken back. */
+export const leadBreachedEventSchema = z.object({
+  ...envelope,
+  type: z.literal('lead.breached'),
+  data: z.object({ repId: z.uuid().nullable(), deadlineAt: z.iso.datetime().nullable(), breaches: z.int() }),
+});
+
+/** `lead.rejected`: the owner gave the lead back, with a reason. */
+export const leadRejectedEventSchema = z.object({
+  ...envelope,
+  type: z.literal('lead.rejected'),
+  data: z.object({ repId: z.uuid(), reason: z.string() }),
+});
+
+/** `lead.rerouted`: the owner can no longer hold the lead (deactivated). */
+export const leadReroutedEventSchema = z.object({
+  ...envelope,
+  type: z.literal('lead.rerouted'),
+  data: z.object({ repId: z.uuid().nullable(), reason: z.string() }),
+});
+
+/** `lead.escalated`: too many breaches; the lead went to a manager or an escalation queue. */
+export const leadEscalatedEventSchema = z.object({
+  ...envelope,
+  type: z.literal('lead.escalated'),
+  data: z.object({
+    repId: z.uuid().nullable().describe('The manager now holding it, if any.'),
+    lastOwnerId: z.uuid().nullable(),
+    reason: z.string().nullable(),
+    breaches: z.int(),
+  }),
+});
+
+/** `lead.closed` and `lead.converted`: the lead is done. */
+export const leadClosedEventSchema = z.object({
+  ...envelope,
+  type: z.enum(['lead.closed', 'lead.converted']),
+  data: z.object({ outcome: z.string(), repId: z.uuid().nullable() }),
+});
+
 /** Any lead lifecycle event. */
-export const leadLifecycleEventSchema = z.discriminatedUnion('type', [
+export const leadLifecycleEventSchema = z.union([
   leadReceivedEventSchema,
   leadAssignedEventSchema,
   leadWaitingEventSchema,
+  leadTouchedEventSchema,
+  leadBreachedEventSchema,
+  leadRejectedEventSchema,
+  leadReroutedEventSchema,
+  leadEscalatedEventSchema,
+  leadClosedEventSchema,
 ]);
 export type LeadLifecycleEvent = z.output<typeof leadLifecycleEventSchema>;
 export type LeadReceivedEvent = z.output<typeof leadReceivedEventSchema>;

@@ -5,6 +5,8 @@ export interface LeadInput {
   readonly leadId: LeadId;
   /** Higher first in the waiting line. @default 0 */
   readonly priority?: number;
+  /** When the lead was received (epoch ms): among equal priorities, the oldest waits least. */
+  readonly receivedAt?: number;
 }
 
 /** How a lead was touched. */
@@ -19,6 +21,7 @@ export type TouchType = (typeof TouchType)[keyof typeof TouchType];
 export interface LeadContext {
   readonly leadId: LeadId;
   readonly priority: number;
+  readonly receivedAt: number;
   readonly teamId: TeamId | null;
   readonly ownerId: RepId | null;
   /** Reps that declined this lead while it was being routed (a race for their last slot). */
@@ -125,6 +128,7 @@ export const leadMachine = setup({
   context: ({ input }) => ({
     leadId: input.leadId,
     priority: input.priority ?? 0,
+    receivedAt: input.receivedAt ?? 0,
     teamId: null,
     ownerId: null,
     declinedBy: [],

@@ -21,6 +21,8 @@ export interface AssignmentRecord {
   readonly decision: RoutingDecision;
   readonly assignedAt: Date;
   readonly endedAt: Date | null;
+  /** Why it ended: breached, rejected, rerouted. */
+  readonly endReason: string | null;
 }
 
 /** A lead with its history. */
@@ -96,6 +98,10 @@ export function toLead(row: LeadRow): Lead {
     state: row.state as LeadState,
     ownerId: row.owner_id as RepId | null,
     teamId: row.team_id as TeamId | null,
+    priority: row.priority,
+    slaDeadlineAt: row.sla_deadline_at,
+    breaches: row.breaches,
+    outcome: row.outcome,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -130,6 +136,7 @@ export function createLeadRepository(db: Kysely<Database>): LeadRepository {
           decision: a.decision as RoutingDecision,
           assignedAt: a.assigned_at,
           endedAt: a.ended_at,
+          endReason: a.end_reason,
         })),
       };
     },

@@ -16,7 +16,7 @@ import { handleError } from './errors.ts';
 import { LeadIntakeService } from './lead-intake.ts';
 import { RouterClient } from './router-client.ts';
 import { healthRoutes } from './routes/health.ts';
-import { leadRoutes } from './routes/leads.ts';
+import { commandRoutes, leadRoutes } from './routes/leads.ts';
 import { repRoutes } from './routes/reps.ts';
 import { teamRoutes } from './routes/teams.ts';
 
@@ -94,7 +94,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   healthRoutes(app, { db: options.db, bus: options.bus });
   repRoutes(app, { reps, router });
   teamRoutes(app, { teams, router });
-  leadRoutes(app, { leads, intake });
+  leadRoutes(app, { leads, intake, router });
+  commandRoutes(app, { router });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   return { app, flush: () => intake.flush() };

@@ -1,6 +1,12 @@
 import {
   intakeDeadLetterSchema,
   leadAssignedEventSchema,
+  leadBreachedEventSchema,
+  leadClosedEventSchema,
+  leadEscalatedEventSchema,
+  leadRejectedEventSchema,
+  leadReroutedEventSchema,
+  leadTouchedEventSchema,
   leadIntakeSchema,
   leadReceivedEventSchema,
   leadWaitingEventSchema,
@@ -69,6 +75,16 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         parameters: namespaceParameter,
         messages: { event: { $ref: '#/components/messages/LeadWaiting' } },
       },
+      ...Object.fromEntries(
+        (['touched', 'breached', 'rejected', 'rerouted', 'escalated', 'closed', 'converted'] as const).map((type) => [
+          `lead${type[0]?.toUpperCase()}${type.slice(1)}`,
+          {
+            address: `{namespace}.evt.lead.${type}`,
+            parameters: namespaceParameter,
+            messages: { event: { $ref: `#/components/messages/Lead${type === 'converted' ? 'Closed' : `${type[0]?.toUpperCase()}${type.slice(1)}`}` } },
+          },
+        ]),
+      ),
     },
     operations: {
       publishLead: {
@@ -84,6 +100,13 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         summary: 'A lead has an owner (for CRM write-back, notifications, dashboards).',
       },
       receiveLeadWaiting: { action: 'receive', channel: { $ref: '#/channels/leadWaiting' }, summary: 'Nobody could take a lead; it is held and retried.' },
+      receiveLeadTouched: { action: 'receive', channel: { $ref: '#/channels/leadTouched' }, summary: 'The owner touched the lead; the SLA clock stopped.' },
+      receiveLeadBreached: { action: 'receive', channel: { $ref: '#/channels/leadBreached' }, summary: 'An SLA ran out; the lead is taken back.' },
+      receiveLeadRejected: { action: 'receive', channel: { $ref: '#/channels/leadRejected' }, summary: 'The owner rejected the lead.' },
+      receiveLeadRerouted: { action: 'receive', channel: { $ref: '#/channels/leadRerouted' }, summary: 'The owner was deactivated; the lead is routed again.' },
+      receiveLeadEscalated: { action: 'receive', channel: { $ref: '#/channels/leadEscalated' }, summary: 'Too many breaches: escalated.' },
+      receiveLeadClosed: { action: 'receive', channel: { $ref: '#/channels/leadClosed' }, summary: 'The lead was closed.' },
+      receiveLeadConverted: { action: 'receive', channel: { $ref: '#/channels/leadConverted' }, summary: 'The lead was converted.' },
     },
     components: {
       messages: {
@@ -101,6 +124,12 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         LeadReceived: { name: 'LeadReceived', payload: schema(leadReceivedEventSchema) },
         LeadAssigned: { name: 'LeadAssigned', payload: schema(leadAssignedEventSchema) },
         LeadWaiting: { name: 'LeadWaiting', payload: schema(leadWaitingEventSchema) },
+        LeadTouched: { name: 'LeadTouched', payload: schema(leadTouchedEventSchema) },
+        LeadBreached: { name: 'LeadBreached', payload: schema(leadBreachedEventSchema) },
+        LeadRejected: { name: 'LeadRejected', payload: schema(leadRejectedEventSchema) },
+        LeadRerouted: { name: 'LeadRerouted', payload: schema(leadReroutedEventSchema) },
+        LeadEscalated: { name: 'LeadEscalated', payload: schema(leadEscalatedEventSchema) },
+        LeadClosed: { name: 'LeadClosed', payload: schema(leadClosedEventSchema) },
       },
     },
   };

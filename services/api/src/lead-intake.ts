@@ -45,9 +45,10 @@ export class LeadIntakeService {
   async accept(intake: LeadIntake, traceparent?: string): Promise<IntakeAnswer> {
     if (intake.team !== undefined) await this.#requireTeam(intake.team);
     const id = newId<LeadId>();
-    const result = await this.#writer.write({ id, intake, receivedAt: new Date(this.#clock()), via: 'api', traceId: traceparent ?? null });
+    const receivedAt = new Date(this.#clock());
+    const result = await this.#writer.write({ id, intake, receivedAt, via: 'api', traceId: traceparent ?? null });
     if (result.duplicate) return { id: result.id, duplicate: true };
-    const headers: Record<string, string> = { [IntakeHeader.leadId]: id };
+    const headers: Record<string, string> = { [IntakeHeader.leadId]: id, [IntakeHeader.receivedAt]: receivedAt.toISOString() };
     if (traceparent) headers[IntakeHeader.traceparent] = traceparent;
     this.#track(this.#bus.publish(this.#subjects.leadIntake, encodeJson(intake), { msgId: id, headers }), id, 'intake');
     this.#track(

@@ -9,6 +9,11 @@ export interface RepSyncReply {
   readonly error?: string;
 }
 
+/** What a router answered to a lead command. */
+export type LeadCommandReply =
+  | { readonly ok: true; readonly state: string; readonly ownerId: string | null }
+  | { readonly ok: false; readonly code: 'not_found' | 'conflict' | 'invalid' | 'unavailable'; readonly message: string };
+
 /**
  * Tells the router that a rep or team changed in the database. The router owns the
  * rep actors; the API owns the profile rows. Without a running router the change is
@@ -33,6 +38,20 @@ export class RouterClient {
   /** Asks the router to reload a team. */
   async syncTeam(teamId: string): Promise<RepSyncReply | undefined> {
     return this.#request(this.#subjects.teamCommand(teamId), { type: 'team.sync' });
+  }
+
+  /**
+   * Sends a command to a lead's actor (touch, close, reject) and answers what the router
+   * said; undefined when no router answered.
+   */
+  async leadCommand(leadId: string, command: unknown): Promise<LeadCommandReply | undefined> {
+    try {
+      const reply = await this.#bus.request(this.#subjects.leadCommand(leadId), encodeJson(command), { timeoutMs: 10_000 });
+      return reply.json<LeadCommandReply>();
+    } catch (error) {
+      this.#logger.warn({ err: error, leadId }, 'no router answered a lead command');
+      return undefined;
+    }
   }
 
   async #request(subject: string, body: unknown): Promise<RepSyncReply | undefined> {

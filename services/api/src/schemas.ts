@@ -29,7 +29,14 @@ export const repSchema = z
     weight: z.number(),
     cap: z.number().nullable(),
     tags: z.array(z.string()).readonly(),
+    caps: z.object({ hour: z.number().optional(), day: z.number().optional(), week: z.number().optional() }),
+    workingHours: z.record(z.string(), z.array(z.object({ from: z.string(), to: z.string() })).readonly()).nullable(),
+    holidays: z.array(z.string()).readonly(),
+    outOfOffice: z.array(z.object({ from: isoDate, to: isoDate, reason: z.string().optional() })).readonly(),
+    managerId: z.uuid().nullable(),
     available: z.boolean().describe('The manual availability toggle.'),
+    awayReason: z.string().nullable(),
+    active: z.boolean().describe('false: deactivated, takes no leads.'),
     state: z.enum(Object.values(RepState) as [RepState, ...RepState[]]).describe('The rep actor’s state.'),
     activeLeads: z.number(),
     lastAssignedAt: isoDate.nullable(),
@@ -44,6 +51,15 @@ export const teamSchema = z
     name: z.string(),
     strategy: z.enum(Object.values(Strategy) as [Strategy, ...Strategy[]]),
     members: z.array(z.uuid()).readonly(),
+    sla: z
+      .object({
+        response: z.number().describe('Milliseconds.'),
+        followUp: z.number().optional(),
+        businessHours: z.boolean(),
+        maxBreaches: z.number(),
+        escalateTo: z.string(),
+      })
+      .nullable(),
     isDefault: z.boolean().describe('Leads that name no team go to the default team (the first created).'),
     createdAt: isoDate,
   })
@@ -66,6 +82,10 @@ export const leadSummarySchema = z
     state: leadStateSchema,
     ownerId: z.uuid().nullable(),
     teamId: z.uuid().nullable(),
+    priority: z.number(),
+    slaDeadlineAt: isoDate.nullable().describe('When the current SLA runs out; untouched by then, the lead is taken back.'),
+    breaches: z.number(),
+    outcome: z.string().nullable(),
     createdAt: isoDate,
     updatedAt: isoDate,
   })
@@ -95,6 +115,7 @@ export const leadDetailSchema = leadSummarySchema
         decision: z.unknown().describe('The routing decision: every candidate considered and why.'),
         assignedAt: isoDate,
         endedAt: isoDate.nullable(),
+        endReason: z.string().nullable(),
       }),
     ).readonly(),
   })
@@ -106,3 +127,7 @@ export const leadAcceptedSchema = z
     duplicate: z.boolean().describe('True when a lead with this externalId already existed: `id` is that lead.'),
   })
   .meta({ id: 'LeadAccepted' });
+
+export const leadCommandAnswerSchema = z
+  .object({ id: z.uuid(), state: leadStateSchema, ownerId: z.uuid().nullable() })
+  .meta({ id: 'LeadCommandAnswer' });

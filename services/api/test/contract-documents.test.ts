@@ -16,7 +16,19 @@ describe('committed contract documents', () => {
   it('document every public route and the event channels', async () => {
     const { openApi, asyncApi } = await renderContractDocuments();
     const paths = Object.keys(JSON.parse(openApi).paths).sort();
-    expect(paths).toEqual(['/healthz', '/livez', '/v1/leads', '/v1/leads/{id}', '/v1/reps', '/v1/reps/{id}', '/v1/teams', '/v1/teams/{idOrName}']);
+    expect(paths).toEqual([
+      '/healthz',
+      '/livez',
+      '/v1/leads',
+      '/v1/leads/{id}',
+      '/v1/leads/{id}/close',
+      '/v1/leads/{id}/reject',
+      '/v1/leads/{id}/touches',
+      '/v1/reps',
+      '/v1/reps/{id}',
+      '/v1/teams',
+      '/v1/teams/{idOrName}',
+    ]);
     const channels = parse(asyncApi).channels;
     expect(Object.values(channels).map((c) => (c as { address: string }).address)).toEqual([
       '{namespace}.lead.intake',
@@ -24,6 +36,13 @@ describe('committed contract documents', () => {
       '{namespace}.evt.lead.received',
       '{namespace}.evt.lead.assigned',
       '{namespace}.evt.lead.waiting',
+      '{namespace}.evt.lead.touched',
+      '{namespace}.evt.lead.breached',
+      '{namespace}.evt.lead.rejected',
+      '{namespace}.evt.lead.rerouted',
+      '{namespace}.evt.lead.escalated',
+      '{namespace}.evt.lead.closed',
+      '{namespace}.evt.lead.converted',
     ]);
   });
 });

@@ -22,6 +22,8 @@ export interface AdmittedLead {
   readonly cause: string;
   /** Higher first in the waiting line. @default 0 */
   readonly priority?: number;
+  /** When the lead was received (epoch ms). */
+  readonly receivedAt: number;
 }
 
 /** What became of an admitted lead. */
@@ -105,7 +107,7 @@ export class LeadRouter {
    */
   admit(lead: AdmittedLead): Promise<AdmitResult> {
     if (this.holds(lead.id)) return Promise.resolve('already-routing');
-    const actor = createActor(leadMachine, { input: { leadId: lead.id, priority: lead.priority ?? 0 } }).start();
+    const actor = createActor(leadMachine, { input: { leadId: lead.id, priority: lead.priority ?? 0, receivedAt: lead.receivedAt } }).start();
     const held: HeldLead = { ...lead, actor };
     this.#routing.set(lead.id, held);
     return this.#serial(lead.id, async () => {
@@ -205,7 +207,7 @@ export class LeadRouter {
     const ordered = [...this.#waiting.values()].sort((a, b) => {
       const ca = a.actor.getSnapshot().context;
       const cb = b.actor.getSnapshot().context;
-      return cb.priority - ca.priority || (ca.waitingSince ?? 0) - (cb.waitingSince ?? 0) || (a.id < b.id ? -1 : 1);
+      return cb.priority - ca.priority || ca.receivedAt - cb.receivedAt || (a.id < b.id ? -1 : 1);
     });
     this.#waiting.clear();
     for (const held of ordered) this.#waiting.set(held.id, held);

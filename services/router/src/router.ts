@@ -125,17 +125,18 @@ export function createRouter(options: RouterOptions): Router {
     }
     const traceparent = message.headers[IntakeHeader.traceparent] ?? null;
     const storedId = message.headers[IntakeHeader.leadId] as LeadId | undefined;
-    let intake: Pick<LeadIntake, 'team' | 'externalId'>;
+    let intake: Pick<LeadIntake, 'team' | 'externalId' | 'attributes'>;
     let id: LeadId;
     let cause: string;
     if (storedId) {
       // The API validated and committed this lead before publishing it; the router
       // needs only where it goes. (A forged header can't do harm: an unknown id fails
       // the version guard when its outcome is written.)
-      const stored = payload as { team?: unknown; externalId?: unknown };
+      const stored = payload as { team?: unknown; externalId?: unknown; attributes?: Record<string, unknown> };
       intake = {
         ...(typeof stored.team === 'string' && { team: stored.team }),
         ...(typeof stored.externalId === 'string' && { externalId: stored.externalId }),
+        ...(stored.attributes && { attributes: stored.attributes as LeadIntake['attributes'] }),
       };
       // Stored by the API before it published. A redelivery may find it routed already.
       if (message.deliveryCount > 1 || !isFresh(storedId)) {
@@ -178,8 +179,13 @@ export function createRouter(options: RouterOptions): Router {
       id = stored.id;
       cause = 'intake:bus';
     }
+    const receivedHeader = message.headers[IntakeHeader.receivedAt];
+    const receivedAt = receivedHeader ? Date.parse(receivedHeader) : clock();
     await router().admit({
       id,
+      receivedAt: Number.isNaN(receivedAt) ? clock() : receivedAt,
+      // A numeric `priority` attribute orders the waiting line (higher first).
+      priority: typeof intake.attributes?.priority === 'number' ? intake.attributes.priority : 0,
       requestedTeam: intake.team ?? null,
       externalId: intake.externalId ?? null,
       version: 0,
@@ -293,6 +299,7 @@ export function createRouter(options: RouterOptions): Router {
         if (router().holds(lead.id)) continue;
         await router().admit({
           id: lead.id,
+          receivedAt: lead.createdAt.getTime(),
           requestedTeam: lead.requestedTeam,
           externalId: lead.externalId,
           version: lead.version,
@@ -346,6 +353,7 @@ export function createRouter(options: RouterOptions): Router {
       for (const lead of open) {
         const admitted = {
           id: lead.id,
+          receivedAt: lead.createdAt.getTime(),
           requestedTeam: lead.requestedTeam,
           externalId: lead.externalId,
           version: lead.version,

@@ -1,13 +1,39 @@
 import { leadIntakeSchema, NotFoundError } from '@switchboard/core';
 import type { LeadRepository } from '@switchboard/store';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { LeadIntakeService } from '../lead-intake.ts';
-import { errorSchema, idParams, leadAcceptedSchema, leadDetailSchema, leadStateSchema, leadSummarySchema } from '../schemas.ts';
+import type { LeadCommandReply, RouterClient } from '../router-client.ts';
+import {
+  errorSchema,
+  idParams,
+  leadAcceptedSchema,
+  leadCommandAnswerSchema,
+  leadDetailSchema,
+  leadStateSchema,
+  leadSummarySchema,
+} from '../schemas.ts';
 
-/** `/v1/leads`: intake, list, read. */
-export function leadRoutes(app: FastifyInstance, deps: { leads: LeadRepository; intake: LeadIntakeService }): void {
+const touchSchema = z.strictObject({
+  type: z.enum(['call', 'email', 'status_change', 'meeting'], { error: 'must be one of call, email, status_change, meeting' }),
+  note: z.string().max(2000).optional(),
+});
+const closeSchema = z.strictObject({
+  outcome: z
+    .string()
+    .trim()
+    .min(1, { error: 'must not be empty: e.g. won, lost, converted, disqualified' })
+    .max(100)
+    .describe('How the lead ended; "converted" moves it to the converted state, anything else to closed.'),
+});
+const rejectSchema = z.strictObject({
+  reason: z.string().trim().min(1, { error: 'must say why, e.g. "wrong language"' }).max(500),
+  repId: z.uuid({ error: 'must be a rep id (a UUID)' }).optional().describe('The rejecting rep: must be the owner (default: the owner).'),
+});
+
+/** `/v1/leads`: intake, list, read, and what happens to a lead after assignment. */
+export function leadRoutes(app: FastifyInstance, deps: { leads: LeadRepository; intake: LeadIntakeService; router: RouterClient }): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['leads'];
 
@@ -78,3 +104,60 @@ export function leadRoutes(app: FastifyInstance, deps: { leads: LeadRepository; 
     },
   );
 }
+
+/** Lead commands answer what the lead's actor did, or why it refused. */
+function commandRoutes(app: FastifyInstance, deps: { router: RouterClient }): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['leads'];
+  const responses = { 200: leadCommandAnswerSchema, 400: errorSchema, 404: errorSchema, 409: errorSchema, 503: errorSchema };
+  const send = async (reply: FastifyReply, leadId: string, command: unknown) => {
+    const answer: LeadCommandReply | undefined = await deps.router.leadCommand(leadId, command);
+    if (!answer) {
+      return reply.code(503).send({ error: 'unavailable', message: 'no router is running to act on the lead; nothing was changed, try again' });
+    }
+    if (answer.ok) return reply.code(200).send({ id: leadId, state: answer.state as never, ownerId: answer.ownerId });
+    const status = answer.code === 'not_found' ? 404 : answer.code === 'invalid' ? 400 : answer.code === 'unavailable' ? 503 : 409;
+    return reply.code(status).send({ error: answer.code, message: answer.message });
+  };
+
+  api.post(
+    '/v1/leads/:id/touches',
+    {
+      schema: {
+        tags,
+        summary: 'Record a touch (call, email, status change, meeting)',
+        description: 'Stops the response SLA clock; starts the follow-up SLA if the team has one. 409 if the lead has no owner or is closed.',
+        params: idParams('lead'),
+        body: touchSchema,
+        response: responses,
+      },
+    },
+    async (request, reply) => send(reply, request.params.id, { type: 'touch', touch: request.body.type, ...(request.body.note && { note: request.body.note }) }),
+  );
+
+  api.post(
+    '/v1/leads/:id/close',
+    {
+      schema: { tags, summary: 'Close or convert a lead', description: 'Frees the owner’s slot. 409 if already closed.', params: idParams('lead'), body: closeSchema, response: responses },
+    },
+    async (request, reply) => send(reply, request.params.id, { type: 'close', outcome: request.body.outcome }),
+  );
+
+  api.post(
+    '/v1/leads/:id/reject',
+    {
+      schema: {
+        tags,
+        summary: 'The owner rejects a lead',
+        description: 'The lead is routed again, never to this rep; rejections per rep per day are limited (10).',
+        params: idParams('lead'),
+        body: rejectSchema,
+        response: responses,
+      },
+    },
+    async (request, reply) =>
+      send(reply, request.params.id, { type: 'reject', reason: request.body.reason, ...(request.body.repId && { repId: request.body.repId }) }),
+  );
+}
+
+export { commandRoutes };
