@@ -125,3 +125,35 @@ describe('response SLA on a controllable clock', () => {
     await eventually(async () => (await leadOf(posted.body.id)).breaches === 1);
   });
 });
+
+describe('rep schedules on a controllable clock', () => {
+  let sb: TestSwitchboard | undefined;
+  afterEach(async () => {
+    await sb?.destroy();
+    sb = undefined;
+  });
+
+  it('brings a rep on shift by itself at the start of its working hours, and hands it the lead that waited', async () => {
+    // Monday 2026-11-23, 08:30 in New York; the shift starts at 09:00.
+    const clock = new ManualScheduler(Date.parse('2026-11-23T08:30:00-05:00'));
+    sb = await startTestSwitchboard({ bus: 'in-process', scheduler: clock });
+    const { repIds } = await createTeamOfReps(sb.url, {
+      count: 1,
+      rep: { timezone: 'America/New_York', workingHours: { mon: [{ from: '09:00', to: '17:00' }] } },
+    });
+    expect((await http(sb.url, 'GET', `/v1/reps/${repIds[0]}`)).body.state).toBe('offline');
+    const posted = await http(sb.url, 'POST', '/v1/leads', { email: 'early-bird@acme.io' });
+    const waiting = await eventually(async () => {
+      const lead = (await http(sb!.url, 'GET', `/v1/leads/${posted.body.id}`)).body;
+      return lead.state === 'waiting' && lead;
+    });
+    expect(waiting.waitingReason).toContain('1 offline');
+
+    await clock.advanceTo(Date.parse('2026-11-23T09:00:01-05:00'));
+    await eventually(async () => (await http(sb!.url, 'GET', `/v1/leads/${posted.body.id}`)).body.ownerId === repIds[0]);
+    expect((await http(sb.url, 'GET', `/v1/reps/${repIds[0]}`)).body).toMatchObject({ state: 'available', activeLeads: 1 });
+
+    await clock.advanceTo(Date.parse('2026-11-23T17:00:01-05:00'));
+    await eventually(async () => (await http(sb!.url, 'GET', `/v1/reps/${repIds[0]}`)).body.state === 'offline');
+  });
+});
