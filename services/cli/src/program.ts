@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 export { CommanderError } from 'commander';
 import { ApiClient, ApiError } from './api-client.ts';
 import { inspectLead, inspectRep } from './commands/inspect.ts';
-import { addLead, collectAttribute, listLeads } from './commands/leads.ts';
+import { addLead, collectAttribute, leadCommand, listLeads } from './commands/leads.ts';
 import { addRep, addTeam, listReps, setRep } from './commands/reps.ts';
 import { start } from './commands/start.ts';
 import { type Output, processOutput } from './output.ts';
@@ -75,6 +75,30 @@ export function buildProgram(io: Output = processOutput): Command {
     .option('--limit <n>')
     .option('--json', 'print JSON')
     .action(run((options) => listLeads(api(), io, options)));
+
+  leads
+    .command('touch <id>')
+    .description('record a touch: stops the response SLA')
+    .addOption(new Option('--type <type>', 'how').choices(['call', 'email', 'status_change', 'meeting']).default('call'))
+    .option('--note <text>')
+    .option('--json', 'print JSON')
+    .action(
+      run((id: string, options: { type: string; note?: string; json?: boolean }) =>
+        leadCommand(api(), io, id, 'touches', { type: options.type, ...(options.note && { note: options.note }) }, options.json ?? false),
+      ),
+    );
+  leads
+    .command('close <id>')
+    .description('close a lead (--outcome converted converts it)')
+    .requiredOption('--outcome <outcome>', 'e.g. won, lost, converted, disqualified')
+    .option('--json', 'print JSON')
+    .action(run((id: string, options: { outcome: string; json?: boolean }) => leadCommand(api(), io, id, 'close', { outcome: options.outcome }, options.json ?? false)));
+  leads
+    .command('reject <id>')
+    .description("the owner gives a lead back; it is routed to someone else")
+    .requiredOption('--reason <reason>')
+    .option('--json', 'print JSON')
+    .action(run((id: string, options: { reason: string; json?: boolean }) => leadCommand(api(), io, id, 'reject', { reason: options.reason }, options.json ?? false)));
 
   const reps = program.command('reps').description('manage reps');
   reps

@@ -53,6 +53,15 @@ describe('switchboard CLI', () => {
     const json = JSON.parse((await cli('inspect', 'lead', leadId as string, '--json')).out);
     expect(json).toMatchObject({ id: leadId, state: 'assigned', ownerId: repId });
 
+    expect((await cli('leads', 'touch', leadId as string, '--type', 'meeting')).out).toBe(`Lead ${leadId} is now touched, owned by ${repId}`);
+    expect((await cli('leads', 'close', leadId as string, '--outcome', 'won')).out).toBe(`Lead ${leadId} is now closed, owned by ${repId}`);
+    const closedAgain = await cli('leads', 'close', leadId as string, '--outcome', 'won');
+    expect(closedAgain.exitCode).toBe(1);
+    expect(closedAgain.err).toContain('answered 409');
+    const reopened = await cli('leads', 'add', '--email', 'bo@acme.io');
+    const secondLead = /Lead accepted: (\S+)/.exec(reopened.out)?.[1] as string;
+    await eventually(async () => (await http(sb.url, 'GET', `/v1/leads/${secondLead}`)).body.state === 'assigned');
+
     const repShown = await cli('inspect', 'rep', repId);
     expect(repShown.out).toContain('state:        available');
     expect(repShown.out).toContain('active leads: 1 of 10');

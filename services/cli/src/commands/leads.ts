@@ -73,3 +73,20 @@ export async function listLeads(
     ),
   );
 }
+
+/** `switchboard leads touch|close|reject <id>`: what happens to a lead after assignment. */
+export async function leadCommand(
+  api: ApiClient,
+  io: Output,
+  id: string,
+  path: 'touches' | 'close' | 'reject',
+  body: Record<string, unknown>,
+  json: boolean,
+): Promise<void> {
+  const { body: answer } = await api.request<{ id: string; state: string; ownerId: string | null }>(
+    'POST',
+    `/v1/leads/${encodeURIComponent(id)}/${path}`,
+    body,
+  );
+  io.out(json ? JSON.stringify(answer) : `Lead ${answer.id} is now ${answer.state}${answer.ownerId ? `, owned by ${answer.ownerId}` : ''}`);
+}
