@@ -157,3 +157,31 @@ describe('rep schedules on a controllable clock', () => {
     await eventually(async () => (await http(sb!.url, 'GET', `/v1/reps/${repIds[0]}`)).body.state === 'offline');
   });
 });
+
+describe('waiting leads on a controllable clock', () => {
+  let sb: TestSwitchboard | undefined;
+  afterEach(async () => {
+    await sb?.destroy();
+    sb = undefined;
+  });
+
+  it('raises a "time unassigned" alert once a lead has waited longer than the team allows', async () => {
+    const clock = new ManualScheduler();
+    sb = await startTestSwitchboard({ bus: 'in-process', scheduler: clock });
+    const { repIds } = await createTeamOfReps(sb.url, { count: 1, sla: { response: '15m', unassignedAlert: '10m' } });
+    await http(sb.url, 'PATCH', `/v1/reps/${repIds[0]}`, { available: false });
+    const alerts: unknown[] = [];
+    const watch = await sb.running.bus.subscribe(sb.running.subjects.event('lead.unassigned_alert'), (event) => alerts.push(event.json()));
+    const posted = await http(sb.url, 'POST', '/v1/leads', { email: 'nobody-home@acme.io' });
+    await eventually(async () => (await http(sb!.url, 'GET', `/v1/leads/${posted.body.id}`)).body.state === 'waiting');
+    await clock.advance(9 * MINUTE);
+    expect(alerts).toHaveLength(0);
+    await clock.advance(2 * MINUTE);
+    await eventually(async () => alerts.length === 1);
+    expect(leadLifecycleEventSchema.parse(alerts[0])).toMatchObject({ type: 'lead.unassigned_alert', leadId: posted.body.id });
+    const lead = (await http(sb.url, 'GET', `/v1/leads/${posted.body.id}`)).body;
+    expect(lead.state).toBe('waiting');
+    expect(lead.events.at(-1).type).toBe('lead.unassigned_alert');
+    await watch.stop();
+  });
+});

@@ -17,6 +17,7 @@ export const LifecycleEventType = {
   leadEscalated: 'lead.escalated',
   leadClosed: 'lead.closed',
   leadConverted: 'lead.converted',
+  leadUnassignedAlert: 'lead.unassigned_alert',
 } as const;
 export type LifecycleEventType = (typeof LifecycleEventType)[keyof typeof LifecycleEventType];
 
@@ -114,6 +115,13 @@ export const leadClosedEventSchema = z.object({
   data: z.object({ outcome: z.string(), repId: z.uuid().nullable() }),
 });
 
+/** `lead.unassigned_alert`: a lead has waited for a rep longer than its team's `sla.unassignedAlert`. */
+export const leadUnassignedAlertEventSchema = z.object({
+  ...envelope,
+  type: z.literal('lead.unassigned_alert'),
+  data: z.object({ teamId: z.uuid().nullable(), waitingSince: z.iso.datetime().nullable(), waitedMs: z.number(), reason: z.string().nullable() }),
+});
+
 /** Any lead lifecycle event. */
 export const leadLifecycleEventSchema = z.union([
   leadReceivedEventSchema,
@@ -125,6 +133,7 @@ export const leadLifecycleEventSchema = z.union([
   leadReroutedEventSchema,
   leadEscalatedEventSchema,
   leadClosedEventSchema,
+  leadUnassignedAlertEventSchema,
 ]);
 export type LeadLifecycleEvent = z.output<typeof leadLifecycleEventSchema>;
 export type LeadReceivedEvent = z.output<typeof leadReceivedEventSchema>;

@@ -9,6 +9,9 @@ export const slaPolicySchema = z
     followUp: durationSchema.optional().describe('Time allowed between touches.'),
     businessHours: z.boolean().default(false).describe('Count only the owner’s working hours (not nights, weekends, holidays).'),
     maxBreaches: z.int().min(1).max(100).default(3).describe('After this many breaches the lead is escalated instead of re-routed.'),
+    unassignedAlert: durationSchema
+      .optional()
+      .describe('Publish `lead.unassigned_alert` when a lead has waited this long for a rep.'),
     escalateTo: z
       .string()
       .trim()

@@ -7,6 +7,7 @@ import {
   leadRejectedEventSchema,
   leadReroutedEventSchema,
   leadTouchedEventSchema,
+  leadUnassignedAlertEventSchema,
   leadIntakeSchema,
   leadReceivedEventSchema,
   leadWaitingEventSchema,
@@ -75,6 +76,11 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         parameters: namespaceParameter,
         messages: { event: { $ref: '#/components/messages/LeadWaiting' } },
       },
+      leadUnassignedAlert: {
+        address: '{namespace}.evt.lead.unassigned_alert',
+        parameters: namespaceParameter,
+        messages: { event: { $ref: '#/components/messages/LeadUnassignedAlert' } },
+      },
       ...Object.fromEntries(
         (['touched', 'breached', 'rejected', 'rerouted', 'escalated', 'closed', 'converted'] as const).map((type) => [
           `lead${type[0]?.toUpperCase()}${type.slice(1)}`,
@@ -100,6 +106,11 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         summary: 'A lead has an owner (for CRM write-back, notifications, dashboards).',
       },
       receiveLeadWaiting: { action: 'receive', channel: { $ref: '#/channels/leadWaiting' }, summary: 'Nobody could take a lead; it is held and retried.' },
+      receiveLeadUnassignedAlert: {
+        action: 'receive',
+        channel: { $ref: '#/channels/leadUnassignedAlert' },
+        summary: 'A lead has waited for a rep longer than its team allows.',
+      },
       receiveLeadTouched: { action: 'receive', channel: { $ref: '#/channels/leadTouched' }, summary: 'The owner touched the lead; the SLA clock stopped.' },
       receiveLeadBreached: { action: 'receive', channel: { $ref: '#/channels/leadBreached' }, summary: 'An SLA ran out; the lead is taken back.' },
       receiveLeadRejected: { action: 'receive', channel: { $ref: '#/channels/leadRejected' }, summary: 'The owner rejected the lead.' },
@@ -130,6 +141,7 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         LeadRerouted: { name: 'LeadRerouted', payload: schema(leadReroutedEventSchema) },
         LeadEscalated: { name: 'LeadEscalated', payload: schema(leadEscalatedEventSchema) },
         LeadClosed: { name: 'LeadClosed', payload: schema(leadClosedEventSchema) },
+        LeadUnassignedAlert: { name: 'LeadUnassignedAlert', payload: schema(leadUnassignedAlertEventSchema) },
       },
     },
   };

@@ -58,6 +58,7 @@ export const teamSchema = z
         businessHours: z.boolean(),
         maxBreaches: z.number(),
         escalateTo: z.string(),
+        unassignedAlert: z.number().optional(),
       })
       .nullable(),
     isDefault: z.boolean().describe('Leads that name no team go to the default team (the first created).'),

@@ -334,6 +334,7 @@ export class LeadRouter {
     const log = this.#logEvents(held, before.value as string, before.context, events, outcome, now, cause);
     const ctx = held.actor.getSnapshot().context;
     const timers = timerChanges(held.id, before.context.slaDeadlineAt, ctx.slaDeadlineAt);
+    const alert = this.#unassignedAlertChange(held.id, String(before.value), afterState, ctx);
     const reps: RepLiveState[] = [...touchedReps.values()].map((entry) => this.#o.reps.liveState(entry));
     let result;
     try {
@@ -357,8 +358,8 @@ export class LeadRouter {
           ...(previousOwner !== null && previousOwner !== ctx.ownerId && { endAssignment: endReason(events) }),
         },
         reps,
-        ...(timers.set && { setTimers: [timers.set] }),
-        ...(timers.clear && { clearTimers: [timers.clear] }),
+        setTimers: [...(timers.set ? [timers.set] : []), ...(alert.set ? [alert.set] : [])],
+        clearTimers: [...(timers.clear ? [timers.clear] : []), ...(alert.clear ? [alert.clear] : [])],
       });
     } catch (error) {
       await this.#undo(held, restore, touchedReps);
@@ -372,6 +373,8 @@ export class LeadRouter {
     held.version = result.version ?? held.version + 1;
     if (timers.set) this.#o.timers()?.arm({ actorKind: 'lead', actorId: held.id, kind: 'sla', dueAt: timers.set.dueAt });
     if (timers.clear) this.#o.timers()?.disarm(timers.clear);
+    if (alert.set) this.#o.timers()?.arm({ actorKind: 'lead', actorId: held.id, kind: 'unassigned', dueAt: alert.set.dueAt });
+    if (alert.clear) this.#o.timers()?.disarm(alert.clear);
     for (const event of log.published) this.#o.publisher.publish(event);
     if (releases && previousOwner) this.#o.onCapacityFreed([previousOwner]);
 
@@ -383,6 +386,44 @@ export class LeadRouter {
       held.actor.stop();
     }
     return { committed: true };
+  }
+
+  /** A waiting lead gets a "time unassigned" timer if its team asks for one; leaving waiting clears it. */
+  #unassignedAlertChange(leadId: LeadId, before: string, after: string, ctx: LeadContext): { set?: TimerSet; clear?: TimerClear } {
+    const key = { actorKind: 'lead' as const, actorId: leadId, kind: 'unassigned' };
+    if (before === 'waiting' && after !== 'waiting') return { clear: key };
+    if (before === 'waiting' || after !== 'waiting') return {};
+    const alertAfter = ctx.teamId ? this.#o.teams.cached(ctx.teamId)?.sla?.unassignedAlert : undefined;
+    if (alertAfter === undefined) return {};
+    return { set: { ...key, dueAt: (ctx.waitingSince ?? this.#o.clock()) + alertAfter } };
+  }
+
+  /** The "time unassigned" alert of a lead that is still waiting: logged and published. */
+  alertUnassigned(leadId: LeadId): Promise<void> {
+    return this.#serial(leadId, async () => {
+      const held = this.#waiting.get(leadId);
+      if (!held) return;
+      const ctx = held.actor.getSnapshot().context;
+      const now = this.#o.clock();
+      const id = uuidv7();
+      const data = { teamId: ctx.teamId, waitingSince: iso(ctx.waitingSince), waitedMs: now - (ctx.waitingSince ?? now), reason: ctx.waitingReason };
+      const result = await this.#o.writer.write({
+        lead: {
+          leadId,
+          expectedVersion: held.version,
+          state: 'waiting',
+          ownerId: null,
+          teamId: ctx.teamId,
+          waitingReason: ctx.waitingReason,
+          snapshot: held.actor.getPersistedSnapshot(),
+          events: [{ id, type: 'lead.unassigned_alert', from: 'waiting', to: 'waiting', cause: 'timer:unassigned', data, traceId: held.traceId, at: new Date(now) }],
+        },
+        clearTimers: [{ actorKind: 'lead', actorId: leadId, kind: 'unassigned' }],
+      });
+      if (!result.committed) return;
+      held.version = result.version ?? held.version + 1;
+      this.#o.publisher.publish({ id, type: 'lead.unassigned_alert', version: 1, occurredAt: new Date(now).toISOString(), leadId, data } as never);
+    });
   }
 
   #escalate(held: HeldLead, lastOwner: RepId | null): void {

@@ -248,6 +248,8 @@ export function createRouter(options: RouterOptions): Router {
   const onDue = async (timer: DueTimer): Promise<void> => {
     if (timer.actorKind === 'lead' && timer.kind === 'sla') {
       await router().command(timer.actorId as LeadId, { type: 'sla-expired', deadlineAt: timer.dueAt });
+    } else if (timer.actorKind === 'lead' && timer.kind === 'unassigned') {
+      await router().alertUnassigned(timer.actorId as LeadId);
     } else if (timer.actorKind === 'rep' && timer.kind === 'availability') {
       await onRepTick(timer.actorId as RepId);
     }
