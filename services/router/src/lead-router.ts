@@ -1,5 +1,5 @@
 import { addBusinessTime, type LeadId, type Logger, type RepId, type SlaPolicy, type Team, type TeamId } from '@switchboard/core';
-import { type LeadContext, type LeadEvent, leadMachine, type TouchType } from '@switchboard/machines';
+import { type LeadContext, type LeadEvent, leadMachine, type OfferAnswer, type TouchType } from '@switchboard/machines';
 import type { LeadEventInput, LeadRepository, RepLiveState, RoutingWriter, TimerClear, TimerSet } from '@switchboard/store';
 import { v7 as uuidv7 } from 'uuid';
 import { type Actor, createActor } from 'xstate';
@@ -66,6 +66,8 @@ export interface LeadRouterOptions {
   readonly maxRejectionsPerDay?: number;
   /** Tells the router that reps freed capacity (after the write that freed it). */
   readonly onCapacityFreed: (repIds: ReadonlyArray<RepId>) => void;
+  /** Sends an offer to a rep's actor over the bus. */
+  readonly offer: (repId: RepId, offer: { leadId: LeadId; at: number; seq: number }) => Promise<OfferAnswer>;
 }
 
 const CLOSED_STATES = new Set(['closed', 'converted']);
@@ -85,6 +87,18 @@ export class LeadRouter {
   readonly #mailboxes = new Map<LeadId, Promise<unknown>>();
   #seq: number;
   #retries: Promise<void> = Promise.resolve();
+  readonly #pendingOffers = new Map<RepId, { count: number; seq: number }>();
+
+  #reserve = (repId: RepId, seq: number): (() => void) => {
+    const pending = this.#pendingOffers.get(repId) ?? { count: 0, seq };
+    pending.count += 1;
+    pending.seq = Math.max(pending.seq, seq);
+    this.#pendingOffers.set(repId, pending);
+    return () => {
+      pending.count -= 1;
+      if (pending.count === 0 && this.#pendingOffers.get(repId) === pending) this.#pendingOffers.delete(repId);
+    };
+  };
 
   constructor(options: LeadRouterOptions) {
     this.#o = options;
@@ -308,7 +322,10 @@ export class LeadRouter {
       const excluded = new Map<RepId, 'breached' | 'rejected'>();
       for (const repId of context.breachedBy) excluded.set(repId, 'breached');
       for (const repId of context.rejectedBy) excluded.set(repId, 'rejected');
-      outcome = routeLead(held.actor, {
+      outcome = await routeLead(held.actor, {
+        offer: this.#o.offer,
+        pending: this.#pendingOffers,
+        reserve: this.#reserve,
         team,
         teamSource: source,
         reps: this.#o.reps,

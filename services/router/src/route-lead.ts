@@ -1,12 +1,13 @@
 import {
   type CandidateSnapshot,
+  type LeadId,
   pickRoundRobin,
   type RepId,
   type RepState,
   type RoutingDecision,
   type Team,
 } from '@switchboard/core';
-import type { leadMachine } from '@switchboard/machines';
+import type { leadMachine, OfferAnswer } from '@switchboard/machines';
 import type { Actor } from 'xstate';
 import type { RepActors, RepEntry } from './rep-actors.ts';
 
@@ -27,6 +28,12 @@ export interface RoutingStepContext {
   /** Hands out the next assignment sequence number (strictly increasing). */
   readonly nextSeq: () => number;
   readonly now: number;
+  /** Offers the lead to a rep's actor (over the bus) and resolves with its answer. */
+  readonly offer: (repId: RepId, offer: { leadId: LeadId; at: number; seq: number }) => Promise<OfferAnswer>;
+  /** Offers made by this router and not answered yet, per rep: counted as held, so that concurrent leads spread out. */
+  readonly pending: ReadonlyMap<RepId, { readonly count: number; readonly seq: number }>;
+  /** Records an offer in flight (synchronously, before it is sent) and, with the returned function, its answer. */
+  readonly reserve: (repId: RepId, seq: number) => () => void;
 }
 
 /**
@@ -35,7 +42,7 @@ export interface RoutingStepContext {
  * accepted or to `waiting` when nobody can take it. A declined offer (the rep filled
  * up between snapshot and offer) excludes that rep and picks again.
  */
-export function routeLead(lead: Actor<typeof leadMachine>, step: RoutingStepContext): RoutingOutcome {
+export async function routeLead(lead: Actor<typeof leadMachine>, step: RoutingStepContext): Promise<RoutingOutcome> {
   const { team } = step;
   if (team === null) {
     const reason = 'no team exists yet: create one with POST /v1/teams; the lead is routed as soon as it has reps';
@@ -44,7 +51,7 @@ export function routeLead(lead: Actor<typeof leadMachine>, step: RoutingStepCont
   }
   const declined = new Map<RepId, 'declined' | 'breached' | 'rejected'>(step.excluded);
   for (;;) {
-    const candidates = snapshotCandidates(team, step.reps);
+    const candidates = snapshotCandidates(team, step.reps, step.pending);
     const pick = pickRoundRobin(candidates, declined);
     const decision: RoutingDecision = {
       version: 1,
@@ -67,9 +74,17 @@ export function routeLead(lead: Actor<typeof leadMachine>, step: RoutingStepCont
     }
     const rep = step.reps.get(pick.chosen.repId) as RepEntry;
     const leadId = lead.getSnapshot().context.leadId;
-    rep.actor.send({ type: 'OFFER', leadId, at: step.now, seq: step.nextSeq() });
-    const answer = rep.actor.getSnapshot().context.lastOffer;
-    if (answer?.leadId === leadId && answer.accepted) {
+    // The lead offers itself over the bus; the rep accepts or declines in its own mailbox,
+    // so two offers racing for its last slot can't both win.
+    const seq = step.nextSeq();
+    const settle = step.reserve(rep.profile.id, seq);
+    let answer: OfferAnswer;
+    try {
+      answer = await step.offer(rep.profile.id, { leadId, at: step.now, seq });
+    } finally {
+      settle();
+    }
+    if (answer.leadId === leadId && answer.accepted) {
       lead.send({
         type: 'ASSIGNED',
         repId: rep.profile.id,
@@ -84,20 +99,25 @@ export function routeLead(lead: Actor<typeof leadMachine>, step: RoutingStepCont
   }
 }
 
-function snapshotCandidates(team: Team, reps: RepActors): CandidateSnapshot[] {
+function snapshotCandidates(
+  team: Team,
+  reps: RepActors,
+  pending: ReadonlyMap<RepId, { readonly count: number; readonly seq: number }>,
+): CandidateSnapshot[] {
   const candidates: CandidateSnapshot[] = [];
   for (const repId of team.members) {
     const entry = reps.get(repId);
     if (!entry) continue;
     const { context, value } = entry.actor.getSnapshot();
+    const inFlight = pending.get(repId);
     candidates.push({
       repId,
       name: context.name,
       state: value as RepState,
-      activeLeads: context.activeLeads,
+      activeLeads: context.activeLeads + (inFlight?.count ?? 0),
       cap: context.cap,
       lastAssignedAt: context.lastAssignedAt,
-      lastAssignmentSeq: context.lastAssignmentSeq,
+      lastAssignmentSeq: Math.max(context.lastAssignmentSeq ?? -1, inFlight?.seq ?? -1) === -1 ? null : Math.max(context.lastAssignmentSeq ?? -1, inFlight?.seq ?? -1),
     });
   }
   return candidates;

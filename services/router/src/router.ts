@@ -27,6 +27,7 @@ import {
 import type { Kysely } from 'kysely';
 import { DeadlineTimers, type DueTimer } from './deadline-timers.ts';
 import { type LeadCommand, LeadRouter } from './lead-router.ts';
+import type { OfferAnswer } from '@switchboard/machines';
 import { type Scheduler, systemScheduler } from './scheduler.ts';
 import type { RepEntry } from './rep-actors.ts';
 import { z } from 'zod';
@@ -216,6 +217,21 @@ export function createRouter(options: RouterOptions): Router {
     if (teamIds.size > 0) void router().retryWaiting(teamIds);
   };
 
+  /** Offers a lead to a rep's actor over the bus: the rep's host answers from the actor's mailbox. */
+  const offerOverBus = async (repId: RepId, offer: { leadId: LeadId; at: number; seq: number }): Promise<OfferAnswer> => {
+    const reply = await bus.request(subjects.repCommand(repId), encodeJson({ type: 'rep.offer', ...offer }), { timeoutMs: 5000 });
+    return reply.json<OfferAnswer>();
+  };
+
+  /** The rep's side of an offer: its actor accepts or declines, in order, one event at a time. */
+  const onOffer = (repId: RepId, offer: { leadId: LeadId; at: number; seq: number }): OfferAnswer => {
+    const entry = reps.get(repId);
+    if (!entry) return { leadId: offer.leadId, accepted: false, reason: 'inactive' };
+    entry.actor.send({ type: 'OFFER', leadId: offer.leadId, at: offer.at, seq: offer.seq });
+    const answer = entry.actor.getSnapshot().context.lastOffer;
+    return answer && answer.leadId === offer.leadId ? answer : { leadId: offer.leadId, accepted: false, reason: 'capped' };
+  };
+
   const onRepCommand = async (subject: string): Promise<CommandReply> => {
     const repId = subject.slice(subject.lastIndexOf('.') + 1) as RepId;
     const rep = await repRepository.get(repId);
@@ -340,6 +356,7 @@ export function createRouter(options: RouterOptions): Router {
         clock,
         lastAssignmentSeq: lastSeq,
         onCapacityFreed: capacityMayHaveFreed,
+        offer: offerOverBus,
       });
       timers = new DeadlineTimers({ db, scheduler, logger, onDue, ...(options.timerHorizonMs !== undefined && { horizonMs: options.timerHorizonMs }) });
       // Shifts may have begun or ended while no router ran: bring every rep up to now.
@@ -348,6 +365,18 @@ export function createRouter(options: RouterOptions): Router {
         entry.actor.send({ type: 'TICK', at: clock() });
         if (entry.actor.getSnapshot().value !== before || reps.nextChangeOf(entry) !== null) await saveRep(entry);
       }
+
+      // Rep actors answer offers from here on: restoring leads below already offers them.
+      subscriptions.push(
+        await bus.serve(subjects.allRepCommands, { queue: subjects.consumers.router }, async (request) => {
+          const body = request.json<{ type?: string; leadId?: LeadId; at?: number; seq?: number }>();
+          if (body.type === 'rep.offer' && body.leadId && typeof body.at === 'number' && typeof body.seq === 'number') {
+            const repId = request.subject.slice(request.subject.lastIndexOf('.') + 1) as RepId;
+            return encodeJson(onOffer(repId, { leadId: body.leadId, at: body.at, seq: body.seq }));
+          }
+          return serveCommand(onRepCommand)(request);
+        }),
+      );
 
       // Pick up where the last process stopped: waiting leads wait again, and leads
       // that were stored but not routed are routed now.
@@ -383,7 +412,6 @@ export function createRouter(options: RouterOptions): Router {
             }
           },
         ),
-        await bus.serve(subjects.allRepCommands, { queue: subjects.consumers.router }, serveCommand(onRepCommand)),
         await bus.serve(subjects.allTeamCommands, { queue: subjects.consumers.router }, serveCommand(onTeamCommand)),
         await bus.serve(subjects.allLeadCommands, { queue: subjects.consumers.router }, onLeadCommand),
       );
