@@ -22,6 +22,19 @@ export function scheduleOf(rep: Rep): AvailabilitySchedule {
   return { timezone: rep.timezone, workingHours: rep.workingHours, holidays: rep.holidays, outOfOffice: rep.outOfOffice };
 }
 
+/** What the rep machine keeps of a rep's profile. */
+function profileOf(rep: Rep) {
+  return {
+    name: rep.name,
+    cap: rep.cap,
+    caps: rep.caps,
+    available: rep.available,
+    awayReason: rep.awayReason,
+    active: rep.active,
+    schedule: scheduleOf(rep),
+  };
+}
+
 /**
  * The rep actors one router hosts: independent root actors in a map (many children
  * under one parent actor is quadratic in XState v5).
@@ -47,13 +60,7 @@ export class RepActors {
     const actor = createActor(repMachine, {
       input: {
         repId: rep.id,
-        name: rep.name,
-        cap: rep.cap,
-        caps: rep.caps,
-        available: rep.available,
-        awayReason: rep.awayReason,
-        active: rep.active,
-        schedule: scheduleOf(rep),
+        ...profileOf(rep),
         at,
         activeLeads: rep.activeLeads,
         lastAssignedAt: rep.lastAssignedAt?.getTime() ?? null,
@@ -70,17 +77,7 @@ export class RepActors {
   /** Applies a changed profile to a running actor; answers true if its state changed. */
   applyProfile(entry: RepEntry, rep: Rep, at: number): boolean {
     const before = entry.actor.getSnapshot().value;
-    entry.actor.send({
-      type: 'UPDATE',
-      at,
-      name: rep.name,
-      cap: rep.cap,
-      caps: rep.caps,
-      available: rep.available,
-      awayReason: rep.awayReason,
-      active: rep.active,
-      schedule: scheduleOf(rep),
-    });
+    entry.actor.send({ type: 'UPDATE', at, ...profileOf(rep) });
     entry.profile = rep;
     return entry.actor.getSnapshot().value !== before;
   }
