@@ -26,6 +26,8 @@ describe.each(availableBuses)('caps under a concurrent burst, on the %s bus', (b
     for (const rep of loads) {
       expect(rep.activeLeads).toBe(rep.cap);
       expect(rep.state).toBe('capped');
+      const log = await sb.database.db.selectFrom('rep_events').selectAll().where('rep_id', '=', rep.id).orderBy('id').execute();
+      expect(log.at(-1)).toMatchObject({ from_state: 'available', to_state: 'capped', active_leads: rep.cap });
     }
 
     // The rep with cap 8 closes 5 leads: the 5 longest-waiting leads take the slots.

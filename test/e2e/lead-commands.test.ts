@@ -77,6 +77,9 @@ describe('after assignment: touches, close, reject, deactivation', () => {
       expect(lead.ownerId).toBe(team[1]);
     }
     expect((await http(sb.url, 'GET', `/v1/reps/${gone}`)).body.activeLeads).toBe(0);
+    // The rep actor's own log records the change and its cause.
+    const log = await sb.database.db.selectFrom('rep_events').selectAll().where('rep_id', '=', gone).orderBy('id').execute();
+    expect(log.at(-1)).toMatchObject({ from_state: 'available', to_state: 'inactive', cause: 'profile-changed', active_leads: 2 });
   });
 
   it('rejects an invalid time zone and an overlapping working-hours interval, naming the field', async () => {

@@ -89,6 +89,16 @@ export interface AssignmentsTable {
   end_reason: string | null;
 }
 
+export interface RepEventsTable {
+  id: Generated<number>;
+  rep_id: string;
+  from_state: string | null;
+  to_state: string;
+  cause: string;
+  active_leads: number;
+  occurred_at: Date;
+}
+
 export interface TimersTable {
   actor_kind: string;
   actor_id: string;
@@ -119,6 +129,7 @@ export interface Database {
   assignments: AssignmentsTable;
   lead_events: LeadEventsTable;
   timers: TimersTable;
+  rep_events: RepEventsTable;
 }
 
 export type RepRow = Selectable<RepsTable>;

@@ -26,6 +26,8 @@ export interface RepLiveState {
   readonly revision: number;
   /** The rep actor's counters (per-window caps, rejections), to restore it. */
   readonly snapshot?: unknown;
+  /** The state change this write records in the rep's event log, if its state changed. */
+  readonly transition?: { readonly from: string | null; readonly to: string; readonly cause: string; readonly at: number };
 }
 
 /** Reads and writes reps. */

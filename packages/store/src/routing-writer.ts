@@ -112,6 +112,8 @@ export function createRoutingWriter(db: Kysely<Database>, options?: GroupCommitO
         }
       }
       const reps = [...latestRep.values()];
+      // Every rep state change of the batch is logged, not only the latest.
+      const repTransitions = writes.flatMap((w) => (w.reps ?? []).flatMap((r) => (r.transition ? [{ ...r.transition, repId: r.repId, activeLeads: r.activeLeads }] : [])));
       // One statement for the whole batch: atomic on its own, so no transaction round
       // trips. Inserts depend on the version-guarded update: a stale lead writes nothing.
       const ending = leads.filter((l) => l.endAssignment !== undefined);
@@ -183,6 +185,13 @@ export function createRoutingWriter(db: Kysely<Database>, options?: GroupCommitO
             ${reps.map((r) => (r.snapshot === undefined ? null : JSON.stringify(r.snapshot)))}::jsonb[]
           ) as r(id, state, active_leads, last_assigned_at, last_assignment_seq, revision, snapshot)
           where reps.id = r.id and reps.version < r.revision
+        ), rep_log as (
+          insert into rep_events (rep_id, from_state, to_state, cause, active_leads, occurred_at)
+          select * from unnest(
+            ${repTransitions.map((t) => t.repId)}::uuid[], ${repTransitions.map((t) => t.from)}::text[],
+            ${repTransitions.map((t) => t.to)}::text[], ${repTransitions.map((t) => t.cause)}::text[],
+            ${repTransitions.map((t) => t.activeLeads)}::int[], ${repTransitions.map((t) => new Date(t.at).toISOString())}::timestamptz[]
+          )
         ), timers_set as (
           insert into timers (actor_kind, actor_id, kind, due_at, payload)
           select t.actor_kind, t.actor_id, t.kind, t.due_at, t.payload

@@ -352,7 +352,7 @@ export class LeadRouter {
     const ctx = held.actor.getSnapshot().context;
     const timers = timerChanges(held.id, before.context.slaDeadlineAt, ctx.slaDeadlineAt);
     const alert = this.#unassignedAlertChange(held.id, String(before.value), afterState, ctx);
-    const reps: RepLiveState[] = [...touchedReps.values()].map((entry) => this.#o.reps.liveState(entry));
+    const reps: RepLiveState[] = [...touchedReps.values()].map((entry) => this.#o.reps.liveState(entry, `lead ${held.id}: ${cause}`));
     let result;
     try {
       result = await this.#o.writer.write({

@@ -9,6 +9,8 @@ export interface RepEntry {
   profile: Rep;
   /** Revision of the last live state handed to the store. */
   revision: number;
+  /** The state last handed to the store, to log changes. */
+  persistedState: string | null;
 }
 
 /** What the router persists of a rep actor besides its columns: its counters. */
@@ -69,7 +71,7 @@ export class RepActors {
         ...(counters.rejections && { rejections: counters.rejections }),
       },
     }).start();
-    const entry: RepEntry = { actor, profile: rep, revision: rep.revision };
+    const entry: RepEntry = { actor, profile: rep, revision: rep.revision, persistedState: rep.state };
     this.#entries.set(rep.id, entry);
     return entry;
   }
@@ -93,10 +95,14 @@ export class RepActors {
   }
 
   /** What the store keeps of a rep actor, as a new revision. */
-  liveState(entry: RepEntry): RepLiveState {
+  liveState(entry: RepEntry, cause = 'routing'): RepLiveState {
     const { context, value } = entry.actor.getSnapshot();
     entry.revision += 1;
+    const changed = entry.persistedState !== value;
+    const transition = changed ? { from: entry.persistedState, to: String(value), cause, at: context.asOf } : undefined;
+    entry.persistedState = String(value);
     return {
+      ...(transition && { transition }),
       revision: entry.revision,
       repId: context.repId,
       state: value as RepState,

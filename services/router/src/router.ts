@@ -201,11 +201,11 @@ export function createRouter(options: RouterOptions): Router {
   const isFresh = (id: string): boolean => uuidTime(id) >= startedAt;
 
   /** Persists a rep's state and its next self-change (shift, out of office, cap window) as a durable timer. */
-  const saveRep = async (entry: RepEntry): Promise<void> => {
+  const saveRep = async (entry: RepEntry, cause: string): Promise<void> => {
     const next = reps.nextChangeOf(entry);
     const key = { actorKind: 'rep' as const, actorId: entry.profile.id, kind: 'availability' };
     await writer.write({
-      reps: [reps.liveState(entry)],
+      reps: [reps.liveState(entry, cause)],
       ...(next === null ? { clearTimers: [key] } : { setTimers: [{ ...key, dueAt: next }] }),
     });
     if (next === null) timers?.disarm(key);
@@ -240,7 +240,7 @@ export function createRouter(options: RouterOptions): Router {
     const wasActive = entry?.actor.getSnapshot().context.active ?? true;
     if (entry) reps.applyProfile(entry, rep, clock());
     else entry = reps.load(rep, { lastAssignmentSeq: null, snapshot: null }, clock());
-    await saveRep(entry);
+    await saveRep(entry, 'profile-changed');
     if (wasActive && !rep.active) {
       // No lead is ever left with an inactive owner.
       for (const leadId of await leads.listHeldBy(repId)) {
@@ -257,7 +257,7 @@ export function createRouter(options: RouterOptions): Router {
     if (!entry) return;
     const before = entry.actor.getSnapshot().value;
     entry.actor.send({ type: 'TICK', at: clock() });
-    await saveRep(entry);
+    await saveRep(entry, 'schedule');
     if (before !== 'available' && entry.actor.getSnapshot().value === 'available') capacityMayHaveFreed([repId]);
   };
 
@@ -363,7 +363,7 @@ export function createRouter(options: RouterOptions): Router {
       for (const entry of reps.values()) {
         const before = entry.profile.state;
         entry.actor.send({ type: 'TICK', at: clock() });
-        if (entry.actor.getSnapshot().value !== before || reps.nextChangeOf(entry) !== null) await saveRep(entry);
+        if (entry.actor.getSnapshot().value !== before || reps.nextChangeOf(entry) !== null) await saveRep(entry, 'restart');
       }
 
       // Rep actors answer offers from here on: restoring leads below already offers them.

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as initialSchema from './0001-initial-schema.ts';
 import * as leadLifecycleAndTimers from './0002-lead-lifecycle-and-timers.ts';
+import * as repEvents from './0003-rep-events.ts';
 
 /**
  * Every migration, one file each, in order. Listed here rather than read from the
@@ -9,4 +10,5 @@ import * as leadLifecycleAndTimers from './0002-lead-lifecycle-and-timers.ts';
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchema,
   '0002-lead-lifecycle-and-timers': leadLifecycleAndTimers,
+  '0003-rep-events': repEvents,
 };
