@@ -27,6 +27,16 @@ export class ManualScheduler implements Scheduler {
   setTimeout(callback: () => void, delayMs: number): unknown {
     const id = this.#nextId++;
     this.#pending.set(id, { id, at: this.#now + Math.max(0, delayMs), callback });
+    if (delayMs <= 0) {
+      // Already due (e.g. armed by work that finished after the last advance): fire soon,
+      // as a real timer would, unless an advance gets to it first.
+      setImmediate(() => {
+        const pending = this.#pending.get(id);
+        if (!pending) return;
+        this.#pending.delete(id);
+        pending.callback();
+      });
+    }
     return id;
   }
 

@@ -96,6 +96,8 @@ export class DeadlineTimers {
 
   async #poll(): Promise<void> {
     if (this.#stopped) return;
+    // The next poll is due whatever this one takes.
+    this.#pollHandle = this.#o.scheduler.setTimeout(() => void this.#poll(), this.#o.pollMs);
     try {
       const until = new Date(this.#o.scheduler.now() + this.#o.horizonMs);
       const rows = await this.#o.db.selectFrom('timers').select(['actor_kind', 'actor_id', 'kind', 'due_at']).where('due_at', '<=', until).execute();
@@ -105,7 +107,6 @@ export class DeadlineTimers {
     } catch (error) {
       this.#o.logger.error({ err: error }, 'loading due timers failed; will try again');
     }
-    if (!this.#stopped) this.#pollHandle = this.#o.scheduler.setTimeout(() => void this.#poll(), this.#o.pollMs);
   }
 
   #schedule(): void {
