@@ -7,7 +7,8 @@
  * (1000), `BENCH_PATHS` (`nats,embedded`), `BENCH_DATABASE_URL`, `BENCH_NATS_URL`,
  * `BENCH_PROFILE=1` (a V8 CPU profile of the service during each measured phase, in
  * `bench/profiles/`; summarise one with `tsx bench/analyze-profile.ts`),
- * `BENCH_RESULTS` (the report file). Exits 0 when every measurement completed, even if
+ * `BENCH_RESULTS` (the report file), `BENCH_VERBOSE=1` (drain progress and the busiest
+ * processes of each phase on stderr). Exits 0 when every measurement completed, even if
  * a target was missed; 1 if a path could not be measured.
  *
  * @example
@@ -31,12 +32,12 @@ const options = benchOptionsFromEnv(process.env, join(benchDir, 'RESULTS.md'));
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 let current: CleanupStack | undefined;
-let interrupted = false;
+/** Set once a signal arrived: resolves never (the process exits when the cleanup is done). */
+let stopping: Promise<never> | undefined;
 const onSignal = (signal: NodeJS.Signals) => {
-  if (interrupted) return;
-  interrupted = true;
+  if (stopping) return;
   log(`\n${signal}: cleaning up (child processes, schemas, streams, temp dirs)…`);
-  void (current?.runAll() ?? Promise.resolve()).finally(() => process.exit(130));
+  stopping = (current?.runAll() ?? Promise.resolve()).then(() => process.exit(130));
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
@@ -76,7 +77,8 @@ for (const path of options.paths) {
     await cleanup.runAll();
     current = undefined;
   }
-  if (interrupted) break;
+  // An interrupted run writes no report: it would replace the last complete one.
+  if (stopping) await stopping;
 }
 
 const report: BenchReport = { startedAt, options, machine, paths };

@@ -2,13 +2,18 @@
 export interface CleanupStack {
   /** Registers a step; returns a function that runs it now (and removes it). */
   defer(label: string, step: () => Promise<void> | void): () => Promise<void>;
-  /** Runs every remaining step, newest first; failures are reported on stderr and do not stop the others. */
+  /**
+   * Runs every remaining step, newest first; failures are reported on stderr and do not
+   * stop the others. Calls made while a run is under way join it (a signal handler and
+   * the normal path may both ask), so steps never run out of order.
+   */
   runAll(): Promise<void>;
 }
 
 /** Creates an empty cleanup stack. */
 export function createCleanupStack(): CleanupStack {
   const steps: Array<{ label: string; step: () => Promise<void> | void }> = [];
+  let running: Promise<void> | undefined;
   const run = async (entry: { label: string; step: () => Promise<void> | void }): Promise<void> => {
     try {
       await entry.step();
@@ -27,8 +32,13 @@ export function createCleanupStack(): CleanupStack {
         await run(entry);
       };
     },
-    async runAll() {
-      for (let entry = steps.pop(); entry; entry = steps.pop()) await run(entry);
+    runAll() {
+      running ??= (async () => {
+        for (let entry = steps.pop(); entry; entry = steps.pop()) await run(entry);
+      })().finally(() => {
+        running = undefined;
+      });
+      return running;
     },
   };
 }

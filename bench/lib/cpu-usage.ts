@@ -8,8 +8,8 @@ export interface CpuSnapshot {
   readonly at: number;
   /** Busy ticks of the whole machine (all CPUs, everything but idle and iowait). */
   readonly machineBusy: number;
-  /** Ticks of each process (user + system, all threads), by pid. */
-  readonly byPid: ReadonlyMap<number, { readonly comm: string; readonly ticks: number }>;
+  /** Ticks of each process (user + system, all threads), by pid, with its start time (pids are reused). */
+  readonly byPid: ReadonlyMap<number, ProcessTicks>;
 }
 
 /** Cores used over an interval, by consumer. */
@@ -21,15 +21,22 @@ export interface CpuShares {
   readonly parts: Readonly<Record<string, number>>;
 }
 
-function processTicks(pid: number): { comm: string; ticks: number } | undefined {
+interface ProcessTicks {
+  readonly comm: string;
+  readonly ticks: number;
+  /** When the process started, in ticks since boot: with the pid, it names one process. */
+  readonly startedAt: number;
+}
+
+function processTicks(pid: number): ProcessTicks | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name is in parentheses and may itself contain spaces or parentheses.
     const close = stat.lastIndexOf(')');
     const comm = stat.slice(stat.indexOf('(') + 1, close);
     const fields = stat.slice(close + 2).split(' ');
-    // Fields 14 and 15 of stat (utime, stime) are 11 and 12 after the command name.
-    return { comm, ticks: Number(fields[11]) + Number(fields[12]) };
+    // Fields 14, 15 and 22 of stat (utime, stime, starttime) are 11, 12 and 19 after the command name.
+    return { comm, ticks: Number(fields[11]) + Number(fields[12]), startedAt: Number(fields[19]) };
   } catch {
     return undefined;
   }
@@ -37,7 +44,7 @@ function processTicks(pid: number): { comm: string; ticks: number } | undefined 
 
 /** Reads every process's CPU time and the machine's busy time. Returns an empty snapshot off Linux. */
 export function takeCpuSnapshot(): CpuSnapshot {
-  const byPid = new Map<number, { comm: string; ticks: number }>();
+  const byPid = new Map<number, ProcessTicks>();
   let machineBusy = 0;
   try {
     const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
@@ -55,6 +62,15 @@ export function takeCpuSnapshot(): CpuSnapshot {
 }
 
 /**
+ * Ticks a process used between two snapshots. A process is matched by pid and start
+ * time, not by name: kernel workers rename themselves after the queue they serve.
+ */
+function ticksBetween(before: CpuSnapshot, pid: number, after: ProcessTicks): number {
+  const b = before.byPid.get(pid);
+  return after.ticks - (b && b.startedAt === after.startedAt ? b.ticks : 0);
+}
+
+/**
  * Cores used between two snapshots by the given processes (`pids`, by label) and by
  * every process of the given command names (`comms`, e.g. `postgres`), and by the
  * whole machine. A process that exited in between is not counted.
@@ -69,9 +85,7 @@ export function cpuSharesBetween(
   const cores = (ticks: number) => (seconds > 0 ? ticks / TICKS_PER_SECOND / seconds : 0);
   const delta = (pid: number) => {
     const a = after.byPid.get(pid);
-    if (!a) return 0;
-    const b = before.byPid.get(pid);
-    return a.ticks - (b && b.comm === a.comm ? b.ticks : 0);
+    return a ? ticksBetween(before, pid, a) : 0;
   };
   const parts: Record<string, number> = {};
   for (const [label, pid] of Object.entries(pids)) parts[label] = cores(delta(pid));
@@ -92,8 +106,7 @@ export function topProcesses(
   const seconds = (after.at - before.at) / 1000;
   const rows: Array<{ pid: number; comm: string; cores: number }> = [];
   for (const [pid, a] of after.byPid) {
-    const b = before.byPid.get(pid);
-    const ticks = a.ticks - (b && b.comm === a.comm ? b.ticks : 0);
+    const ticks = ticksBetween(before, pid, a);
     if (ticks > 0) rows.push({ pid, comm: a.comm, cores: ticks / TICKS_PER_SECOND / seconds });
   }
   return rows.sort((x, y) => y.cores - x.cores).slice(0, count);
@@ -111,8 +124,7 @@ export function otherProcessesCores(
   let busiest = { comm: '', pid: 0, ticks: 0 };
   for (const [pid, a] of after.byPid) {
     if (pids.includes(pid) || comms.includes(a.comm)) continue;
-    const b = before.byPid.get(pid);
-    const used = a.ticks - (b && b.comm === a.comm ? b.ticks : 0);
+    const used = ticksBetween(before, pid, a);
     ticks += used;
     if (used > busiest.ticks) busiest = { comm: a.comm, pid, ticks: used };
   }

@@ -4,7 +4,7 @@ import { createBenchSchema, runStatement } from './bench-schema.ts';
 import { spawnChild } from './child-process.ts';
 import type { CleanupStack } from './cleanup-stack.ts';
 import { phasePattern } from './lead-body.ts';
-import { type PhaseMeasurement, profileFile, runLoadPhase } from './load-phase.ts';
+import { type PhaseMeasurement, profileFile, runLoadPhase, runUndisturbed } from './load-phase.ts';
 import type { PathDatabase } from './switchboard-scenario.ts';
 
 /** The floor service's sustained run. */
@@ -49,17 +49,23 @@ export async function runFloorScenario(
     await runLoadPhase(context, { mode: 'max', url, prefix: 'warm', seconds: options.warmupSeconds, connections: options.connections });
     log(`  sustained: max rate, ${options.connections} connections, ${options.seconds} s`);
     const profiled = { ...context, ...(options.profile && { profileFile: profileFile(repoRoot, `floor-${database.embedded ? 'embedded' : 'nats'}-sustained`) }) };
-    const phase = await runLoadPhase(profiled, { mode: 'max', url, prefix: 'sus', seconds: options.seconds, connections: options.connections });
-    // Requests cut off when the load stopped may still be committing.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const { rows } = await runStatement<{ stored: number; missing_events: number }>(
-      schema.url,
-      `select count(*)::int as stored,
-              count(*) filter (where not exists (select 1 from lead_events e where e.lead_id = l.id and e.type = 'lead.received'))::int as missing_events
-       from leads l where external_id like $1`,
-      [phasePattern('sus')],
+    return await runUndisturbed(
+      'sus',
+      async (prefix) => {
+        const phase = await runLoadPhase(profiled, { mode: 'max', url, prefix, seconds: options.seconds, connections: options.connections });
+        // Requests cut off when the load stopped may still be committing.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const { rows } = await runStatement<{ stored: number; missing_events: number }>(
+          schema.url,
+          `select count(*)::int as stored,
+                  count(*) filter (where not exists (select 1 from lead_events e where e.lead_id = l.id and e.type = 'lead.received'))::int as missing_events
+           from leads l where external_id like $1`,
+          [phasePattern(prefix)],
+        );
+        return { ...phase, stored: rows[0]!.stored, missingEvents: rows[0]!.missing_events };
+      },
+      log,
     );
-    return { ...phase, stored: rows[0]!.stored, missingEvents: rows[0]!.missing_events };
   } finally {
     await stopService();
   }

@@ -2,7 +2,7 @@ import type { BenchOptions, BenchPath } from './bench-options.ts';
 import type { FloorRun } from './floor-scenario.ts';
 import type { LatencySummary } from './load-result.ts';
 import type { MachineInfo } from './machine-info.ts';
-import type { PhaseMeasurement } from './load-phase.ts';
+import { otherProcessesShare, type PhaseMeasurement } from './load-phase.ts';
 import type { RoutedPhase, SwitchboardRun } from './switchboard-scenario.ts';
 
 /** The targets of the benchmark. */
@@ -127,18 +127,12 @@ function phasesOf(report: PathReport): PhaseMeasurement[] {
   ];
 }
 
-/** Cores used by processes other than the service, PostgreSQL, NATS and the load generator. */
-function otherCores(phase: PhaseMeasurement): number {
-  const p = phase.cpu.parts;
-  return Math.max(0, phase.cpu.machine - ((p.service ?? 0) + (p.postgres ?? 0) + (p['nats-server'] ?? 0) + (p.load ?? 0)));
-}
-
 function cpuRow(path: BenchPath, what: string, phase: PhaseMeasurement): string {
   const { cpu } = phase;
   const p = cpu.parts;
   return (
     `| ${PATH_TITLES[path]} | ${what} | ${cores(p.service)} (event loop ${Math.round(phase.serviceEventLoopBusy * 100)}% busy) | ` +
-    `${cores(p.postgres)} | ${cores(p['nats-server'])} | ${cores(p.load)} | ${cores(otherCores(phase))} | ${cores(cpu.machine)} |`
+    `${cores(p.postgres)} | ${cores(p['nats-server'])} | ${cores(p.load)} | ${cores(otherProcessesShare(phase))} | ${cores(cpu.machine)} |`
   );
 }
 
@@ -188,7 +182,7 @@ export function renderReport(report: BenchReport): string {
   const resultRows: string[][] = [];
   for (const p of report.paths) for (const row of pathRows(p)) resultRows.push([PATH_TITLES[p.path], ...row]);
   out.push(table(['Path', 'Measurement', 'Result', 'Target', 'Pass/fail'], resultRows), '');
-  const busiest = Math.max(0, ...report.paths.flatMap((p) => phasesOf(p).map(otherCores)));
+  const busiest = Math.max(0, ...report.paths.flatMap((p) => phasesOf(p).map(otherProcessesShare)));
   if (busiest > 0.15) {
     out.push(
       `> ⚠ Other processes on this machine used up to ${busiest.toFixed(2)} cores during a measured phase (see the CPU ` +
@@ -251,10 +245,11 @@ export function renderReport(report: BenchReport): string {
       'for the embedded path, the same data directory started again) with group commit (one multi-row statement per ' +
       'batch, gathered while the previous batch commits; `synchronous_commit` on), driven by the same autocannon ' +
       'settings after the same warm-up. CPU shares come from `/proc` (utime + stime) between the start and the end of ' +
-      'each load (before each phase the bench waits, up to 2 min, until processes other than its own use under 0.15 ' +
-      'cores), event-loop utilization from the service itself (over an IPC probe), write transactions and WAL ' +
+      'each load. The machine may be shared: before each phase the bench waits (up to 2 min) until other processes ' +
+      'use under 0.15 cores, and a phase during which they took more than 0.2 cores is measured again (up to 3 ' +
+      'times; the least disturbed attempt is reported). Event-loop utilization comes from the service itself (over an IPC probe), write transactions and WAL ' +
       'from `pg_current_xact_id()` and `pg_current_wal_lsn()` (whole server, so other users of it count too); ' +
-      `everything shares the same ${m.nproc} CPUs, the load generator included.`,
+      `all the processes share the same ${m.nproc} CPUs, the load generator included.`,
     '',
   );
   return out.join('\n');

@@ -9,7 +9,7 @@ import { spawnChild } from './child-process.ts';
 import type { CleanupStack } from './cleanup-stack.ts';
 import { freePort } from './free-port.ts';
 import { type DrainResult, type LeadOutcomes, readLeadOutcomes, waitForAssignments } from './lead-outcomes.ts';
-import { type PhaseMeasurement, profileFile, runLoadPhase } from './load-phase.ts';
+import { type PhaseMeasurement, profileFile, runLoadPhase, runUndisturbed } from './load-phase.ts';
 import { deleteNamespaceStreams } from './nats-streams.ts';
 
 /** A load phase of Switchboard, with what became of its leads. */
@@ -118,22 +118,32 @@ export async function runSwitchboardScenario(
     await waitForAssignments(pool, 'warm');
 
     log(`  latency: ${options.rate} leads/s for ${options.seconds} s`);
-    const latency = await routedPhase(
-      await runLoadPhase(profiled('latency'), {
-        mode: 'paced',
-        url,
-        prefix: 'lat',
-        seconds: options.seconds,
-        connections: options.pacedConnections,
-        rate: options.rate,
-      }),
+    const latency = await runUndisturbed(
       'lat',
+      async (prefix) =>
+        routedPhase(
+          await runLoadPhase(profiled('latency'), {
+            mode: 'paced',
+            url,
+            prefix,
+            seconds: options.seconds,
+            connections: options.pacedConnections,
+            rate: options.rate,
+          }),
+          prefix,
+        ),
+      log,
     );
 
     log(`  sustained: max rate, ${options.connections} connections, ${options.seconds} s`);
-    const sustained = await routedPhase(
-      await runLoadPhase(profiled('sustained'), { mode: 'max', url, prefix: 'sus', seconds: options.seconds, connections: options.connections }),
+    const sustained = await runUndisturbed(
       'sus',
+      async (prefix) =>
+        routedPhase(
+          await runLoadPhase(profiled('sustained'), { mode: 'max', url, prefix, seconds: options.seconds, connections: options.connections }),
+          prefix,
+        ),
+      log,
     );
     return { run: { path, postgresVersion, latency, sustained }, database };
   } finally {
