@@ -98,6 +98,13 @@ export interface Bus {
   /** Publishes durably: resolves once the stream has stored the message. */
   publish(subject: string, data: Uint8Array, options?: PublishOptions): Promise<PublishAck>;
   /**
+   * Publishes onto a stream subject without waiting for the stream's ack: for
+   * notifications whose record is kept elsewhere (lifecycle events, committed in
+   * PostgreSQL first). The stream still stores it and dedupes by `msgId`; a message lost
+   * to a connection failure is not retried.
+   */
+  emit(subject: string, data: Uint8Array, options?: PublishOptions): void;
+  /**
    * Consumes a stream with a durable, explicit-ack consumer. The handler is called
    * for each message without waiting for the previous one to finish (up to
    * `maxInFlight`), so it must ack, nak or term each message itself. A handler that

@@ -108,6 +108,12 @@ export function createInProcessBus(options: InProcessBusOptions = {}): Bus {
       }
     },
 
+    emit(subject, data, publishOptions = {}) {
+      this.publish(subject, data, publishOptions).catch((error: unknown) =>
+        onError(error instanceof BusError ? error : new BusError(String(error), { cause: error })),
+      );
+    },
+
     async publish(subject, data, publishOptions = {}): Promise<PublishAck> {
       assertOpen(`publish to ${subject}`);
       const entry = [...streams.values()].find((e) => e.stream.covers(subject));

@@ -153,6 +153,17 @@ export async function connectNatsBus(options: NatsBusOptions): Promise<Bus> {
       }
     },
 
+    emit(subject, data, publishOptions = {}) {
+      assertOpen(`emit to ${subject}`);
+      // A core publish on a stream subject is stored by JetStream like any other; only the
+      // ack round trip (a request per message) is skipped.
+      const headers = toNatsHeaders({
+        ...publishOptions.headers,
+        ...(publishOptions.msgId === undefined ? {} : { 'Nats-Msg-Id': publishOptions.msgId }),
+      });
+      nc.publish(subject, data, headers === undefined ? undefined : { headers });
+    },
+
     async consume(stream, consumeOptions, handler) {
       assertOpen(`consume ${stream}`);
       const settings = resolveConsumeSettings(consumeOptions);

@@ -120,6 +120,18 @@ function describeBusContract(name: string, makeHarness: MakeHarness): void {
         expect(deliveries.map((m) => m.json())).toEqual([{ n: 1 }, { n: 2 }]);
       });
 
+      it('stores emitted messages (no ack awaited) in the stream, with headers, deduplicated by msgId', async () => {
+        h.bus.emit(h.subjects.leadIntake, encodeJson({ n: 1 }), { msgId: 'emit-1', headers: { 'X-Kind': 'note' } });
+        h.bus.emit(h.subjects.leadIntake, encodeJson({ n: 1 }), { msgId: 'emit-1' });
+        h.bus.emit(h.subjects.leadIntake, encodeJson({ n: 2 }), { msgId: 'emit-2' });
+        const { deliveries } = await consumeIntake('emit-reader');
+        await waitFor('two deliveries', () => deliveries.length === 2);
+        await sleep(200);
+
+        expect(deliveries.map((m) => m.json())).toEqual([{ n: 1 }, { n: 2 }]);
+        expect(deliveries[0]?.headers['X-Kind']).toBe('note');
+      });
+
       it('rejects a publish to a subject no stream stores with NoStreamForSubjectError naming the subject', async () => {
         const subject = `${h.subjects.namespace}.nowhere`;
         const error = await h.bus.publish(subject, encodeJson({})).catch((e: unknown) => e);

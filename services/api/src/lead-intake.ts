@@ -51,11 +51,8 @@ export class LeadIntakeService {
     const headers: Record<string, string> = { [IntakeHeader.leadId]: id, [IntakeHeader.receivedAt]: receivedAt.toISOString() };
     if (traceparent) headers[IntakeHeader.traceparent] = traceparent;
     this.#track(this.#bus.publish(this.#subjects.leadIntake, encodeJson(intake), { msgId: id, headers }), id, 'intake');
-    this.#track(
-      this.#bus.publish(this.#subjects.event(result.event.type), encodeJson(result.event), { msgId: result.event.id }),
-      id,
-      'lead.received',
-    );
+    // A notification: the event is committed with the lead; no need to wait for the stream's ack.
+    this.#bus.emit(this.#subjects.event(result.event.type), encodeJson(result.event), { msgId: result.event.id });
     return { id, duplicate: false };
   }
 

@@ -16,7 +16,6 @@ export class LifecyclePublisher {
   readonly #bus: Bus;
   readonly #subjects: Subjects;
   readonly #logger: Logger;
-  readonly #pending = new Set<Promise<void>>();
 
   constructor(bus: Bus, subjects: Subjects, logger: Logger) {
     this.#bus = bus;
@@ -24,30 +23,19 @@ export class LifecyclePublisher {
     this.#logger = logger;
   }
 
-  /** Publishes without blocking the caller; failures are retried, then logged. */
+  /**
+   * Publishes without waiting for the stream's ack: the event is already committed in
+   * the lead's event log, and the stream dedupes it by its id.
+   */
   publish(event: PublishableEvent, headers?: Readonly<Record<string, string>>): void {
-    const task = this.#publishWithRetry(event, headers).finally(() => this.#pending.delete(task));
-    this.#pending.add(task);
-  }
-
-  /** Resolves when every publish started so far has finished. */
-  async flush(): Promise<void> {
-    await Promise.all([...this.#pending]);
-  }
-
-  async #publishWithRetry(event: PublishableEvent, headers?: Readonly<Record<string, string>>): Promise<void> {
     const subject = this.#subjects.event(event.type);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.#bus.publish(subject, encodeJson(event), { msgId: event.id, ...(headers && { headers }) });
-        return;
-      } catch (error) {
-        if (attempt >= 3) {
-          this.#logger.error({ err: error, eventId: event.id, subject }, 'could not publish a lifecycle event; it is in the lead event log');
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-      }
+    try {
+      this.#bus.emit(subject, encodeJson(event), { msgId: event.id, ...(headers && { headers }) });
+    } catch (error) {
+      this.#logger.error({ err: error, eventId: event.id, subject }, 'could not publish a lifecycle event; it is in the lead event log');
     }
   }
+
+  /** Kept for shutdown symmetry: emits are not awaited. */
+  async flush(): Promise<void> {}
 }
