@@ -58,6 +58,24 @@ describe('after assignment: touches, close, reject, deactivation', () => {
     expect(detail.assignments.map((a: { endReason: string | null }) => a.endReason)).toEqual(['rejected', null]);
   });
 
+  it('limits rejections per rep per day: the eleventh is refused with 409 and changes nothing', async () => {
+    const { repIds: solo } = await createTeamOfReps(sb.url, { count: 1, team: 'Solo' });
+    const ids: string[] = [];
+    for (let i = 0; i < 11; i++) ids.push((await http(sb.url, 'POST', '/v1/leads', { email: `picky${i}@acme.io`, team: 'Solo' })).body.id);
+    await eventually(async () => {
+      const states = await Promise.all(ids.map(async (id) => (await http(sb.url, 'GET', `/v1/leads/${id}`)).body.ownerId));
+      return states.every((owner) => owner === solo[0]);
+    });
+    for (const id of ids.slice(0, 10)) {
+      // Nobody else is in the team: a rejected lead waits.
+      expect(await http(sb.url, 'POST', `/v1/leads/${id}/reject`, { reason: 'not my segment' })).toMatchObject({ status: 200, body: { state: 'waiting' } });
+    }
+    const eleventh = await http(sb.url, 'POST', `/v1/leads/${ids[10]}/reject`, { reason: 'not my segment' });
+    expect(eleventh.status).toBe(409);
+    expect(eleventh.body.message).toContain('has rejected 10 leads today, the daily limit');
+    expect((await http(sb.url, 'GET', `/v1/leads/${ids[10]}`)).body).toMatchObject({ state: 'assigned', ownerId: solo[0] });
+  });
+
   it('re-routes the open leads of a deactivated rep: no lead keeps an inactive owner', async () => {
     const { repIds: team } = await createTeamOfReps(sb.url, { count: 2, team: 'Deactivation' });
     const leads: string[] = [];
