@@ -185,3 +185,25 @@ describe('waiting leads on a controllable clock', () => {
     await watch.stop();
   });
 });
+
+describe('cap windows on a controllable clock', () => {
+  let sb: TestSwitchboard | undefined;
+  afterEach(async () => {
+    await sb?.destroy();
+    sb = undefined;
+  });
+
+  it('caps a rep at its hourly cap and gives it the waiting lead when the next hour begins', async () => {
+    const clock = new ManualScheduler(Date.parse('2026-11-23T10:10:00Z'));
+    sb = await startTestSwitchboard({ bus: 'in-process', scheduler: clock });
+    const { repIds } = await createTeamOfReps(sb.url, { count: 1, rep: { caps: { hour: 2 } } });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await http(sb.url, 'POST', '/v1/leads', { email: `hourly${i}@acme.io` })).body.id);
+    await eventually(async () => (await http(sb!.url, 'GET', '/v1/leads?state=waiting')).body.items.length === 1);
+    expect((await http(sb.url, 'GET', `/v1/reps/${repIds[0]}`)).body).toMatchObject({ state: 'capped', activeLeads: 2 });
+    // The hour rolls over at 11:00: the rep frees up by itself and takes the waiting lead.
+    await clock.advanceTo(Date.parse('2026-11-23T11:00:01Z'));
+    await eventually(async () => (await http(sb!.url, 'GET', `/v1/leads/${ids[2]}`)).body.ownerId === repIds[0]);
+    expect((await http(sb.url, 'GET', `/v1/reps/${repIds[0]}`)).body).toMatchObject({ activeLeads: 3 });
+  });
+});

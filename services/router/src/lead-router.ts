@@ -353,6 +353,13 @@ export class LeadRouter {
     const timers = timerChanges(held.id, before.context.slaDeadlineAt, ctx.slaDeadlineAt);
     const alert = this.#unassignedAlertChange(held.id, String(before.value), afterState, ctx);
     const reps: RepLiveState[] = [...touchedReps.values()].map((entry) => this.#o.reps.liveState(entry, `lead ${held.id}: ${cause}`));
+    // A rep capped by an hour/day/week window frees up by itself when the window rolls
+    // over: keep its durable timer at its next change.
+    const repTimers = [...touchedReps.values()].map((entry) => {
+      const next = this.#o.reps.nextChangeOf(entry);
+      const key = { actorKind: 'rep' as const, actorId: entry.profile.id, kind: 'availability' };
+      return next === null ? { clear: key } : { set: { ...key, dueAt: next } };
+    });
     let result;
     try {
       result = await this.#o.writer.write({
@@ -375,8 +382,8 @@ export class LeadRouter {
           ...(previousOwner !== null && previousOwner !== ctx.ownerId && { endAssignment: endReason(events) }),
         },
         reps,
-        setTimers: [...(timers.set ? [timers.set] : []), ...(alert.set ? [alert.set] : [])],
-        clearTimers: [...(timers.clear ? [timers.clear] : []), ...(alert.clear ? [alert.clear] : [])],
+        setTimers: [...(timers.set ? [timers.set] : []), ...(alert.set ? [alert.set] : []), ...repTimers.flatMap((t) => (t.set ? [t.set] : []))],
+        clearTimers: [...(timers.clear ? [timers.clear] : []), ...(alert.clear ? [alert.clear] : []), ...repTimers.flatMap((t) => (t.clear ? [t.clear] : []))],
       });
     } catch (error) {
       await this.#undo(held, restore, touchedReps);
@@ -392,6 +399,10 @@ export class LeadRouter {
     if (timers.clear) this.#o.timers()?.disarm(timers.clear);
     if (alert.set) this.#o.timers()?.arm({ actorKind: 'lead', actorId: held.id, kind: 'unassigned', dueAt: alert.set.dueAt });
     if (alert.clear) this.#o.timers()?.disarm(alert.clear);
+    for (const t of repTimers) {
+      if (t.set) this.#o.timers()?.arm(t.set);
+      else this.#o.timers()?.disarm(t.clear);
+    }
     for (const event of log.published) this.#o.publisher.publish(event);
     if (releases && previousOwner) this.#o.onCapacityFreed([previousOwner]);
 
