@@ -107,3 +107,17 @@ export type BusErrorListener = (error: BusError) => void;
 export const emitBusWarning: BusErrorListener = (error) => {
   process.emitWarning(error);
 };
+
+/**
+ * Wraps a bus's error listener (default: a process warning) so that a listener that
+ * throws can't break delivery: there is nobody left to tell.
+ */
+export function createErrorReporter(listener: BusErrorListener = emitBusWarning): BusErrorListener {
+  return (error) => {
+    try {
+      listener(error);
+    } catch {
+      // Swallowed on purpose, see above.
+    }
+  };
+}

@@ -4,7 +4,7 @@ import {
   BusClosedError,
   BusError,
   type BusErrorListener,
-  emitBusWarning,
+  createErrorReporter,
   NoStreamForSubjectError,
   StreamNotFoundError,
 } from './errors.ts';
@@ -47,18 +47,11 @@ interface StreamEntry {
  * await bus.ensureStreams(createSubjects('sb').streamSpecs);
  */
 export function createInProcessBus(options: InProcessBusOptions = {}): Bus {
-  const onError = options.onError ?? emitBusWarning;
+  const report = createErrorReporter(options.onError);
   const streams = new Map<string, StreamEntry>();
   const running = new Set<BusSubscription>();
   let closed = false;
 
-  const report = (error: BusError): void => {
-    try {
-      onError(error);
-    } catch {
-      // A failing error listener must not break delivery; there is nobody left to tell.
-    }
-  };
   const core = createInProcessCore(report);
 
   const assertOpen = (operation: string): void => {
@@ -110,7 +103,7 @@ export function createInProcessBus(options: InProcessBusOptions = {}): Bus {
 
     emit(subject, data, publishOptions = {}) {
       this.publish(subject, data, publishOptions).catch((error: unknown) =>
-        onError(error instanceof BusError ? error : new BusError(String(error), { cause: error })),
+        report(error instanceof BusError ? error : new BusError(String(error), { cause: error })),
       );
     },
 

@@ -8,7 +8,7 @@ import {
   BusConnectionError,
   BusError,
   type BusErrorListener,
-  emitBusWarning,
+  createErrorReporter,
   NoResponderError,
   NoStreamForSubjectError,
 } from './errors.ts';
@@ -56,7 +56,7 @@ export interface NatsBusOptions {
 export async function connectNatsBus(options: NatsBusOptions): Promise<Bus> {
   const { servers } = options;
   const callTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const onError = options.onError ?? emitBusWarning;
+  const report = createErrorReporter(options.onError);
   let nc: NatsConnection;
   try {
     nc = await connect({
@@ -89,13 +89,6 @@ export async function connectNatsBus(options: NatsBusOptions): Promise<Bus> {
   const running = new Set<BusSubscription>();
   let closed = false;
 
-  const report = (error: BusError): void => {
-    try {
-      onError(error);
-    } catch {
-      // A failing error listener must not break delivery; there is nobody left to tell.
-    }
-  };
 
   const assertOpen = (operation: string): void => {
     if (closed) {
