@@ -1,6 +1,6 @@
-import { addBusinessTime, type LeadId, type Logger, type RepId, type SlaPolicy, type Team, type TeamId } from '@switchboard/core';
+import { addBusinessTime, type LeadId, type Logger, type RepId, type SlaPolicy, type Team } from '@switchboard/core';
 import { type LeadContext, type LeadEvent, leadMachine, type OfferAnswer, type TouchType } from '@switchboard/machines';
-import type { LeadEventInput, LeadRepository, RepLiveState, RoutingWriter, TimerClear, TimerSet } from '@switchboard/store';
+import type { LeadEventInput, LeadRepository, RepLiveState, RoutingWriter } from '@switchboard/store';
 import { v7 as uuidv7 } from 'uuid';
 import { type Actor, createActor } from 'xstate';
 import type { DeadlineTimers } from './deadline-timers.ts';
@@ -8,6 +8,7 @@ import type { LifecyclePublisher } from './lifecycle-publisher.ts';
 import { type RepActors, type RepEntry, scheduleOf } from './rep-actors.ts';
 import { type RoutingOutcome, routeLead } from './route-lead.ts';
 import type { TeamDirectory } from './team-directory.ts';
+import { applyTimerChanges, type TimerChange, timerChange, timerWrites } from './timer-change.ts';
 
 /** A lead handed to the router. */
 export interface AdmittedLead {
@@ -350,16 +351,14 @@ export class LeadRouter {
 
     const log = this.#logEvents(held, before.value as string, before.context, events, outcome, now, cause);
     const ctx = held.actor.getSnapshot().context;
-    const timers = timerChanges(held.id, before.context.slaDeadlineAt, ctx.slaDeadlineAt);
-    const alert = this.#unassignedAlertChange(held.id, String(before.value), afterState, ctx);
+    const timerChanges: Array<TimerChange | null> = [
+      timerChange({ actorKind: 'lead', actorId: held.id, kind: 'sla' }, before.context.slaDeadlineAt, ctx.slaDeadlineAt),
+      this.#unassignedAlertChange(held.id, String(before.value), afterState, ctx),
+    ];
     const reps: RepLiveState[] = [...touchedReps.values()].map((entry) => this.#o.reps.liveState(entry, `lead ${held.id}: ${cause}`));
     // A rep capped by an hour/day/week window frees up by itself when the window rolls
     // over: keep its durable timer at its next change.
-    const repTimers = [...touchedReps.values()].map((entry) => {
-      const next = this.#o.reps.nextChangeOf(entry);
-      const key = { actorKind: 'rep' as const, actorId: entry.profile.id, kind: 'availability' };
-      return next === null ? { clear: key } : { set: { ...key, dueAt: next } };
-    });
+    for (const entry of touchedReps.values()) timerChanges.push(this.#o.reps.timerChange(entry));
     let result;
     try {
       result = await this.#o.writer.write({
@@ -382,8 +381,7 @@ export class LeadRouter {
           ...(previousOwner !== null && previousOwner !== ctx.ownerId && { endAssignment: endReason(events) }),
         },
         reps,
-        setTimers: [...(timers.set ? [timers.set] : []), ...(alert.set ? [alert.set] : []), ...repTimers.flatMap((t) => (t.set ? [t.set] : []))],
-        clearTimers: [...(timers.clear ? [timers.clear] : []), ...(alert.clear ? [alert.clear] : []), ...repTimers.flatMap((t) => (t.clear ? [t.clear] : []))],
+        ...timerWrites(timerChanges),
       });
     } catch (error) {
       await this.#undo(held, restore, touchedReps);
@@ -395,14 +393,7 @@ export class LeadRouter {
       return { committed: false };
     }
     held.version = result.version ?? held.version + 1;
-    if (timers.set) this.#o.timers()?.arm({ actorKind: 'lead', actorId: held.id, kind: 'sla', dueAt: timers.set.dueAt });
-    if (timers.clear) this.#o.timers()?.disarm(timers.clear);
-    if (alert.set) this.#o.timers()?.arm({ actorKind: 'lead', actorId: held.id, kind: 'unassigned', dueAt: alert.set.dueAt });
-    if (alert.clear) this.#o.timers()?.disarm(alert.clear);
-    for (const t of repTimers) {
-      if (t.set) this.#o.timers()?.arm(t.set);
-      else this.#o.timers()?.disarm(t.clear);
-    }
+    applyTimerChanges(this.#o.timers(), timerChanges);
     for (const event of log.published) this.#o.publisher.publish(event);
     if (releases && previousOwner) this.#o.onCapacityFreed([previousOwner]);
 
@@ -417,12 +408,12 @@ export class LeadRouter {
   }
 
   /** A waiting lead gets a "time unassigned" timer if its team asks for one; leaving waiting clears it. */
-  #unassignedAlertChange(leadId: LeadId, before: string, after: string, ctx: LeadContext): { set?: TimerSet; clear?: TimerClear } {
+  #unassignedAlertChange(leadId: LeadId, before: string, after: string, ctx: LeadContext): TimerChange | null {
     const key = { actorKind: 'lead' as const, actorId: leadId, kind: 'unassigned' };
     if (before === 'waiting' && after !== 'waiting') return { clear: key };
-    if (before === 'waiting' || after !== 'waiting') return {};
+    if (before === 'waiting' || after !== 'waiting') return null;
     const alertAfter = ctx.teamId ? this.#o.teams.cached(ctx.teamId)?.sla?.unassignedAlert : undefined;
-    if (alertAfter === undefined) return {};
+    if (alertAfter === undefined) return null;
     return { set: { ...key, dueAt: (ctx.waitingSince ?? this.#o.clock()) + alertAfter } };
   }
 
@@ -473,6 +464,7 @@ export class LeadRouter {
     if (held.actor.getSnapshot().value === 'waiting') this.#waiting.set(held.id, held);
     for (const [repId, entry] of reps) {
       try {
+        this.#o.reps.forgetTimer(entry);
         entry.actor.send({ type: 'SYNC_LOAD', activeLeads: await this.#o.leads.countActiveOf(repId) });
       } catch (error) {
         this.#o.logger.error({ err: error, repId }, 'could not re-read a rep after a failed step');
@@ -594,11 +586,3 @@ function deadline(sla: SlaPolicy | null, which: 'response' | 'followUp', owner: 
   // Business hours: only the owner's working time counts (17:55 + 15 min → 09:10 next working day).
   return addBusinessTime(scheduleOf(owner.profile), now, duration);
 }
-
-function timerChanges(leadId: LeadId, before: number | null, after: number | null): { set?: TimerSet; clear?: TimerClear } {
-  if (before === after) return {};
-  if (after === null) return { clear: { actorKind: 'lead', actorId: leadId, kind: 'sla' } };
-  return { set: { actorKind: 'lead', actorId: leadId, kind: 'sla', dueAt: after } };
-}
-
-export type { TeamId };

@@ -35,7 +35,4 @@ export class LifecyclePublisher {
       this.#logger.error({ err: error, eventId: event.id, subject }, 'could not publish a lifecycle event; it is in the lead event log');
     }
   }
-
-  /** Kept for shutdown symmetry: emits are not awaited. */
-  async flush(): Promise<void> {}
 }

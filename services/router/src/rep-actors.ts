@@ -2,6 +2,7 @@ import type { AvailabilitySchedule, Rep, RepId, RepState } from '@switchboard/co
 import { nextRepChange, repMachine, type WindowCounts } from '@switchboard/machines';
 import type { RepLiveState } from '@switchboard/store';
 import { type Actor, createActor } from 'xstate';
+import { type TimerChange, timerChange } from './timer-change.ts';
 
 /** A rep actor and what the router keeps beside it. */
 export interface RepEntry {
@@ -11,6 +12,8 @@ export interface RepEntry {
   revision: number;
   /** The state last handed to the store, to log changes. */
   persistedState: string | null;
+  /** Due time of the rep's availability timer as last handed to the store; undefined: unknown. */
+  timerDueAt: number | null | undefined;
 }
 
 /** What the router persists of a rep actor besides its columns: its counters. */
@@ -71,17 +74,15 @@ export class RepActors {
         ...(counters.rejections && { rejections: counters.rejections }),
       },
     }).start();
-    const entry: RepEntry = { actor, profile: rep, revision: rep.revision, persistedState: rep.state };
+    const entry: RepEntry = { actor, profile: rep, revision: rep.revision, persistedState: rep.state, timerDueAt: undefined };
     this.#entries.set(rep.id, entry);
     return entry;
   }
 
-  /** Applies a changed profile to a running actor; answers true if its state changed. */
-  applyProfile(entry: RepEntry, rep: Rep, at: number): boolean {
-    const before = entry.actor.getSnapshot().value;
+  /** Applies a changed profile to a running actor. */
+  applyProfile(entry: RepEntry, rep: Rep, at: number): void {
     entry.actor.send({ type: 'UPDATE', at, ...profileOf(rep) });
     entry.profile = rep;
-    return entry.actor.getSnapshot().value !== before;
   }
 
   /** The rep's state, as a string. */
@@ -92,6 +93,23 @@ export class RepActors {
   /** When the rep's state may next change by itself (shift, out of office, cap window). */
   nextChangeOf(entry: RepEntry): number | null {
     return nextRepChange(entry.actor.getSnapshot().context);
+  }
+
+  /**
+   * The change to the rep's durable availability timer (its next shift, out-of-office or
+   * cap-window change), or null when the store already has it: most assignments change
+   * nothing, and write nothing. Call `forgetTimer` if the write carrying it fails.
+   */
+  timerChange(entry: RepEntry): TimerChange | null {
+    const next = this.nextChangeOf(entry);
+    const change = timerChange({ actorKind: 'rep', actorId: entry.profile.id, kind: 'availability' }, entry.timerDueAt, next);
+    entry.timerDueAt = next;
+    return change;
+  }
+
+  /** The store may not have the timer last handed to it: write it again next time. */
+  forgetTimer(entry: RepEntry): void {
+    entry.timerDueAt = undefined;
   }
 
   /** What the store keeps of a rep actor, as a new revision. */

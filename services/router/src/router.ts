@@ -29,6 +29,7 @@ import { DeadlineTimers, type DueTimer } from './deadline-timers.ts';
 import { type LeadCommand, LeadRouter } from './lead-router.ts';
 import type { OfferAnswer } from '@switchboard/machines';
 import { type Scheduler, systemScheduler } from './scheduler.ts';
+import { applyTimerChanges, timerWrites } from './timer-change.ts';
 import type { RepEntry } from './rep-actors.ts';
 import { z } from 'zod';
 import { LifecyclePublisher } from './lifecycle-publisher.ts';
@@ -202,14 +203,14 @@ export function createRouter(options: RouterOptions): Router {
 
   /** Persists a rep's state and its next self-change (shift, out of office, cap window) as a durable timer. */
   const saveRep = async (entry: RepEntry, cause: string): Promise<void> => {
-    const next = reps.nextChangeOf(entry);
-    const key = { actorKind: 'rep' as const, actorId: entry.profile.id, kind: 'availability' };
-    await writer.write({
-      reps: [reps.liveState(entry, cause)],
-      ...(next === null ? { clearTimers: [key] } : { setTimers: [{ ...key, dueAt: next }] }),
-    });
-    if (next === null) timers?.disarm(key);
-    else timers?.arm({ ...key, dueAt: next });
+    const changes = [reps.timerChange(entry)];
+    try {
+      await writer.write({ reps: [reps.liveState(entry, cause)], ...timerWrites(changes) });
+    } catch (error) {
+      reps.forgetTimer(entry);
+      throw error;
+    }
+    applyTimerChanges(timers, changes);
   };
 
   const capacityMayHaveFreed = (repIds: ReadonlyArray<RepId>): void => {
@@ -425,7 +426,6 @@ export function createRouter(options: RouterOptions): Router {
       await timers?.stop();
       await writer.drain();
       await intakeWriter.drain();
-      await publisher.flush();
       reps.stopAll();
     },
 
