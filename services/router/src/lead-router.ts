@@ -1,6 +1,6 @@
 import { addBusinessTime, type LeadId, type Logger, type RepId, type SlaPolicy, type Team } from '@switchboard/core';
 import { type LeadContext, type LeadEvent, leadMachine, type OfferAnswer, type TouchType } from '@switchboard/machines';
-import type { LeadEventInput, LeadRepository, RepLiveState, RoutingWriter } from '@switchboard/store';
+import type { LeadRepository, RepLiveState, RoutingWriter } from '@switchboard/store';
 import { v7 as uuidv7 } from 'uuid';
 import { type Actor, createActor } from 'xstate';
 import type { DeadlineTimers } from './deadline-timers.ts';
@@ -8,6 +8,7 @@ import type { LifecyclePublisher } from './lifecycle-publisher.ts';
 import { type RepActors, type RepEntry, scheduleOf } from './rep-actors.ts';
 import { type RoutingOutcome, routeLead } from './route-lead.ts';
 import type { TeamDirectory } from './team-directory.ts';
+import { describeTransition, endReason, iso } from './transition-record.ts';
 import { applyTimerChanges, type TimerChange, timerChange, timerWrites } from './timer-change.ts';
 
 /** A lead handed to the router. */
@@ -349,7 +350,7 @@ export class LeadRouter {
       return { committed: true };
     }
 
-    const log = this.#logEvents(held, before.value as string, before.context, events, outcome, now, cause);
+    const log = describeTransition(held, before.value as string, before.context, events, outcome, now, cause);
     const ctx = held.actor.getSnapshot().context;
     const timerChanges: Array<TimerChange | null> = [
       timerChange({ actorKind: 'lead', actorId: held.id, kind: 'sla' }, before.context.slaDeadlineAt, ctx.slaDeadlineAt),
@@ -471,112 +472,9 @@ export class LeadRouter {
       }
     }
   }
-
-  #logEvents(
-    held: HeldLead,
-    fromState: string,
-    fromContext: LeadContext,
-    events: ReadonlyArray<LeadEvent>,
-    outcome: RoutingOutcome | undefined,
-    now: number,
-    cause: string,
-  ): { rows: LeadEventInput[]; published: Array<{ id: string; type: string }> } {
-    const at = new Date(now);
-    const occurredAt = at.toISOString();
-    const traceId = held.traceId;
-    const rows: LeadEventInput[] = [];
-    const published: Array<{ id: string; type: string }> = [];
-    const after = held.actor.getSnapshot();
-    const record = (
-      type: string,
-      from: string | null,
-      to: string | null,
-      data: Record<string, unknown>,
-      publish: boolean,
-      logData?: Record<string, unknown>,
-      why: string = cause,
-    ) => {
-      const id = uuidv7();
-      rows.push({ id, type, from, to, cause: why, data: logData ?? data, traceId, at });
-      if (publish) published.push({ id, type, version: 1, occurredAt, leadId: held.id, data } as never);
-    };
-    const event = events[0];
-    let state = fromState;
-    switch (event?.type) {
-      case 'TOUCH':
-        record('lead.touched', state, String(after.value), { touch: event.touch, repId: fromContext.ownerId, followUpDeadlineAt: iso(after.context.slaDeadlineAt) }, true);
-        return { rows, published };
-      case 'CLOSE':
-        record(`lead.${after.value === 'converted' ? 'converted' : 'closed'}`, state, String(after.value), { outcome: event.outcome, repId: fromContext.ownerId }, true);
-        return { rows, published };
-      case 'SLA_EXPIRED':
-        record('lead.breached', state, 'breached', { repId: fromContext.ownerId, deadlineAt: iso(event.deadlineAt), breaches: after.context.breaches }, true);
-        state = 'breached';
-        break;
-      case 'REJECT':
-        record('lead.rejected', state, 'routing', { repId: event.repId, reason: event.reason }, true);
-        state = 'routing';
-        break;
-      case 'REROUTE':
-        record('lead.rerouted', state, 'routing', { repId: fromContext.ownerId, reason: event.reason }, true);
-        state = 'routing';
-        break;
-      default:
-        break;
-    }
-    if (after.value === 'escalated') {
-      record('lead.escalated', state, 'escalated', { repId: after.context.ownerId, lastOwnerId: fromContext.ownerId, reason: after.context.waitingReason, breaches: after.context.breaches }, true);
-      return { rows, published };
-    }
-    if (!outcome) return { rows, published };
-    if (state !== 'routing') {
-      record('lead.routing', state, 'routing', { teamId: outcome.team?.id ?? null }, false);
-    }
-    const reassigned = fromContext.breachedBy.length + fromContext.rejectedBy.length > 0 || after.context.breaches > 0 || after.context.rejectedBy.length > 0;
-    if (outcome.type === 'assigned') {
-      const owner = outcome.rep.profile;
-      record(
-        'lead.assigned',
-        'routing',
-        'assigned',
-        {
-          repId: owner.id,
-          repEmail: owner.email,
-          teamId: outcome.team.id,
-          externalId: held.externalId,
-          summary: outcome.decision.summary,
-          reassigned,
-          slaDeadlineAt: iso(after.context.slaDeadlineAt),
-        },
-        true,
-        undefined,
-        'offer-accepted',
-      );
-    } else {
-      const data = { teamId: outcome.team?.id ?? null, reason: outcome.reason };
-      // The log keeps the whole decision (who was considered and why not); the published event stays small.
-      record('lead.waiting', 'routing', 'waiting', data, true, { ...data, decision: outcome.decision }, 'no-candidate');
-    }
-    return { rows, published };
-  }
 }
 
-const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
 
-function endReason(events: ReadonlyArray<LeadEvent>): string {
-  switch (events[0]?.type) {
-    case 'SLA_EXPIRED':
-      return 'breached';
-    case 'REJECT':
-      return 'rejected';
-    case 'REROUTE':
-      return 'rerouted';
-    case 'CLOSE':
-      return 'closed';
-    default:
-      return 'reassigned';
-  }
-}
 
 /** The SLA deadline of a step, or null when the team has none. */
 function deadline(sla: SlaPolicy | null, which: 'response' | 'followUp', owner: RepEntry | undefined, now: number): number | null {
