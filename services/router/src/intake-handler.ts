@@ -1,0 +1,145 @@
+import {
+  IntakeHeader,
+  type IntakeDeadLetter,
+  type LeadId,
+  type LeadIntake,
+  leadIdForIntakeKey,
+  leadIntakeSchema,
+  type Logger,
+  toValidationIssues,
+  type ValidationIssue,
+} from '@switchboard/core';
+import { type Bus, type BusMessage, encodeJson, type Subjects } from '@switchboard/bus';
+import type { LeadIntakeWriter, LeadRepository } from '@switchboard/store';
+import type { LeadRouter } from './lead-router.ts';
+import type { LifecyclePublisher } from './lifecycle-publisher.ts';
+import type { TeamDirectory } from './team-directory.ts';
+
+/** What the intake handler needs. */
+export interface IntakeHandlerDeps {
+  readonly bus: Bus;
+  readonly subjects: Subjects;
+  readonly logger: Logger;
+  readonly clock: () => number;
+  readonly leads: LeadRepository;
+  readonly teams: TeamDirectory;
+  readonly intakeWriter: LeadIntakeWriter;
+  readonly publisher: LifecyclePublisher;
+  readonly router: () => LeadRouter;
+}
+
+/**
+ * Handles one message of the intake stream. A lead the API already committed (it
+ * carries `Sb-Lead-Id`) is routed; a lead from any other producer is validated and
+ * stored first, or dead-lettered with the reason. The message is acked only once the
+ * outcome is committed; a handler that throws leaves it for redelivery.
+ */
+export function createIntakeHandler(deps: IntakeHandlerDeps): (message: BusMessage) => Promise<void> {
+  const { bus, subjects, logger, clock, leads, teams, intakeWriter, publisher, router } = deps;
+  // A lead id minted after this router started cannot have been routed by an earlier process.
+  const startedAt = clock();
+  const isFresh = (id: string): boolean => uuidTime(id) >= startedAt;
+
+  const deadLetter = async (message: BusMessage, reason: string, errors: ReadonlyArray<ValidationIssue>): Promise<void> => {
+    const record: IntakeDeadLetter = {
+      version: 1,
+      reason,
+      errors: [...errors],
+      receivedAt: new Date(clock()).toISOString(),
+      originalSubject: message.subject,
+      payload: new TextDecoder().decode(message.data),
+    };
+    await bus.publish(subjects.intakeDeadLetter, encodeJson(record), { msgId: `dead-letter:${subjects.streams.intake}:${message.seq}` });
+    logger.warn({ seq: message.seq, reason }, 'intake message dead-lettered');
+    message.ack();
+  };
+
+  const onIntake = async (message: BusMessage): Promise<void> => {
+    let payload: unknown;
+    try {
+      payload = message.json();
+    } catch (error) {
+      await deadLetter(message, `payload is not valid JSON: ${(error as Error).message}`, [{ path: '', message: 'not valid JSON' }]);
+      return;
+    }
+    const traceparent = message.headers[IntakeHeader.traceparent] ?? null;
+    const storedId = message.headers[IntakeHeader.leadId] as LeadId | undefined;
+    let intake: Pick<LeadIntake, 'team' | 'externalId' | 'attributes'>;
+    let id: LeadId;
+    let cause: string;
+    if (storedId) {
+      // The API validated and committed this lead before publishing it; the router
+      // needs only where it goes. (A forged header can't do harm: an unknown id fails
+      // the version guard when its outcome is written.)
+      const stored = payload as { team?: unknown; externalId?: unknown; attributes?: Record<string, unknown> };
+      intake = {
+        ...(typeof stored.team === 'string' && { team: stored.team }),
+        ...(typeof stored.externalId === 'string' && { externalId: stored.externalId }),
+        ...(stored.attributes && { attributes: stored.attributes as LeadIntake['attributes'] }),
+      };
+      // Stored by the API before it published. A redelivery may find it routed already.
+      if (message.deliveryCount > 1 || !isFresh(storedId)) {
+        const current = await leads.getState(storedId);
+        if (!current || current.state !== 'new') {
+          message.ack();
+          return;
+        }
+      }
+      id = storedId;
+      cause = 'intake:api';
+    } else {
+      const parsed = leadIntakeSchema.safeParse(payload);
+      if (!parsed.success) {
+        const issues = toValidationIssues(parsed.error);
+        await deadLetter(message, `invalid lead: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`, issues);
+        return;
+      }
+      const valid = parsed.data;
+      intake = valid;
+      if (valid.team !== undefined && !(await teams.find(valid.team))) {
+        await deadLetter(message, `team: team "${valid.team}" does not exist`, [
+          { path: 'team', message: `team "${valid.team}" does not exist; create it with POST /v1/teams or leave team out` },
+        ]);
+        return;
+      }
+      const stored = await intakeWriter.write({
+        // The same message (a redelivery) maps to the same lead id, so it can't become two leads.
+        id: leadIdForIntakeKey(`${subjects.streams.intake}:${message.seq}`),
+        intake: valid,
+        receivedAt: new Date(clock()),
+        via: 'bus',
+        traceId: traceparent,
+      });
+      if (stored.duplicate) {
+        message.ack();
+        return;
+      }
+      publisher.publish(stored.event);
+      id = stored.id;
+      cause = 'intake:bus';
+    }
+    const receivedHeader = message.headers[IntakeHeader.receivedAt];
+    const receivedAt = receivedHeader ? Date.parse(receivedHeader) : clock();
+    await router().admit({
+      id,
+      receivedAt: Number.isNaN(receivedAt) ? clock() : receivedAt,
+      // A numeric `priority` attribute orders the waiting line (higher first).
+      priority: typeof intake.attributes?.priority === 'number' ? intake.attributes.priority : 0,
+      requestedTeam: intake.team ?? null,
+      externalId: intake.externalId ?? null,
+      version: 0,
+      traceId: traceparent,
+      cause,
+    });
+    message.ack();
+  };
+
+
+  return onIntake;
+}
+
+/** Milliseconds since the epoch encoded in a UUIDv7 (0 for other UUIDs). */
+function uuidTime(id: string): number {
+  if (id[14] !== '7') return 0;
+  return Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+}
