@@ -7,7 +7,7 @@ import { type BenchOptions, BenchPath } from './bench-options.ts';
 import { createBenchSchema } from './bench-schema.ts';
 import { spawnChild } from './child-process.ts';
 import type { CleanupStack } from './cleanup-stack.ts';
-import { freePort } from './free-port.ts';
+import { freePort } from '@switchboard/testing';
 import { type DrainResult, type LeadOutcomes, readLeadOutcomes, waitForAssignments } from './lead-outcomes.ts';
 import { type PhaseMeasurement, profileFile, runLoadPhase, runUndisturbed } from './load-phase.ts';
 import { deleteNamespaceStreams } from './nats-streams.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { configFromEnv, startSwitchboard } from '@switchboard/server';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/global-setup.ts';
+import { freePort } from '../support/index.ts';
 import { createTeamOfReps, eventually, http } from '../support/index.ts';
 
 describe('the embedded default (no DATABASE_URL, no NATS_URL)', () => {

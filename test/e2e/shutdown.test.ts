@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/global-setup.ts';
+import { freePort } from '../support/index.ts';
 import { eventually, http } from '../support/index.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

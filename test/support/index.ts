@@ -10,3 +10,4 @@ export {
 export { eventually, http, type JsonResponse } from './http.ts';
 export { createTeamOfReps, mapConcurrent } from './fixtures.ts';
 export { ManualScheduler } from './manual-scheduler.ts';
+export { freePort } from './free-port.ts';

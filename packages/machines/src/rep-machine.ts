@@ -88,9 +88,6 @@ export type RepEvent =
       readonly active?: boolean;
       readonly schedule?: AvailabilitySchedule;
     }
-  /** Kept for callers of the first version: the manual toggle alone. */
-  | { readonly type: 'SET_AVAILABLE'; readonly available: boolean; readonly at?: number }
-  | { readonly type: 'SET_CAP'; readonly cap: number | null; readonly at?: number }
   /** The store's count of leads the rep holds, after a step that did not commit. */
   | { readonly type: 'SYNC_LOAD'; readonly activeLeads: number };
 
@@ -197,24 +194,16 @@ export const repMachine = setup({
       return { rejections: { day, count: context.rejections.day === day ? context.rejections.count + 1 : 1 } };
     }),
     update: assign(({ context, event }) => {
-      switch (event.type) {
-        case 'UPDATE':
-          return {
-            name: event.name ?? context.name,
-            cap: event.cap === undefined ? context.cap : event.cap,
-            caps: event.caps ?? context.caps,
-            available: event.available ?? context.available,
-            awayReason: event.awayReason === undefined ? context.awayReason : event.awayReason,
-            active: event.active ?? context.active,
-            schedule: event.schedule ?? context.schedule,
-          };
-        case 'SET_AVAILABLE':
-          return { available: event.available };
-        case 'SET_CAP':
-          return { cap: event.cap };
-        default:
-          return {};
-      }
+      if (event.type !== 'UPDATE') return {};
+      return {
+        name: event.name ?? context.name,
+        cap: event.cap === undefined ? context.cap : event.cap,
+        caps: event.caps ?? context.caps,
+        available: event.available ?? context.available,
+        awayReason: event.awayReason === undefined ? context.awayReason : event.awayReason,
+        active: event.active ?? context.active,
+        schedule: event.schedule ?? context.schedule,
+      };
     }),
   },
 }).createMachine({
@@ -244,8 +233,6 @@ export const repMachine = setup({
     TICK: { actions: 'advanceClock', target: '.deciding' },
     REJECTED: { actions: ['advanceClock', 'countRejection'] },
     UPDATE: { actions: ['advanceClock', 'update'], target: '.deciding' },
-    SET_AVAILABLE: { actions: ['advanceClock', 'update'], target: '.deciding' },
-    SET_CAP: { actions: ['advanceClock', 'update'], target: '.deciding' },
     SYNC_LOAD: { actions: assign(({ event }) => (event.type === 'SYNC_LOAD' ? { activeLeads: event.activeLeads } : {})), target: '.deciding' },
   },
   states: {

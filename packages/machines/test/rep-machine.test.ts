@@ -44,10 +44,10 @@ describe('rep machine', () => {
 
   it('declines offers while away and takes them again once available', () => {
     const actor = rep();
-    actor.send({ type: 'SET_AVAILABLE', available: false });
+    actor.send({ type: 'UPDATE', at: 1000, available: false });
     actor.send(offer(1));
     expect(actor.getSnapshot().context.lastOffer).toEqual({ leadId: 'l1', accepted: false, reason: 'away' });
-    actor.send({ type: 'SET_AVAILABLE', available: true });
+    actor.send({ type: 'UPDATE', at: 1000, available: true });
     actor.send(offer(2));
     expect(actor.getSnapshot().context.lastOffer).toEqual({ leadId: 'l2', accepted: true });
   });
@@ -58,7 +58,7 @@ describe('rep machine', () => {
     expect(actor.getSnapshot().value).toBe('available');
     actor.send(offer(1));
     expect(actor.getSnapshot().value).toBe('capped');
-    actor.send({ type: 'SET_CAP', cap: 5 });
+    actor.send({ type: 'UPDATE', at: 1000, cap: 5 });
     expect(actor.getSnapshot().value).toBe('available');
   });
 
