@@ -15,3 +15,6 @@ export * from './working-hours.ts';
 export * from './availability-schedule.ts';
 export * from './cap-window.ts';
 export * from './business-time.ts';
+export * from './policy/facts.ts';
+export * from './policy/condition.ts';
+export * from './policy/routing-config.ts';

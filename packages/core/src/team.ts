@@ -23,9 +23,16 @@ export const slaPolicySchema = z
   .describe('SLA policy: untouched leads are taken back and routed again.');
 export type SlaPolicy = z.output<typeof slaPolicySchema>;
 
-/** How a team picks among its eligible reps. Later issues add weighted and load-based strategies. */
+/** How a team picks among its eligible reps. */
 export const Strategy = {
+  /** Longest since last assignment. */
   roundRobin: 'round_robin',
+  /** Smooth weighted round robin: a rep of weight 2 gets twice the leads, evenly spread. */
+  weightedRoundRobin: 'weighted_round_robin',
+  /** Fewest leads assigned over the window (day, week or month). */
+  loadBalanced: 'load_balanced',
+  /** Most free capacity (cap minus active leads). */
+  mostAvailable: 'most_available',
 } as const;
 export type Strategy = (typeof Strategy)[keyof typeof Strategy];
 
