@@ -68,9 +68,15 @@ describe.each(availableBuses)('lead routing on the %s bus', (bus) => {
     expect(lead.events.map((e: { type: string }) => e.type)).toEqual(['lead.received', 'lead.routing', 'lead.assigned']);
     expect(lead.events.map((e: { from: string | null; to: string }) => `${e.from ?? '·'}→${e.to}`)).toEqual(['·→new', 'new→routing', 'routing→assigned']);
     const decision = lead.assignments[0].decision;
-    expect(decision).toMatchObject({ teamName: 'EMEA', teamSource: 'lead', strategy: 'round_robin', chosenRepId: lead.ownerId });
+    expect(decision).toMatchObject({ teamName: 'EMEA', strategy: 'round_robin', chosenRepId: lead.ownerId, rule: null, configVersion: null });
+    expect(decision.steps).toHaveLength(1);
+    expect(decision.steps[0].via).toBe('team named in the lead');
     expect(decision.candidates).toHaveLength(2);
-    expect(decision.summary).toMatch(/^round robin picked rep [01] among 2 eligible/);
+    expect(decision.summary).toMatch(/^team EMEA \(named in the lead\); 2 candidates; rep 0 and rep 1 eligible; round robin picked rep [01]/);
+    // The same decision, from the explanation endpoint.
+    const explained = await http(sb.url, 'GET', `/v1/leads/${posted.body.id}/decision`);
+    expect(explained.status).toBe(200);
+    expect(explained.body).toEqual(decision);
   });
 
   it('answers the same externalId again with 200 and the first lead, routing it once', async () => {

@@ -29,6 +29,8 @@ export interface Subjects {
   teamCommand(teamId: string): string;
   /** Wildcard covering every team's commands. */
   readonly allTeamCommands: string;
+  /** Request/reply subject announcing a new routing configuration or changed accounts, e.g. `sb.policy`. */
+  readonly policyCommand: string;
   /** Stream names (namespace-prefixed). */
   readonly streams: { readonly intake: string; readonly events: string; readonly deadLetter: string };
   /** Durable consumer names (namespace-prefixed). */
@@ -70,6 +72,7 @@ export function createSubjects(namespace = 'sb'): Subjects {
     leadCommand: (leadId: string) => `${ns}.leadcmd.${leadId}`,
     allLeadCommands: `${ns}.leadcmd.*`,
     allTeamCommands: `${ns}.team.*`,
+    policyCommand: `${ns}.policy`,
     streams: Object.freeze(streams),
     consumers: Object.freeze({ router: `${ns}_router` }),
     streamSpecs: Object.freeze([

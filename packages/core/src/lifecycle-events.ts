@@ -49,7 +49,8 @@ export const leadAssignedEventSchema = z.object({
   data: z.object({
     repId: z.uuid(),
     repEmail: z.string(),
-    teamId: z.uuid(),
+    teamId: z.uuid().nullable().describe('The team whose SLA applies; null for a rep chosen by name or as account owner outside any team.'),
+    ruleName: z.string().nullable().describe('The routing rule that matched, if any.').optional(),
     externalId: z.string().nullable(),
     summary: z.string().describe('Why this rep, in one sentence.'),
     reassigned: z.boolean().describe('True when the lead had an owner before (a breach or a rejection).').optional(),
@@ -61,7 +62,11 @@ export const leadAssignedEventSchema = z.object({
 export const leadWaitingEventSchema = z.object({
   ...envelope,
   type: z.literal('lead.waiting'),
-  data: z.object({ teamId: z.uuid().nullable(), reason: z.string() }),
+  data: z.object({
+    teamId: z.uuid().nullable(),
+    queue: z.string().nullable().describe('The queue the lead waits in (a rule parked it, no rule matched, or the overflow queue).').optional(),
+    reason: z.string(),
+  }),
 });
 
 /** `lead.touched`: the owner called, emailed, met or changed the status; the response SLA stops. */

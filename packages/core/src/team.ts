@@ -57,5 +57,11 @@ export interface Team {
   /** Rep ids in member order (the round-robin tie-break order). */
   readonly members: ReadonlyArray<RepId>;
   readonly sla: SlaPolicy | null;
+  /** Name of the team tried next when nobody here can take the lead (set by the routing configuration). */
+  readonly fallback: string | null;
+  /** Queue the lead waits in when this team and its fallbacks can't take it. */
+  readonly overflow: string | null;
+  /** The window `load_balanced` counts assignments in. */
+  readonly window: 'day' | 'week' | 'month';
   readonly createdAt: Date;
 }

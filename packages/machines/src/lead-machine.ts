@@ -54,7 +54,8 @@ export type LeadEvent =
   | {
       readonly type: 'ASSIGNED';
       readonly repId: RepId;
-      readonly teamId: TeamId;
+      /** The team whose SLA applies; null for a rep chosen by name or as account owner outside any team. */
+      readonly teamId: TeamId | null;
       /** The response SLA's deadline, or null when the team has no SLA. */
       readonly deadlineAt: number | null;
       readonly maxBreaches?: number;

@@ -1,5 +1,5 @@
-import type { Lead, LeadId, LeadState, RepId, RoutingDecision, TeamId } from '@switchboard/core';
-import type { Kysely } from 'kysely';
+import { isId, type Lead, type LeadFacts, type LeadId, type LeadState, type RepId, type RoutingDecision, type TeamId } from '@switchboard/core';
+import { type Kysely, sql } from 'kysely';
 import type { Database, LeadRow } from './database.ts';
 
 /** One entry of a lead's append-only event log. */
@@ -41,6 +41,12 @@ export interface LeadListQuery {
   readonly limit?: number;
   /** Return leads created before this lead (keyset pagination, newest first). */
   readonly before?: string;
+  /** Only leads received at or after this time. */
+  readonly createdFrom?: Date;
+  /** Only leads received before this time. */
+  readonly createdTo?: Date;
+  /** Oldest first instead of newest first. */
+  readonly oldestFirst?: boolean;
 }
 
 /** A lead the router must pick up again after a restart. */
@@ -53,6 +59,8 @@ export interface OpenLead {
   readonly snapshot: unknown;
   readonly externalId: string | null;
   readonly createdAt: Date;
+  /** What the routing policy decides on. */
+  readonly facts: LeadFacts;
 }
 
 /** A passivated lead actor as stored. */
@@ -63,6 +71,8 @@ export interface StoredLeadActor {
   readonly requestedTeam: string | null;
   readonly externalId: string | null;
   readonly traceId: string | null;
+  /** What the routing policy decides on. */
+  readonly facts: LeadFacts;
 }
 
 /** Reads leads (writes go through the intake and routing writers). */
@@ -81,6 +91,24 @@ export interface LeadRepository {
   countActiveOf(repId: string): Promise<number>;
   /** Ids of the leads a rep holds. */
   listHeldBy(repId: string): Promise<LeadId[]>;
+  /** Per rep, the assignments since each window start (epoch ms): for load balancing. */
+  countAssignmentsSince(starts: { day: number; week: number; month: number }): Promise<Array<{ repId: RepId; day: number; week: number; month: number }>>;
+  /** The latest routing decision of a lead (of its last assignment or its last wait), if any. */
+  latestDecision(id: string): Promise<{ readonly decision: unknown; readonly at: Date } | undefined>;
+}
+
+const FACT_COLUMNS = ['email', 'first_name', 'last_name', 'company', 'source', 'attributes'] as const;
+
+/** The fields of a lead row the routing policy decides on. */
+export function factsOf(row: Pick<LeadRow, (typeof FACT_COLUMNS)[number]>): LeadFacts {
+  return {
+    email: row.email,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    company: row.company,
+    source: row.source,
+    attributes: row.attributes,
+  };
 }
 
 /** Maps a database row to the domain type. */
@@ -145,8 +173,10 @@ export function createLeadRepository(db: Kysely<Database>): LeadRepository {
       let q = db
         .selectFrom('leads')
         .selectAll()
-        .orderBy('id', 'desc')
+        .orderBy('id', query.oldestFirst ? 'asc' : 'desc')
         .limit(query.limit ?? 50);
+      if (query.createdFrom) q = q.where('created_at', '>=', query.createdFrom);
+      if (query.createdTo) q = q.where('created_at', '<', query.createdTo);
       if (query.state) q = q.where('state', '=', query.state);
       if (query.ownerId) q = q.where('owner_id', '=', query.ownerId);
       if (query.teamId) q = q.where('team_id', '=', query.teamId);
@@ -163,7 +193,7 @@ export function createLeadRepository(db: Kysely<Database>): LeadRepository {
     async listOpen(options = {}) {
       let query = db
         .selectFrom('leads')
-        .select(['id', 'state', 'requested_team', 'team_id', 'version', 'snapshot', 'external_id', 'created_at'])
+        .select(['id', 'state', 'requested_team', 'team_id', 'version', 'snapshot', 'external_id', 'created_at', ...FACT_COLUMNS])
         .where('state', 'in', options.states ?? ['new', 'routing', 'waiting'])
         .orderBy('id');
       if (options.createdBefore) query = query.where('created_at', '<', options.createdBefore);
@@ -177,13 +207,14 @@ export function createLeadRepository(db: Kysely<Database>): LeadRepository {
         snapshot: r.snapshot,
         externalId: r.external_id,
         createdAt: r.created_at,
+        facts: factsOf(r),
       }));
     },
 
     async getForActor(id) {
       const row = await db
         .selectFrom('leads')
-        .select(['snapshot', 'version', 'state', 'requested_team', 'external_id', 'trace_id'])
+        .select(['snapshot', 'version', 'state', 'requested_team', 'external_id', 'trace_id', ...FACT_COLUMNS])
         .where('id', '=', id)
         .executeTakeFirst();
       return (
@@ -194,6 +225,7 @@ export function createLeadRepository(db: Kysely<Database>): LeadRepository {
           requestedTeam: row.requested_team,
           externalId: row.external_id,
           traceId: row.trace_id,
+          facts: factsOf(row),
         }
       );
     },
@@ -211,6 +243,41 @@ export function createLeadRepository(db: Kysely<Database>): LeadRepository {
     async listHeldBy(repId) {
       const rows = await db.selectFrom('leads').select('id').where('owner_id', '=', repId).where('state', 'in', ['assigned', 'touched']).execute();
       return rows.map((r) => r.id as LeadId);
+    },
+
+    async countAssignmentsSince(starts) {
+      const since = new Date(Math.min(starts.week, starts.month));
+      const rows = await db
+        .selectFrom('assignments')
+        .select((eb) => [
+          'rep_id',
+          eb.fn.countAll<number>().filterWhere('assigned_at', '>=', new Date(starts.day)).as('day'),
+          eb.fn.countAll<number>().filterWhere('assigned_at', '>=', new Date(starts.week)).as('week'),
+          eb.fn.countAll<number>().filterWhere('assigned_at', '>=', new Date(starts.month)).as('month'),
+        ])
+        .where('assigned_at', '>=', since)
+        .groupBy('rep_id')
+        .execute();
+      return rows.map((r) => ({ repId: r.rep_id as RepId, day: Number(r.day), week: Number(r.week), month: Number(r.month) }));
+    },
+
+    async latestDecision(id) {
+      if (!isId(id)) return undefined;
+      // A decision is stored with the assignment it made, or in the log entry of a wait.
+      const [assigned, waited] = await Promise.all([
+        db.selectFrom('assignments').select(['decision', 'assigned_at as at']).where('lead_id', '=', id).orderBy('assigned_at', 'desc').limit(1).executeTakeFirst(),
+        db
+          .selectFrom('lead_events')
+          .select([sql<unknown>`data->'decision'`.as('decision'), 'occurred_at as at'])
+          .where('lead_id', '=', id)
+          .where('type', '=', 'lead.waiting')
+          .where(sql<boolean>`data ? 'decision'`)
+          .orderBy('id', 'desc')
+          .limit(1)
+          .executeTakeFirst(),
+      ]);
+      const latest = [assigned, waited].filter((r) => r !== undefined).sort((a, b) => b.at.getTime() - a.at.getTime())[0];
+      return latest && latest.decision !== null ? { decision: latest.decision, at: latest.at } : undefined;
     },
 
     async countByState() {

@@ -50,7 +50,8 @@ export interface LeadTransition {
   readonly outcome?: string | null;
   readonly assignment?: {
     readonly repId: RepId;
-    readonly teamId: TeamId;
+    /** Null for a rep chosen by name or as account owner outside any team. */
+    readonly teamId: TeamId | null;
     readonly decision: RoutingDecision;
     readonly at: Date;
   };

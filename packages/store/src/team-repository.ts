@@ -14,6 +14,53 @@ export interface TeamRepository {
   list(): Promise<Team[]>;
 }
 
+/** A team as a routing configuration defines it, its members resolved to rep ids. */
+export interface ConfiguredTeam {
+  readonly name: string;
+  readonly members: ReadonlyArray<RepId>;
+  readonly strategy: Strategy;
+  readonly window: 'day' | 'week' | 'month';
+  readonly fallback: string | null;
+  readonly overflow: string | null;
+  readonly sla: SlaPolicy | null;
+}
+
+/**
+ * Creates or updates the configuration's teams by name (case-insensitive), inside the
+ * caller's transaction: members are replaced in the given order. Teams the
+ * configuration doesn't name are left alone.
+ */
+export async function upsertConfiguredTeams(trx: Kysely<Database>, teams: ReadonlyArray<ConfiguredTeam>): Promise<TeamId[]> {
+  const ids: TeamId[] = [];
+  for (const team of teams) {
+    const values = {
+      name: team.name,
+      strategy: team.strategy,
+      sla: team.sla ? JSON.stringify(team.sla) : null,
+      fallback: team.fallback,
+      overflow: team.overflow,
+      load_window: team.window,
+    };
+    const existing = await trx
+      .selectFrom('teams')
+      .select('id')
+      .where((eb) => eb(eb.fn('lower', ['name']), '=', team.name.toLowerCase()))
+      .executeTakeFirst();
+    const id = (existing?.id as TeamId | undefined) ?? newId<TeamId>();
+    if (existing) await trx.updateTable('teams').set(values).where('id', '=', id).execute();
+    else await trx.insertInto('teams').values({ id, ...values }).execute();
+    await trx.deleteFrom('team_members').where('team_id', '=', id).execute();
+    if (team.members.length > 0) {
+      await trx
+        .insertInto('team_members')
+        .values(team.members.map((repId, position) => ({ team_id: id, rep_id: repId, position })))
+        .execute();
+    }
+    ids.push(id);
+  }
+  return ids;
+}
+
 async function withMembers(db: Kysely<Database>, rows: ReadonlyArray<TeamRow>): Promise<Team[]> {
   if (rows.length === 0) return [];
   const members = await db
@@ -32,6 +79,9 @@ async function withMembers(db: Kysely<Database>, rows: ReadonlyArray<TeamRow>): 
     strategy: row.strategy as Strategy,
     sla: (row.sla as SlaPolicy | null) ?? null,
     members: members.filter((m) => m.team_id === row.id).map((m) => m.rep_id as RepId),
+    fallback: row.fallback,
+    overflow: row.overflow,
+    window: row.load_window as Team['window'],
     createdAt: row.created_at,
   }));
 }

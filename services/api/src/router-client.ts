@@ -40,6 +40,11 @@ export class RouterClient {
     return this.#request(this.#subjects.teamCommand(teamId), { type: 'team.sync' });
   }
 
+  /** Tells the router that the routing configuration or the accounts changed. */
+  async syncPolicy(): Promise<RepSyncReply | undefined> {
+    return this.#request(this.#subjects.policyCommand, { type: 'policy.sync' }, 10_000);
+  }
+
   /**
    * Sends a command to a lead's actor (touch, close, reject) and answers what the router
    * said; undefined when no router answered.
@@ -54,9 +59,9 @@ export class RouterClient {
     }
   }
 
-  async #request(subject: string, body: unknown): Promise<RepSyncReply | undefined> {
+  async #request(subject: string, body: unknown, timeoutMs = 5000): Promise<RepSyncReply | undefined> {
     try {
-      const reply = await this.#bus.request(subject, encodeJson(body), { timeoutMs: 5000 });
+      const reply = await this.#bus.request(subject, encodeJson(body), { timeoutMs });
       return reply.json<RepSyncReply>();
     } catch (error) {
       this.#logger.warn({ err: error, subject }, 'no router answered; the change is stored and applies when a router starts');

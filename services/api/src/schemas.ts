@@ -61,7 +61,10 @@ export const teamSchema = z
         unassignedAlert: z.number().optional(),
       })
       .nullable(),
-    isDefault: z.boolean().describe('Leads that name no team go to the default team (the first created).'),
+    fallback: z.string().nullable().describe('Team tried next when nobody here can take the lead.'),
+    overflow: z.string().nullable().describe('Queue a lead waits in when this team and its fallbacks cannot take it.'),
+    window: z.enum(['day', 'week', 'month']).describe('The window `load_balanced` counts assignments in.'),
+    isDefault: z.boolean().describe('Without a routing configuration, leads that name no team go to the default team (the first created).'),
     createdAt: isoDate,
   })
   .meta({ id: 'Team' });
@@ -132,3 +135,52 @@ export const leadAcceptedSchema = z
 export const leadCommandAnswerSchema = z
   .object({ id: z.uuid(), state: leadStateSchema, ownerId: z.uuid().nullable() })
   .meta({ id: 'LeadCommandAnswer' });
+
+const candidateVerdictSchema = z
+  .object({
+    repId: z.uuid(),
+    name: z.string(),
+    verdict: z.enum(['excluded', 'eligible', 'chosen']),
+    reason: z
+      .enum(['away', 'offline', 'capped', 'inactive', 'declined', 'breached', 'rejected', 'missing_tag', 'skill_too_low', 'unknown'])
+      .optional()
+      .describe('Why the rep was excluded.'),
+    score: z.number().optional().describe('The strategy’s score, higher wins (eligible and chosen reps).'),
+    lastAssignedAt: z.string().nullable().optional(),
+    detail: z.string().describe('For people: "Tom is away (OOO until 12 May)", "Sarah: weight 2, 0.6 leads behind share".'),
+  })
+  .meta({ id: 'CandidateVerdict' });
+
+export const decisionSchema = z
+  .object({
+    version: z.literal(2),
+    decidedAt: z.string(),
+    configVersion: z.int().nullable().describe('The configuration version that decided; null before any was applied.'),
+    rules: z
+      .array(z.object({ index: z.int(), name: z.string(), matched: z.boolean(), detail: z.string() }))
+      .describe('Rules tried in order, with why each did not match; the last matched unless none did.'),
+    rule: z.object({ index: z.int(), name: z.string() }).nullable(),
+    account: z
+      .object({ accountId: z.string(), accountName: z.string(), ownerId: z.uuid().nullable(), matchedBy: z.enum(['domain', 'company']), key: z.string() })
+      .nullable(),
+    steps: z
+      .array(
+        z.object({
+          target: z.object({ type: z.enum(['team', 'rep', 'account_owner', 'queue']) }).loose(),
+          via: z.string(),
+          strategy: z.string().nullable(),
+          candidates: z.array(candidateVerdictSchema),
+          chosenRepId: z.uuid().nullable(),
+          detail: z.string(),
+        }),
+      )
+      .describe('The route: the first target, then fallbacks and the overflow queue, each with its candidates.'),
+    teamId: z.uuid().nullable(),
+    teamName: z.string().nullable(),
+    strategy: z.string().nullable(),
+    candidates: z.array(candidateVerdictSchema),
+    chosenRepId: z.uuid().nullable(),
+    queue: z.string().nullable(),
+    summary: z.string().describe('One line for people.'),
+  })
+  .meta({ id: 'RoutingDecision' });

@@ -46,7 +46,7 @@ describe('switchboard CLI', () => {
     expect(shown.out).toContain(`Lead ${leadId}`);
     expect(shown.out).toContain('state:    assigned');
     expect(shown.out).toContain(`owner:    Sarah Chen <sarah@example.com> (${repId})`);
-    expect(shown.out).toContain('why:      round robin picked Sarah Chen among 1 eligible');
+    expect(shown.out).toMatch(/why: {6}team .+ \(the default team\); 1 candidate; Sarah Chen eligible; round robin picked Sarah Chen/);
     expect(shown.out).toMatch(/lead\.received\s+· → new\s+intake:api/);
     expect(shown.out).toMatch(/lead\.assigned\s+routing → assigned\s+offer-accepted/);
 

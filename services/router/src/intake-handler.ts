@@ -13,6 +13,7 @@ import { type Bus, type BusMessage, encodeJson, type Subjects } from '@switchboa
 import type { LeadIntakeWriter, LeadRepository } from '@switchboard/store';
 import type { LeadRouter } from './lead-router.ts';
 import type { LifecyclePublisher } from './lifecycle-publisher.ts';
+import type { PolicyState } from './policy-state.ts';
 import type { TeamDirectory } from './team-directory.ts';
 
 /** What the intake handler needs. */
@@ -23,6 +24,7 @@ export interface IntakeHandlerDeps {
   readonly clock: () => number;
   readonly leads: LeadRepository;
   readonly teams: TeamDirectory;
+  readonly policy: PolicyState;
   readonly intakeWriter: LeadIntakeWriter;
   readonly publisher: LifecyclePublisher;
   readonly router: () => LeadRouter;
@@ -35,7 +37,7 @@ export interface IntakeHandlerDeps {
  * outcome is committed; a handler that throws leaves it for redelivery.
  */
 export function createIntakeHandler(deps: IntakeHandlerDeps): (message: BusMessage) => Promise<void> {
-  const { bus, subjects, logger, clock, leads, teams, intakeWriter, publisher, router } = deps;
+  const { bus, subjects, logger, clock, leads, teams, policy, intakeWriter, publisher, router } = deps;
   // A lead id minted after this router started cannot have been routed by an earlier process.
   const startedAt = clock();
   const isFresh = (id: string): boolean => uuidTime(id) >= startedAt;
@@ -64,18 +66,24 @@ export function createIntakeHandler(deps: IntakeHandlerDeps): (message: BusMessa
     }
     const traceparent = message.headers[IntakeHeader.traceparent] ?? null;
     const storedId = message.headers[IntakeHeader.leadId] as LeadId | undefined;
-    let intake: Pick<LeadIntake, 'team' | 'externalId' | 'attributes'>;
+    let intake: LeadIntake;
     let id: LeadId;
     let cause: string;
     if (storedId) {
       // The API validated and committed this lead before publishing it; the router
       // needs only where it goes. (A forged header can't do harm: an unknown id fails
       // the version guard when its outcome is written.)
-      const stored = payload as { team?: unknown; externalId?: unknown; attributes?: Record<string, unknown> };
+      const stored = payload as { [K in keyof LeadIntake]?: unknown };
+      const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
       intake = {
+        email: text(stored.email) ?? '',
+        ...(text(stored.firstName) && { firstName: text(stored.firstName) }),
+        ...(text(stored.lastName) && { lastName: text(stored.lastName) }),
+        ...(text(stored.company) && { company: text(stored.company) }),
+        ...(text(stored.source) && { source: text(stored.source) }),
         ...(typeof stored.team === 'string' && { team: stored.team }),
         ...(typeof stored.externalId === 'string' && { externalId: stored.externalId }),
-        ...(stored.attributes && { attributes: stored.attributes as LeadIntake['attributes'] }),
+        ...(typeof stored.attributes === 'object' && stored.attributes !== null && { attributes: stored.attributes as LeadIntake['attributes'] }),
       };
       // Stored by the API before it published. A redelivery may find it routed already.
       if (message.deliveryCount > 1 || !isFresh(storedId)) {
@@ -123,8 +131,16 @@ export function createIntakeHandler(deps: IntakeHandlerDeps): (message: BusMessa
     await router().admit({
       id,
       receivedAt: Number.isNaN(receivedAt) ? clock() : receivedAt,
-      // A numeric `priority` attribute orders the waiting line (higher first).
-      priority: typeof intake.attributes?.priority === 'number' ? intake.attributes.priority : 0,
+      // The configured priority field (a number, `priority` by default) orders the waiting line, higher first.
+      priority: priorityOf(intake, policy.policy.priorityField),
+      facts: {
+        email: intake.email,
+        firstName: intake.firstName ?? null,
+        lastName: intake.lastName ?? null,
+        company: intake.company ?? null,
+        source: intake.source ?? null,
+        attributes: intake.attributes ?? {},
+      },
       requestedTeam: intake.team ?? null,
       externalId: intake.externalId ?? null,
       version: 0,
@@ -136,6 +152,13 @@ export function createIntakeHandler(deps: IntakeHandlerDeps): (message: BusMessa
 
 
   return onIntake;
+}
+
+/** A lead's priority: its `field` attribute as a number (numeric strings count), else 0. */
+export function priorityOf(intake: Pick<LeadIntake, 'attributes'>, field: string): number {
+  const value = intake.attributes?.[field];
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof number === 'number' && Number.isFinite(number) ? number : 0;
 }
 
 /** Milliseconds since the epoch encoded in a UUIDv7 (0 for other UUIDs). */

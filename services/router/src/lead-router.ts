@@ -1,10 +1,11 @@
-import { addBusinessTime, type LeadId, type Logger, type RepId, type SlaPolicy, type Team } from '@switchboard/core';
+import { addBusinessTime, type LeadFacts, type LeadId, type Logger, type PolicyTeam, type RepId, type SlaPolicy, type TeamId } from '@switchboard/core';
 import { type LeadContext, type LeadEvent, leadMachine, type OfferAnswer, type TouchType } from '@switchboard/machines';
 import type { LeadRepository, RepLiveState, RoutingWriter } from '@switchboard/store';
 import { v7 as uuidv7 } from 'uuid';
 import { type Actor, createActor } from 'xstate';
 import type { DeadlineTimers } from './deadline-timers.ts';
 import type { LifecyclePublisher } from './lifecycle-publisher.ts';
+import { type PolicyState, policyTeamOf } from './policy-state.ts';
 import { type RepActors, type RepEntry, scheduleOf } from './rep-actors.ts';
 import { type RoutingOutcome, routeLead } from './route-lead.ts';
 import type { TeamDirectory } from './team-directory.ts';
@@ -26,6 +27,8 @@ export interface AdmittedLead {
   readonly priority?: number;
   /** When the lead was received (epoch ms). */
   readonly receivedAt: number;
+  /** What the routing policy decides on. */
+  readonly facts: LeadFacts;
 }
 
 /** What became of an admitted lead. */
@@ -49,13 +52,29 @@ interface HeldLead {
   readonly requestedTeam: string | null;
   readonly externalId: string | null;
   readonly traceId: string | null;
+  readonly facts: LeadFacts;
   actor: Actor<typeof leadMachine>;
   version: number;
+  /**
+   * What a waiting lead waits for, from its last decision: the teams and reps whose freeing
+   * up may let it through. Undefined when not known (restored from the store): try it on
+   * every pass. Empty for a lead parked in a queue: only a new configuration moves it.
+   */
+  waitsFor?: { readonly teams: ReadonlySet<TeamId>; readonly reps: ReadonlySet<RepId> };
+  /** When the policy wants to decide again for this waiting lead (a wait for an account owner ends). */
+  decideAgainAt?: number | null;
+}
+
+/** Reps that freed capacity, and their teams: the waiting leads to try again. */
+export interface Freed {
+  readonly teams: ReadonlySet<string>;
+  readonly reps: ReadonlySet<string>;
 }
 
 export interface LeadRouterOptions {
   readonly reps: RepActors;
   readonly teams: TeamDirectory;
+  readonly policy: PolicyState;
   readonly leads: LeadRepository;
   readonly writer: RoutingWriter;
   readonly timers: () => DeadlineTimers | undefined;
@@ -175,34 +194,39 @@ export class LeadRouter {
   }
 
   /**
-   * Offers waiting leads again, highest priority first, then oldest: those of `teamIds`,
-   * or all of them. Called when a rep frees up or a team changes.
+   * Offers waiting leads again, highest priority first, then oldest: those waiting for the
+   * freed reps or their teams, or all of them (after a new configuration, or at start).
+   * Called when a rep frees up, a team changes or the configuration changes.
    */
-  retryWaiting(teamIds?: ReadonlySet<string>): Promise<void> {
+  retryWaiting(freed?: Freed): Promise<void> {
     // One pass at a time, so that waiting leads are offered strictly in order and a
     // lead is never taken up by two passes.
-    const pass = this.#retries.then(() => this.#retryPass(teamIds));
+    const pass = this.#retries.then(() => this.#retryPass(freed));
     this.#retries = pass.catch(() => {});
     return pass;
   }
 
-  async #retryPass(teamIds?: ReadonlySet<string>): Promise<void> {
-    const due = [...this.#waiting.values()].filter((held) => {
-      const teamId = held.actor.getSnapshot().context.teamId;
-      return teamIds === undefined || teamId === null || teamIds.has(teamId);
-    });
+  /** Decides again for one waiting lead (its wait for an account owner ran out). */
+  retryOne(leadId: LeadId): Promise<void> {
+    const held = this.#waiting.get(leadId);
+    if (!held) return Promise.resolve();
+    held.waitsFor = undefined;
+    return this.#retryPass({ teams: new Set(), reps: new Set() }, [held]);
+  }
+
+  async #retryPass(freed?: Freed, only?: ReadonlyArray<HeldLead>): Promise<void> {
+    const due = (only ?? [...this.#waiting.values()]).filter((held) => freed === undefined || waitsForAny(held, freed));
     const writes: Promise<unknown>[] = [];
     for (const held of due) {
       if (this.#waiting.get(held.id) !== held) continue;
-      // Resolving the team is the only wait; the routing step itself is synchronous, so
-      // leads are offered in line order.
-      const team = await this.#resolveTeam(held).catch(() => undefined);
-      if (team === undefined || this.#waiting.get(held.id) !== held) continue;
-      if (!this.#couldTakeAny(team.team)) continue;
+      // A parked lead (it waits for nothing in particular) moves only on a full pass.
+      const parked = held.waitsFor !== undefined && held.waitsFor.teams.size === 0 && held.waitsFor.reps.size === 0;
+      if (held.waitsFor && !(parked ? freed === undefined : this.#couldTakeAny(held.waitsFor))) continue;
+      // The routing step is synchronous up to the offer, so leads are offered in line order.
       this.#waiting.delete(held.id);
       this.#routing.set(held.id, held);
       writes.push(
-        this.#serial(held.id, () => this.#transition(held, [{ type: 'RETRY' }], 'retry', team))
+        this.#serial(held.id, () => this.#transition(held, [{ type: 'RETRY' }], 'retry'))
           .catch((error: unknown) => this.#o.logger.error({ err: error, leadId: held.id }, 'retrying a waiting lead failed; it stays waiting'))
           .finally(() => this.#routing.delete(held.id)),
       );
@@ -210,13 +234,17 @@ export class LeadRouter {
     await Promise.all(writes);
   }
 
-  /** Cheap pre-check: is any member of the team able to take a lead right now? */
-  #couldTakeAny(team: Team | null): boolean {
-    if (!team) return false;
-    return team.members.some((repId) => {
+  /** Cheap pre-check: is any rep the lead waits for able to take a lead right now? */
+  #couldTakeAny(waitsFor: NonNullable<HeldLead['waitsFor']>): boolean {
+    const available = (repId: RepId): boolean => {
       const entry = this.#o.reps.get(repId);
       return entry !== undefined && this.#o.reps.stateOf(entry) === 'available';
-    });
+    };
+    for (const repId of waitsFor.reps) if (available(repId)) return true;
+    for (const teamId of waitsFor.teams) {
+      if (this.#o.policy.policy.teamsById.get(teamId)?.members.some(available)) return true;
+    }
+    return false;
   }
 
   #sortWaiting(): void {
@@ -244,7 +272,7 @@ export class LeadRouter {
     const stored = await this.#o.leads.getForActor(leadId);
     if (!stored?.snapshot) return undefined;
     const actor = createActor(leadMachine, { input: { leadId }, snapshot: stored.snapshot as never }).start();
-    return { id: leadId, requestedTeam: stored.requestedTeam, externalId: stored.externalId, traceId: stored.traceId, actor, version: stored.version };
+    return { id: leadId, requestedTeam: stored.requestedTeam, externalId: stored.externalId, traceId: stored.traceId, facts: stored.facts, actor, version: stored.version };
   }
 
   #eventFor(command: LeadCommand, context: LeadContext, state: string, now: number): LeadEvent | { error: string } {
@@ -282,11 +310,11 @@ export class LeadRouter {
     return deadline(team?.sla ?? null, 'followUp', owner, now);
   }
 
-  async #resolveTeam(held: HeldLead): Promise<{ team: Team | null; source: 'lead' | 'default' }> {
-    const teamId = held.actor.getSnapshot().context.teamId;
-    if (teamId) return { team: (await this.#o.teams.find(teamId)) ?? null, source: 'lead' };
-    if (held.requestedTeam) return { team: (await this.#o.teams.find(held.requestedTeam)) ?? null, source: 'lead' };
-    return { team: (await this.#o.teams.findDefault()) ?? null, source: 'default' };
+  /** The team the lead named at intake, if it names one that exists: it overrides the rules. */
+  async #requestedTeam(held: HeldLead): Promise<PolicyTeam | null> {
+    if (!held.requestedTeam) return null;
+    const team = await this.#o.teams.find(held.requestedTeam);
+    return team ? (this.#o.policy.policy.teamsById.get(team.id) ?? policyTeamOf(team)) : null;
   }
 
   /**
@@ -298,7 +326,6 @@ export class LeadRouter {
     held: HeldLead,
     events: ReadonlyArray<LeadEvent>,
     cause: string,
-    resolvedTeam?: { team: Team | null; source: 'lead' | 'default' },
   ): Promise<{ committed: boolean }> {
     const before = held.actor.getSnapshot();
     const restore = held.actor.getPersistedSnapshot();
@@ -319,7 +346,7 @@ export class LeadRouter {
 
     let outcome: RoutingOutcome | undefined;
     if (held.actor.getSnapshot().value === 'routing') {
-      const { team, source } = resolvedTeam ?? (await this.#resolveTeam(held));
+      const requestedTeam = await this.#requestedTeam(held);
       const context = held.actor.getSnapshot().context;
       const excluded = new Map<RepId, 'breached' | 'rejected'>();
       for (const repId of context.breachedBy) excluded.set(repId, 'breached');
@@ -328,15 +355,17 @@ export class LeadRouter {
         offer: this.#o.offer,
         pending: this.#pendingOffers,
         reserve: this.#reserve,
-        team,
-        teamSource: source,
+        lead: held.facts,
+        policy: this.#o.policy,
+        requestedTeam,
         reps: this.#o.reps,
         excluded,
-        deadlineFor: (rep, t) => deadline(t.sla, 'response', rep, now),
+        deadlineFor: (rep, t) => deadline(t?.sla ?? null, 'response', rep, now),
         nextSeq: () => ++this.#seq,
         now,
       });
       if (outcome.type === 'assigned') touchedReps.set(outcome.rep.profile.id, outcome.rep);
+      held.waitsFor = outcome.type === 'waiting' ? { teams: new Set(outcome.wait.retryTeams), reps: new Set(outcome.wait.retryReps) } : undefined;
     }
     const after = held.actor.getSnapshot();
     if (after.value === 'escalated' && before.value !== 'escalated') this.#escalate(held, previousOwner);
@@ -355,7 +384,9 @@ export class LeadRouter {
     const timerChanges: Array<TimerChange | null> = [
       timerChange({ actorKind: 'lead', actorId: held.id, kind: 'sla' }, before.context.slaDeadlineAt, ctx.slaDeadlineAt),
       this.#unassignedAlertChange(held.id, String(before.value), afterState, ctx),
+      timerChange({ actorKind: 'lead', actorId: held.id, kind: 'decide' }, before.value === 'waiting' ? held.decideAgainAt : null, outcome?.type === 'waiting' ? outcome.wait.decideAgainAt : null),
     ];
+    held.decideAgainAt = outcome?.type === 'waiting' ? outcome.wait.decideAgainAt : afterState === 'waiting' ? held.decideAgainAt : null;
     const reps: RepLiveState[] = [...touchedReps.values()].map((entry) => this.#o.reps.liveState(entry, `lead ${held.id}: ${cause}`));
     // A rep capped by an hour/day/week window frees up by itself when the window rolls
     // over: keep its durable timer at its next change.
@@ -377,7 +408,7 @@ export class LeadRouter {
           breaches: ctx.breaches,
           ...(ctx.outcome !== null && { outcome: ctx.outcome }),
           ...(outcome?.type === 'assigned' && {
-            assignment: { repId: outcome.rep.profile.id, teamId: outcome.team.id, decision: outcome.decision, at: new Date(now) },
+            assignment: { repId: outcome.rep.profile.id, teamId: outcome.team?.id ?? null, decision: outcome.decision, at: new Date(now) },
           }),
           ...(previousOwner !== null && previousOwner !== ctx.ownerId && { endAssignment: endReason(events) }),
         },
@@ -475,6 +506,13 @@ export class LeadRouter {
 }
 
 
+
+function waitsForAny(held: HeldLead, freed: Freed): boolean {
+  if (held.waitsFor === undefined) return true;
+  for (const repId of held.waitsFor.reps) if (freed.reps.has(repId)) return true;
+  for (const teamId of held.waitsFor.teams) if (freed.teams.has(teamId)) return true;
+  return false;
+}
 
 /** The SLA deadline of a step, or null when the team has none. */
 function deadline(sla: SlaPolicy | null, which: 'response' | 'followUp', owner: RepEntry | undefined, now: number): number | null {

@@ -1,6 +1,9 @@
 import { type LeadId, type Logger, type RepId, type TeamId } from '@switchboard/core';
 import { type Bus, type BusSubscription, encodeJson, type Subjects } from '@switchboard/bus';
 import {
+  createAccountRepository,
+  createConfigVersionRepository,
+  createTeamShareLedgerRepository,
   createLeadIntakeWriter,
   createLeadRepository,
   createRepRepository,
@@ -24,6 +27,7 @@ import { z } from 'zod';
 import { LifecyclePublisher } from './lifecycle-publisher.ts';
 import { RepActors } from './rep-actors.ts';
 import { TeamDirectory } from './team-directory.ts';
+import { PolicyState } from './policy-state.ts';
 
 /** Options of a router. */
 export interface RouterOptions {
@@ -81,6 +85,17 @@ export function createRouter(options: RouterOptions): Router {
   const intakeWriter: LeadIntakeWriter = createLeadIntakeWriter(db);
   const publisher = new LifecyclePublisher(bus, subjects, logger);
   const reps = new RepActors();
+  const policy = new PolicyState({
+    configs: createConfigVersionRepository(db),
+    accounts: createAccountRepository(db),
+    ledgers: createTeamShareLedgerRepository(db),
+    leads,
+    teams,
+    reps,
+    logger,
+    clock,
+  });
+  let ledgerFlush: NodeJS.Timeout | undefined;
   let leadRouter: LeadRouter | undefined;
   let timers: DeadlineTimers | undefined;
   const subscriptions: BusSubscription[] = [];
@@ -92,7 +107,7 @@ export function createRouter(options: RouterOptions): Router {
     return leadRouter;
   };
 
-  const onIntake = createIntakeHandler({ bus, subjects, logger, clock, leads, teams, intakeWriter, publisher, router });
+  const onIntake = createIntakeHandler({ bus, subjects, logger, clock, leads, teams, policy, intakeWriter, publisher, router });
 
 
   /** Persists a rep's state and its next self-change (shift, out of office, cap window) as a durable timer. */
@@ -109,7 +124,7 @@ export function createRouter(options: RouterOptions): Router {
 
   const capacityMayHaveFreed = (repIds: ReadonlyArray<RepId>): void => {
     const teamIds = new Set(repIds.flatMap((repId) => teams.teamsOf(repId).map((t) => t.id)));
-    if (teamIds.size > 0) void router().retryWaiting(teamIds);
+    void router().retryWaiting({ teams: teamIds, reps: new Set(repIds) });
   };
 
   /** Offers a lead to a rep's actor over the bus: the rep's host answers from the actor's mailbox. */
@@ -135,6 +150,8 @@ export function createRouter(options: RouterOptions): Router {
     const wasActive = entry?.actor.getSnapshot().context.active ?? true;
     if (entry) reps.applyProfile(entry, rep, clock());
     else entry = reps.load(rep, { lastAssignmentSeq: null, snapshot: null }, clock());
+    // The configuration names reps by email: a new rep or a changed email changes the policy.
+    policy.recompile();
     await saveRep(entry, 'profile-changed');
     if (wasActive && !rep.active) {
       // No lead is ever left with an inactive owner.
@@ -161,6 +178,8 @@ export function createRouter(options: RouterOptions): Router {
       await router().command(timer.actorId as LeadId, { type: 'sla-expired', deadlineAt: timer.dueAt });
     } else if (timer.actorKind === 'lead' && timer.kind === 'unassigned') {
       await router().alertUnassigned(timer.actorId as LeadId);
+    } else if (timer.actorKind === 'lead' && timer.kind === 'decide') {
+      await router().retryOne(timer.actorId as LeadId);
     } else if (timer.actorKind === 'rep' && timer.kind === 'availability') {
       await onRepTick(timer.actorId as RepId);
     }
@@ -188,7 +207,24 @@ export function createRouter(options: RouterOptions): Router {
       const rep = await repRepository.get(repId);
       if (rep) reps.load(rep, { lastAssignmentSeq: null, snapshot: null }, clock());
     }
-    void router().retryWaiting(new Set([team.id]));
+    policy.recompile();
+    // Teams change rarely, and a new team may be what a parked lead waited for: decide again for all.
+    void router().retryWaiting();
+    return { ok: true };
+  };
+
+  /** The API applied a configuration or changed accounts: reload, and give every waiting lead a new decision. */
+  const onPolicyCommand = async (): Promise<CommandReply> => {
+    await teams.load();
+    for (const team of teams.all()) {
+      for (const repId of team.members) {
+        if (reps.get(repId)) continue;
+        const rep = await repRepository.get(repId);
+        if (rep) reps.load(rep, { lastAssignmentSeq: null, snapshot: null }, clock());
+      }
+    }
+    await policy.reload();
+    void router().retryWaiting();
     return { ok: true };
   };
 
@@ -218,6 +254,7 @@ export function createRouter(options: RouterOptions): Router {
           version: lead.version,
           traceId: null,
           cause: 'recovered',
+          facts: lead.facts,
         });
       }
     } catch (error) {
@@ -240,9 +277,11 @@ export function createRouter(options: RouterOptions): Router {
         if (seq !== null && seq > lastSeq) lastSeq = seq;
         reps.load(rep, { lastAssignmentSeq: seq, snapshot: row?.snapshot ?? null }, clock());
       }
+      await policy.load();
       leadRouter = new LeadRouter({
         reps,
         teams,
+        policy,
         leads,
         writer,
         timers: () => timers,
@@ -285,6 +324,7 @@ export function createRouter(options: RouterOptions): Router {
           version: lead.version,
           traceId: null,
           cause: 'restart',
+          facts: lead.facts,
         };
         if (lead.state === 'waiting' && lead.snapshot) leadRouter.restoreWaiting(admitted, lead.snapshot);
         else await leadRouter.admit(admitted);
@@ -309,17 +349,22 @@ export function createRouter(options: RouterOptions): Router {
         ),
         await bus.serve(subjects.allTeamCommands, { queue: subjects.consumers.router }, serveCommand(onTeamCommand)),
         await bus.serve(subjects.allLeadCommands, { queue: subjects.consumers.router }, onLeadCommand),
+        await bus.serve(subjects.policyCommand, { queue: subjects.consumers.router }, serveCommand(onPolicyCommand)),
       );
+      ledgerFlush = setInterval(() => void policy.flush(), 1000);
+      ledgerFlush.unref();
       sweepTimer = setInterval(() => void sweepStranded(), options.sweepIntervalMs ?? 15_000);
       sweepTimer.unref();
     },
 
     async stop() {
       if (sweepTimer) clearInterval(sweepTimer);
+      if (ledgerFlush) clearInterval(ledgerFlush);
       for (const subscription of subscriptions.splice(0)) await subscription.stop();
       await timers?.stop();
       await writer.drain();
       await intakeWriter.drain();
+      await policy.flush();
       reps.stopAll();
     },
 

@@ -51,6 +51,11 @@ export class TeamDirectory {
     return team;
   }
 
+  /** Every known team, oldest first (the first is the built-in policy's default team). */
+  all(): Team[] {
+    return [...this.#byId.values()].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
+  }
+
   /** Teams (cached) that have `repId` as a member. */
   teamsOf(repId: string): Team[] {
     return [...this.#byId.values()].filter((t) => t.members.includes(repId as never));

@@ -77,7 +77,7 @@ export function describeTransition(
   }
   if (!outcome) return { rows, published };
   if (state !== 'routing') {
-    record('lead.routing', state, 'routing', { teamId: outcome.team?.id ?? null }, false);
+    record('lead.routing', state, 'routing', { teamId: (outcome.type === 'assigned' ? outcome.team : outcome.wait.team)?.id ?? null }, false);
   }
   const reassigned = fromContext.breachedBy.length + fromContext.rejectedBy.length > 0 || after.context.breaches > 0 || after.context.rejectedBy.length > 0;
   if (outcome.type === 'assigned') {
@@ -89,7 +89,8 @@ export function describeTransition(
       {
         repId: owner.id,
         repEmail: owner.email,
-        teamId: outcome.team.id,
+        teamId: outcome.team?.id ?? null,
+        ruleName: outcome.decision.rule?.name ?? null,
         externalId: held.externalId,
         summary: outcome.decision.summary,
         reassigned,
@@ -100,7 +101,7 @@ export function describeTransition(
       'offer-accepted',
     );
   } else {
-    const data = { teamId: outcome.team?.id ?? null, reason: outcome.reason };
+    const data = { teamId: outcome.wait.team?.id ?? null, queue: outcome.wait.queue, reason: outcome.reason };
     // The log keeps the whole decision (who was considered and why not); the published event stays small.
     record('lead.waiting', 'routing', 'waiting', data, true, { ...data, decision: outcome.decision }, 'no-candidate');
   }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { LeadIntakeService } from '../lead-intake.ts';
 import type { LeadCommandReply, RouterClient } from '../router-client.ts';
 import {
+  decisionSchema,
   errorSchema,
   idParams,
   leadAcceptedSchema,
@@ -101,6 +102,28 @@ export function leadRoutes(app: FastifyInstance, deps: { leads: LeadRepository; 
       const lead = await deps.leads.get(request.params.id);
       if (!lead) throw new NotFoundError('lead', request.params.id);
       return lead;
+    },
+  );
+
+  api.get(
+    '/v1/leads/:id/decision',
+    {
+      schema: {
+        tags,
+        summary: 'Why the lead went where it went',
+        description:
+          'The latest routing decision: the rules tried and the one that matched, the account match, each step of the route (team, fallbacks, queue) with every candidate and why it was excluded or chosen, and the strategy’s tie-break.',
+        params: idParams('lead'),
+        response: { 200: decisionSchema, 400: errorSchema, 404: errorSchema },
+      },
+    },
+    async (request) => {
+      const found = await deps.leads.latestDecision(request.params.id);
+      if (!found) {
+        if (!(await deps.leads.getState(request.params.id))) throw new NotFoundError('lead', request.params.id);
+        throw new NotFoundError('decision for lead', request.params.id, 'the lead has not been routed yet; try again in a moment');
+      }
+      return found.decision as never;
     },
   );
 }

@@ -1,0 +1,137 @@
+import {
+  NotFoundError,
+  parseRoutingConfig,
+  type RepId,
+  type RoutingConfig,
+  validateRoutingConfig,
+  ValidationError,
+  type ValidationIssue,
+} from '@switchboard/core';
+import { type ConfigVersionRepository, type Database, type RepRepository, upsertConfiguredTeams } from '@switchboard/store';
+import { createTwoFilesPatch } from 'diff';
+import type { Kysely } from 'kysely';
+import { stringify } from 'yaml';
+
+/** A configuration as submitted: YAML or JSON text, or an already-parsed JSON body. */
+export type ConfigSubmission =
+  | { readonly format: 'yaml' | 'json'; readonly text: string }
+  | { readonly format: 'json'; readonly value: unknown; readonly text: string };
+
+export interface ApplyOptions {
+  readonly author: string;
+  readonly comment: string | null;
+  /** Validate only: nothing is stored. */
+  readonly dryRun?: boolean;
+  readonly rolledBackFrom?: number | null;
+}
+
+/** What applying a configuration did. */
+export interface AppliedConfig {
+  readonly version: number | null;
+  readonly dryRun: boolean;
+  readonly teams: number;
+  readonly territories: number;
+  readonly rules: number;
+  readonly createdAt: string | null;
+}
+
+/**
+ * Applies routing configurations: validates them (shape, then every rep and team they
+ * name), stores each as a new version together with the teams it defines, in one
+ * transaction, and rolls back to earlier versions. Invalid documents change nothing.
+ */
+export class ConfigService {
+  readonly #db: Kysely<Database>;
+  readonly #versions: ConfigVersionRepository;
+  readonly #reps: RepRepository;
+
+  constructor(deps: { db: Kysely<Database>; versions: ConfigVersionRepository; reps: RepRepository }) {
+    this.#db = deps.db;
+    this.#versions = deps.versions;
+    this.#reps = deps.reps;
+  }
+
+  /** Validates and, unless a dry run, stores a configuration as the new current version. */
+  async apply(submission: ConfigSubmission, options: ApplyOptions): Promise<AppliedConfig> {
+    const parsed = 'value' in submission ? validateRoutingConfig(submission.value) : parseRoutingConfig(submission.text, submission.format);
+    if (!parsed.ok) throw new ValidationError(parsed.errors);
+    const config = parsed.config;
+    const repIdOf = await this.#repIndex();
+    const issues = referenceIssues(config, repIdOf);
+    if (issues.length > 0) throw new ValidationError(issues);
+    const summary = { dryRun: options.dryRun ?? false, teams: config.teams.length, territories: config.territories.length, rules: config.rules.length };
+    if (options.dryRun) return { ...summary, version: null, createdAt: null };
+    const stored = await this.#db.transaction().execute(async (trx) => {
+      await upsertConfiguredTeams(
+        trx,
+        config.teams.map((team) => ({
+          name: team.name,
+          members: team.members.map((ref) => repIdOf(ref) as RepId),
+          strategy: team.strategy,
+          window: team.window,
+          fallback: team.fallback ?? null,
+          overflow: team.overflow ?? null,
+          sla: team.sla ?? null,
+        })),
+      );
+      return this.#versions.append(
+        {
+          document: config,
+          source: submission.text,
+          format: submission.format,
+          author: options.author,
+          comment: options.comment,
+          rolledBackFrom: options.rolledBackFrom ?? null,
+        },
+        trx,
+      );
+    });
+    return { ...summary, version: stored.version, createdAt: stored.createdAt.toISOString() };
+  }
+
+  /** Makes an earlier version current again, as a new version (history is never rewritten). */
+  async rollback(version: number, options: Omit<ApplyOptions, 'rolledBackFrom' | 'dryRun'>): Promise<AppliedConfig> {
+    const old = await this.#versions.get(version);
+    if (!old) throw new NotFoundError('configuration version', String(version), 'list versions with GET /v1/config/versions');
+    return this.apply(
+      { format: old.format, text: old.source },
+      { ...options, comment: options.comment ?? `roll back to version ${version}`, rolledBackFrom: version },
+    );
+  }
+
+  /** A unified diff between two versions' documents (normalised YAML, so formatting changes don't show). */
+  async diff(from: number, to: number): Promise<string> {
+    const [a, b] = await Promise.all([this.#versions.get(from), this.#versions.get(to)]);
+    if (!a) throw new NotFoundError('configuration version', String(from), 'list versions with GET /v1/config/versions');
+    if (!b) throw new NotFoundError('configuration version', String(to), 'list versions with GET /v1/config/versions');
+    return createTwoFilesPatch(`version ${from}`, `version ${to}`, stringify(a.document), stringify(b.document), a.createdAt.toISOString(), b.createdAt.toISOString());
+  }
+
+  async #repIndex(): Promise<(ref: string) => RepId | undefined> {
+    const byRef = new Map<string, RepId>();
+    for (const rep of await this.#reps.listAll()) {
+      byRef.set(rep.id, rep.id);
+      byRef.set(rep.email.toLowerCase(), rep.id);
+    }
+    return (ref) => byRef.get(ref) ?? byRef.get(ref.toLowerCase());
+  }
+}
+
+/** Every rep the configuration names must exist (teams refer to each other by name, checked by the schema). */
+export function referenceIssues(config: RoutingConfig, repIdOf: (ref: string) => RepId | undefined): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const missing = (ref: string) => `no rep with email or id "${ref}"; create it first with POST /v1/reps or switchboard reps add`;
+  config.teams.forEach((team, i) => {
+    const seen = new Set<RepId>();
+    team.members.forEach((ref, j) => {
+      const id = repIdOf(ref);
+      if (id === undefined) issues.push({ path: `teams[${i}].members[${j}]`, message: missing(ref) });
+      else if (seen.has(id)) issues.push({ path: `teams[${i}].members[${j}]`, message: `"${ref}" is already a member of this team` });
+      else seen.add(id);
+    });
+  });
+  config.rules.forEach((rule, i) => {
+    if ('rep' in rule.route && repIdOf(rule.route.rep) === undefined) issues.push({ path: `rules[${i}].route.rep`, message: missing(rule.route.rep) });
+  });
+  return issues;
+}

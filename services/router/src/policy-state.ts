@@ -1,0 +1,142 @@
+import {
+  type AccountIndex,
+  buildAccountIndex,
+  compileRoutingPolicy,
+  type LeadAccount,
+  type LeadFacts,
+  type Logger,
+  matchAccount,
+  type PolicyTeam,
+  type RepId,
+  type RoutingConfig,
+  type RoutingPolicy,
+  type ShareLedger,
+  type Team,
+  type TeamId,
+} from '@switchboard/core';
+import type { AccountRepository, ConfigVersionRepository, LeadRepository, TeamShareLedgerRepository } from '@switchboard/store';
+import { AssignmentCounter, windowStarts } from './assignment-counts.ts';
+import type { RepActors } from './rep-actors.ts';
+import type { TeamDirectory } from './team-directory.ts';
+
+export interface PolicyStateOptions {
+  readonly configs: ConfigVersionRepository;
+  readonly accounts: AccountRepository;
+  readonly ledgers: TeamShareLedgerRepository;
+  readonly leads: LeadRepository;
+  readonly teams: TeamDirectory;
+  readonly reps: RepActors;
+  readonly logger: Logger;
+  readonly clock: () => number;
+}
+
+const EMPTY_LEDGER: ShareLedger = new Map();
+
+/**
+ * The router's side of the routing policy: the compiled configuration, the account index,
+ * weighted round robin's ledgers and the assignment counts load balancing needs. Reloaded
+ * when the API applies a configuration or changes teams or accounts, so that the change
+ * takes effect for the next lead without a restart.
+ */
+export class PolicyState {
+  readonly #o: PolicyStateOptions;
+  #config: { config: RoutingConfig; version: number } | null = null;
+  #policy: RoutingPolicy | undefined;
+  #accounts: AccountIndex = buildAccountIndex([]);
+  readonly #ledgers = new Map<TeamId, ShareLedger>();
+  readonly #dirtyLedgers = new Set<TeamId>();
+  readonly counts = new AssignmentCounter();
+
+  constructor(options: PolicyStateOptions) {
+    this.#o = options;
+  }
+
+  /** Reads the current configuration, accounts, ledgers and this month's assignment counts. */
+  async load(): Promise<void> {
+    const now = this.#o.clock();
+    for (const [teamId, ledger] of await this.#o.ledgers.loadAll()) this.#ledgers.set(teamId as TeamId, ledger as ShareLedger);
+    const starts = windowStarts(now);
+    for (const row of await this.#o.leads.countAssignmentsSince(starts)) {
+      this.counts.seed(row.repId, { day: row.day, week: row.week, month: row.month }, now);
+    }
+    await this.reload();
+  }
+
+  /** Re-reads the configuration and the accounts, and recompiles the policy. */
+  async reload(): Promise<void> {
+    const current = await this.#o.configs.current();
+    this.#config = current ? { config: current.document as RoutingConfig, version: current.version } : null;
+    this.#accounts = buildAccountIndex(await this.#o.accounts.all());
+    this.recompile();
+  }
+
+  /** Recompiles after teams or reps changed (the configuration refers to them by name). */
+  recompile(): void {
+    const byRef = new Map<string, RepId>();
+    for (const entry of this.#o.reps.values()) {
+      byRef.set(entry.profile.id, entry.profile.id);
+      byRef.set(entry.profile.email.toLowerCase(), entry.profile.id);
+    }
+    this.#policy = compileRoutingPolicy(this.#config?.config ?? null, this.#config?.version ?? null, {
+      teams: this.#o.teams.all().map(policyTeamOf),
+      repIdOf: (ref) => byRef.get(ref) ?? byRef.get(ref.toLowerCase()),
+    });
+  }
+
+  get policy(): RoutingPolicy {
+    if (!this.#policy) throw new Error('the routing policy is not loaded; call load() first');
+    return this.#policy;
+  }
+
+  /** The account a lead belongs to, if any. */
+  accountFor(lead: LeadFacts): LeadAccount | null {
+    const match = matchAccount(this.#accounts, lead);
+    if (!match) return null;
+    return {
+      accountId: match.account.id,
+      accountName: match.account.name,
+      ownerId: match.account.ownerId,
+      matchedBy: match.matchedBy,
+      key: match.key,
+    };
+  }
+
+  ledgerOf = (teamId: TeamId): ShareLedger => this.#ledgers.get(teamId) ?? EMPTY_LEDGER;
+
+  /** Keeps a team's new ledger (after its pick was accepted); saved by `flush`. */
+  keepLedger(teamId: TeamId, ledger: ShareLedger): void {
+    this.#ledgers.set(teamId, ledger);
+    this.#dirtyLedgers.add(teamId);
+  }
+
+  /**
+   * Saves the ledgers changed since the last flush. Called every second and on stop: a
+   * crash loses at most a second of weighted round robin's credits, which shifts the next
+   * few picks by at most a lead per rep; assignments themselves are never at risk.
+   */
+  async flush(): Promise<void> {
+    if (this.#dirtyLedgers.size === 0) return;
+    const teamIds = [...this.#dirtyLedgers];
+    this.#dirtyLedgers.clear();
+    try {
+      await this.#o.ledgers.saveMany(teamIds.map((teamId) => ({ teamId, credits: this.ledgerOf(teamId) })));
+    } catch (error) {
+      for (const teamId of teamIds) this.#dirtyLedgers.add(teamId);
+      this.#o.logger.warn({ err: error }, 'saving weighted round robin ledgers failed; will try again');
+    }
+  }
+}
+
+/** A stored team as the policy routes to it. */
+export function policyTeamOf(team: Team): PolicyTeam {
+  return {
+    id: team.id,
+    name: team.name,
+    members: team.members,
+    strategy: team.strategy,
+    window: team.window,
+    fallback: team.fallback,
+    overflow: team.overflow,
+    sla: team.sla,
+  };
+}
