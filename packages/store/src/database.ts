@@ -43,6 +43,12 @@ export interface TeamsTable {
   sla: Json<unknown> | null;
   /** Creation order; the first team is the default one. */
   position: Generated<number>;
+  /** Name of the team tried when nobody in this one can take a lead. */
+  fallback: string | null;
+  /** Name of the queue a lead waits in when neither this team nor its fallbacks can take it. */
+  overflow: string | null;
+  /** The window `load_balanced` counts assignments in: `day`, `week` or `month`. */
+  load_window: Generated<string>;
   created_at: CreatedAt;
 }
 
@@ -82,7 +88,8 @@ export interface AssignmentsTable {
   id: Generated<number>;
   lead_id: string;
   rep_id: string;
-  team_id: string;
+  /** Null when the rep was chosen by name or as account owner outside any team. */
+  team_id: string | null;
   decision: Json<unknown>;
   assigned_at: Date;
   ended_at: Date | null;
@@ -120,6 +127,39 @@ export interface LeadEventsTable {
   occurred_at: Date;
 }
 
+export interface AccountsTable {
+  id: string;
+  name: string;
+  /** The name as core's `normaliseCompanyName` gives it. */
+  normalized_name: string;
+  /** Lower-case hostnames; one domain belongs to one account. */
+  domains: ColumnType<string[], string[] | undefined, string[]>;
+  owner_id: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ConfigVersionsTable {
+  version: number;
+  /** The validated routing configuration. */
+  document: Json<unknown>;
+  /** The text as submitted (comments and all). */
+  source: string;
+  format: 'yaml' | 'json';
+  author: string;
+  comment: string | null;
+  /** Set on a version made by a rollback: the earlier version whose configuration it restored. */
+  rolled_back_from: number | null;
+  created_at: CreatedAt;
+}
+
+export interface TeamShareLedgersTable {
+  team_id: string;
+  /** Smooth weighted round robin's credit per rep id. */
+  credits: Json<Record<string, number>>;
+  updated_at: UpdatedAt;
+}
+
 /** The whole schema, as Kysely sees it. */
 export interface Database {
   reps: RepsTable;
@@ -130,6 +170,9 @@ export interface Database {
   lead_events: LeadEventsTable;
   timers: TimersTable;
   rep_events: RepEventsTable;
+  accounts: AccountsTable;
+  config_versions: ConfigVersionsTable;
+  team_share_ledgers: TeamShareLedgersTable;
 }
 
 export type RepRow = Selectable<RepsTable>;
@@ -138,3 +181,5 @@ export type LeadRow = Selectable<LeadsTable>;
 export type NewLeadRow = Insertable<LeadsTable>;
 export type LeadEventRow = Selectable<LeadEventsTable>;
 export type NewLeadEventRow = Insertable<LeadEventsTable>;
+export type AccountRow = Selectable<AccountsTable>;
+export type ConfigVersionRow = Selectable<ConfigVersionsTable>;

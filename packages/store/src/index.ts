@@ -4,7 +4,22 @@ export { migrateToLatest } from './migrate.ts';
 export { startEmbeddedPostgres, type EmbeddedPostgresOptions, type EmbeddedPostgresServer } from './embedded-postgres.ts';
 export { createGroupCommitter, type GroupCommitter, type GroupCommitOptions, type BatchWriter } from './group-commit.ts';
 export { createRepRepository, toRep, type RepRepository, type RepLiveState } from './rep-repository.ts';
-export { createTeamRepository, type TeamRepository } from './team-repository.ts';
+export { createTeamRepository, upsertConfiguredTeams, type ConfiguredTeam, type TeamRepository } from './team-repository.ts';
+export {
+  createAccountRepository,
+  type AccountRepository,
+  type AccountImportResult,
+  type AccountImportOptions,
+} from './account-repository.ts';
+export {
+  createConfigVersionRepository,
+  ConfigFormat,
+  type ConfigVersionRepository,
+  type ConfigVersion,
+  type ConfigVersionSummary,
+  type NewConfigVersion,
+} from './config-version-repository.ts';
+export { createTeamShareLedgerRepository, type TeamShareLedgerRepository } from './team-share-ledger-repository.ts';
 export {
   createLeadRepository,
   toLead,

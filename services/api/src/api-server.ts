@@ -6,6 +6,8 @@ import {
   createLeadIntakeWriter,
   createLeadRepository,
   createRepRepository,
+  createAccountRepository,
+  createConfigVersionRepository,
   createTeamRepository,
   type Database,
 } from '@switchboard/store';
@@ -15,10 +17,14 @@ import type { Kysely } from 'kysely';
 import { handleError } from './errors.ts';
 import { LeadIntakeService } from './lead-intake.ts';
 import { RouterClient } from './router-client.ts';
+import { accountRoutes } from './routes/accounts.ts';
 import { healthRoutes } from './routes/health.ts';
 import { commandRoutes, leadRoutes } from './routes/leads.ts';
 import { repRoutes } from './routes/reps.ts';
 import { teamRoutes } from './routes/teams.ts';
+import { configRoutes } from './routes/config.ts';
+import { simulateRoutes } from './routes/simulate.ts';
+import { ConfigService } from './config-service.ts';
 
 /** What the API needs. */
 export interface ApiServerOptions {
@@ -70,6 +76,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         { name: 'leads', description: 'Lead intake and history' },
         { name: 'reps', description: 'Sales reps' },
         { name: 'teams', description: 'Teams (pools of reps)' },
+        { name: 'accounts', description: 'Accounts for sticky routing: leads from an account’s domains or naming its company go to its owner' },
+        { name: 'config', description: 'The versioned routing configuration: teams, territories, rules' },
         { name: 'operations', description: 'Health' },
       ],
     },
@@ -96,6 +104,10 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   teamRoutes(app, { teams, router });
   leadRoutes(app, { leads, intake, router });
   commandRoutes(app, { router });
+  const versions = createConfigVersionRepository(options.db);
+  configRoutes(app, { config: new ConfigService({ db: options.db, versions, reps }), versions, router });
+  simulateRoutes(app, { versions, reps, teams, leads, accounts: createAccountRepository(options.db) });
+  await app.register(accountRoutes, { accounts: createAccountRepository(options.db), reps, router });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   return { app, flush: () => intake.flush() };

@@ -22,12 +22,26 @@ export class ApiClient {
     return this.#base;
   }
 
+  /** Sends `body` (if any) as JSON and answers the parsed answer; throws `ApiError` for an error answer. */
   async request<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    return this.#send<T>(method, path, body === undefined ? undefined : { contentType: 'application/json', text: JSON.stringify(body) });
+  }
+
+  /** Like `request`, with a body that is text already, such as a CSV file (`text/csv`). */
+  async requestText<T>(method: string, path: string, text: string, contentType: string, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+    return this.#send<T>(method, path, { contentType, text, headers });
+  }
+
+  async #send<T>(
+    method: string,
+    path: string,
+    body: { contentType: string; text: string; headers?: Record<string, string> } | undefined,
+  ): Promise<{ status: number; body: T }> {
     let response: Response;
     try {
       response = await fetch(`${this.#base}${path}`, {
         method,
-        ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+        ...(body !== undefined && { headers: { ...body.headers, 'content-type': body.contentType }, body: body.text }),
       });
     } catch (cause) {
       throw new ApiError(

@@ -1,7 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 export { CommanderError } from 'commander';
 import { ApiClient, ApiError } from './api-client.ts';
+import { addAccount, collectRepeated, importAccounts, listAccounts } from './commands/accounts.ts';
+import { applyConfig, diffConfig, listConfigVersions, rollbackConfig, showConfig, simulate } from './commands/config.ts';
 import { inspectLead, inspectRep } from './commands/inspect.ts';
+import { why } from './commands/why.ts';
 import { addLead, collectAttribute, leadCommand, listLeads } from './commands/leads.ts';
 import { addRep, addTeam, listReps, setRep } from './commands/reps.ts';
 import { start } from './commands/start.ts';
@@ -146,6 +149,26 @@ export function buildProgram(io: Output = processOutput): Command {
     .option('--json', 'print JSON')
     .action(run((options) => addTeam(api(), io, options)));
 
+  const accounts = program.command('accounts').description('manage accounts: leads from their domains or naming their company go to their owner');
+  accounts
+    .command('add <name>')
+    .description('add an account')
+    .option('--domain <domain>', 'a domain its people write from, e.g. acme.com (repeatable)', collectRepeated)
+    .option('--owner <rep>', 'the owner: a rep’s email or id')
+    .option('--json', 'print JSON')
+    .action(run((name: string, options: { domain?: string[]; owner?: string; json?: boolean }) => addAccount(api(), io, name, options)));
+  accounts
+    .command('list')
+    .description('list accounts by name')
+    .option('--owner <rep>', 'only those of this rep (email or id)')
+    .option('--json', 'print JSON')
+    .action(run((options: { owner?: string; json?: boolean }) => listAccounts(api(), io, options)));
+  accounts
+    .command('import <file>')
+    .description('create or update accounts from a CSV file with the columns name,domains,owner; all or nothing')
+    .option('--json', 'print JSON')
+    .action(run((file: string, options: { json?: boolean }) => importAccounts(api(), io, file, options)));
+
   const inspect = program.command('inspect').description('show the state of a lead or a rep');
   inspect
     .command('lead <id>')
@@ -157,6 +180,49 @@ export function buildProgram(io: Output = processOutput): Command {
     .description("a rep's state, load and profile")
     .option('--json', 'print JSON')
     .action(run((id: string, options: { json?: boolean }) => inspectRep(api(), io, id, options.json ?? false)));
+
+  program
+    .command('why <lead>')
+    .description('why a lead went where it went: the rule, every candidate and why, and the tie-break')
+    .option('--json', 'print the decision as JSON')
+    .action(run((id: string, options: { json?: boolean }) => why(api(), io, id, options.json ?? false)));
+
+  const config = program.command('config').description('the versioned routing configuration (teams, territories, rules)');
+  config
+    .command('apply <file>')
+    .description('validate a YAML or JSON configuration and make it the one in force (a new version)')
+    .option('--comment <text>', 'why, kept with the version')
+    .option('--dry-run', 'validate only; change nothing')
+    .action(run((file: string, options: { comment?: string; dryRun?: boolean }) => applyConfig(api(), io, file, options)));
+  config
+    .command('show')
+    .description('print the configuration in force, as it was submitted')
+    .option('--version <n>', 'an earlier version instead', integer('--version'))
+    .action(run((options: { version?: number }) => showConfig(api(), io, options.version)));
+  config
+    .command('versions')
+    .description('list versions: who applied what, when')
+    .option('--json', 'print JSON')
+    .action(run((options: { json?: boolean }) => listConfigVersions(api(), io, options.json ?? false)));
+  config
+    .command('diff <from> [to]')
+    .description('what changed between two versions (to: the current one)')
+    .action(run((from: string, to: string | undefined) => diffConfig(api(), io, integer('from')(from), to === undefined ? undefined : integer('to')(to))));
+  config
+    .command('rollback <version>')
+    .description('make an earlier version the one in force again (recorded as a new version)')
+    .option('--comment <text>', 'why, kept with the version')
+    .action(run((version: string, options: { comment?: string }) => rollbackConfig(api(), io, integer('version')(version), options.comment)));
+
+  program
+    .command('simulate')
+    .description('route leads through a proposed configuration, changing nothing, and compare with the current one')
+    .requiredOption('--config <file>', 'the proposed configuration (YAML or JSON)')
+    .option('--leads <file.csv>', 'leads to route: a CSV with email, company, … and attribute columns')
+    .option('--from <time>', 'instead of --leads: replay the leads received since this ISO time')
+    .option('--to <time>', 'with --from: up to this ISO time (default now)')
+    .option('--json', 'print JSON')
+    .action(run((options: { config: string; leads?: string; from?: string; to?: string; json?: boolean }) => simulate(api(), io, options)));
 
   return program;
 }

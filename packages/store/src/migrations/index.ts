@@ -2,6 +2,8 @@ import type { Migration } from 'kysely';
 import * as initialSchema from './0001-initial-schema.ts';
 import * as leadLifecycleAndTimers from './0002-lead-lifecycle-and-timers.ts';
 import * as repEvents from './0003-rep-events.ts';
+import * as routingPolicy from './0004-routing-policy.ts';
+import * as assignmentsWithoutTeam from './0005-assignments-without-team.ts';
 
 /**
  * Every migration, one file each, in order. Listed here rather than read from the
@@ -11,4 +13,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchema,
   '0002-lead-lifecycle-and-timers': leadLifecycleAndTimers,
   '0003-rep-events': repEvents,
+  '0004-routing-policy': routingPolicy,
+  '0005-assignments-without-team': assignmentsWithoutTeam,
 };
