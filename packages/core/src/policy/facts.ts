@@ -68,7 +68,8 @@ export function leadField(lead: LeadFacts, field: string): string | number | boo
   } else if (TOP_LEVEL_FIELDS.has(field)) {
     value = lead[field as 'email'];
   } else {
-    value = lead.attributes[field];
+    // Own properties only: an attribute named "constructor" must not find Object.prototype's.
+    value = Object.hasOwn(lead.attributes, field) ? lead.attributes[field] : undefined;
     if (value === undefined) {
       const lower = field.toLowerCase();
       for (const key in lead.attributes) {

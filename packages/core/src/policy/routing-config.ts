@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { durationSchema } from '../duration.ts';
 import { slaPolicySchema, Strategy } from '../team.ts';
-import { type Condition, conditionIssues } from './condition.ts';
+import { type Condition, conditionIssues, findTerritoryCycle, territoryReferences } from './condition.ts';
 
 /**
  * The routing configuration: one document (YAML or JSON) that holds the teams, the
@@ -92,8 +92,7 @@ export const routeActionSchema = z.union(
         .strictObject({
           ifUnavailable: z.enum(Object.values(OwnerUnavailable) as [OwnerUnavailable, ...OwnerUnavailable[]]).default('route'),
           waitUpTo: durationSchema.optional().describe('With `ifUnavailable: wait`: how long to hold the lead for the owner.'),
-        })
-        .default({ ifUnavailable: 'route' }),
+        }),
     }),
     z.strictObject({ queue: name }),
   ],
@@ -141,13 +140,21 @@ export const routingConfigSchema = z
     const cycle = fallbackCycle(config.teams);
     if (cycle) ctx.addIssue({ code: 'custom', path: ['teams', cycle.index, 'fallback'], message: `fallbacks go round in a circle: ${cycle.names.join(' → ')}` });
     const checkTerritories = (condition: unknown, path: Array<string | number>): void => {
-      for (const ref of territoryRefs(condition, path)) {
-        if (!territories.has(ref.name.toLowerCase())) {
-          ctx.addIssue({ code: 'custom', path: ref.path, message: `no territory named "${ref.name}" in territories` });
+      for (const ref of territoryReferences(condition)) {
+        if (!territories.has(ref.name.trim().toLowerCase())) {
+          ctx.addIssue({ code: 'custom', path: [...path, ...ref.path], message: `no territory named "${ref.name}" in territories` });
         }
       }
     };
     config.territories.forEach((territory, i) => checkTerritories(territory.when, ['territories', i, 'when']));
+    const territoryCycle = findTerritoryCycle(config.territories);
+    if (territoryCycle) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['territories', territoryCycle.index, 'when'],
+        message: `territories refer to each other in a circle: ${territoryCycle.names.join(' → ')}`,
+      });
+    }
     config.rules.forEach((rule, i) => {
       if (rule.when !== undefined) checkTerritories(rule.when, ['rules', i, 'when']);
       if ('team' in rule.route && !teams.has(rule.route.team.toLowerCase())) {
@@ -191,21 +198,4 @@ function fallbackCycle(teams: ReadonlyArray<TeamConfig>): { index: number; names
     }
   }
   return null;
-}
-
-/** Every `territory:` reference inside a (validated) condition, with its path. */
-function territoryRefs(condition: unknown, path: Array<string | number>): Array<{ name: string; path: Array<string | number> }> {
-  if (typeof condition !== 'object' || condition === null || Array.isArray(condition)) return [];
-  const refs: Array<{ name: string; path: Array<string | number> }> = [];
-  for (const [key, value] of Object.entries(condition)) {
-    if (key === 'territory') {
-      if (typeof value === 'string') refs.push({ name: value, path: [...path, key] });
-      if (Array.isArray(value)) value.forEach((v, j) => typeof v === 'string' && refs.push({ name: v, path: [...path, key, j] }));
-    } else if ((key === 'all' || key === 'any') && Array.isArray(value)) {
-      value.forEach((c, j) => refs.push(...territoryRefs(c, [...path, key, j])));
-    } else if (key === 'not') {
-      refs.push(...territoryRefs(value, [...path, key]));
-    }
-  }
-  return refs;
 }
