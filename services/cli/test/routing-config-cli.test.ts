@@ -1,0 +1,73 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventually, http, startTestSwitchboard, type TestSwitchboard } from '@switchboard/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildProgram } from '../src/index.ts';
+
+let sb: TestSwitchboard;
+let dir: string;
+beforeAll(async () => {
+  sb = await startTestSwitchboard({ bus: 'in-process' });
+  dir = await mkdtemp(join(tmpdir(), 'switchboard-cli-'));
+});
+afterAll(async () => {
+  await sb?.destroy();
+});
+
+async function cli(...args: string[]): Promise<{ out: string; err: string; exitCode: number }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const previous = process.exitCode;
+  process.exitCode = 0;
+  await buildProgram({ out: (t) => out.push(t), err: (t) => err.push(t) }).parseAsync(['node', 'switchboard', '--url', sb.url, ...args]);
+  const exitCode = Number(process.exitCode ?? 0);
+  process.exitCode = previous;
+  return { out: out.join('\n'), err: err.join('\n'), exitCode };
+}
+
+const CONFIG = `teams:
+  - name: EMEA
+    members: [sarah@acme.test, li@acme.test]
+    strategy: weighted_round_robin
+rules:
+  - name: DACH
+    when: { country: [DE, AT, CH] }
+    route: { team: EMEA }
+`;
+
+describe('switchboard config, why and simulate', () => {
+  it('refuses a broken file naming each path, applies a good one, explains a lead, and simulates a change', async () => {
+    for (const [name, email, weight] of [['Sarah Chen', 'sarah@acme.test', '2'], ['Li Wei', 'li@acme.test', '1']] as const) {
+      expect((await cli('reps', 'add', '--name', name, '--email', email, '--weight', weight)).exitCode).toBe(0);
+    }
+    const broken = join(dir, 'broken.yaml');
+    await writeFile(broken, CONFIG.replace('country: [DE, AT, CH]', 'country: null').replace('li@acme.test', 'nobody@acme.test'));
+    const refused = await cli('config', 'apply', broken);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.err).toBe('the configuration is not valid; nothing was changed:\n  rules[0].when.country: expected a string or list, or a test such as { in: [...] }');
+    expect((await cli('config', 'versions')).out).toBe('no configuration applied yet');
+
+    const good = join(dir, 'good.yaml');
+    await writeFile(good, CONFIG);
+    expect((await cli('config', 'apply', good, '--comment', 'first')).out).toBe('applied version 1: 1 team(s), 0 territories, 1 rule(s)');
+    expect((await cli('config', 'versions')).out).toMatch(/^version\s+applied\s+by\s+comment\n[-\s]+\n1\s+\S+ \S+\s+cli:\S+\s+first$/);
+
+    const added = await cli('leads', 'add', '--email', 'cfo@bank.de', '--attr', 'country=DE');
+    const leadId = /Lead accepted: (\S+)/.exec(added.out)?.[1] as string;
+    await eventually(async () => (await http(sb.url, 'GET', `/v1/leads/${leadId}`)).body.state === 'assigned');
+    const why = await cli('why', leadId);
+    expect(why.out.split('\n')[0]).toMatch(/^Went to Sarah Chen: rule 1 "DACH" → team EMEA; 2 candidates; Sarah Chen and Li Wei eligible; smooth weighted round robin picked Sarah Chen/);
+    expect(why.out).toMatch(/1\s+DACH\s+yes\s+country in DE, AT, CH/);
+
+    const leads = join(dir, 'leads.csv');
+    await writeFile(leads, 'email,country,score\na@bank.de,DE,10\nb@corp.us,US,99\n');
+    const proposed = join(dir, 'proposed.yaml');
+    await writeFile(proposed, CONFIG.replace('[DE, AT, CH]', '[DE, AT, CH, US]'));
+    const simulated = await cli('simulate', '--config', proposed, '--leads', leads);
+    expect(simulated.exitCode).toBe(0);
+    expect(simulated.out).toContain('2 lead(s) simulated; 1 would go elsewhere under the proposed configuration.');
+    expect(simulated.out).toMatch(/b@corp\.us\s+queue unrouted\s+\S+ \S+ \(EMEA\)/);
+    expect(simulated.out).toContain('Unmatched (no rule; default queue): 0 proposed, 1 current');
+  });
+});
