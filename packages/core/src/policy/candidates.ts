@@ -32,6 +32,7 @@ export interface RequiredMatch {
  * for every lead.
  */
 export interface CompiledRequirement {
+  /** Tells a compiled requirement from a rule's raw `require`. */
   readonly compiled: true;
   readonly allOf: ReadonlyArray<RequiredTag>;
   readonly anyOf: ReadonlyArray<RequiredTag>;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type CandidateVerdict, type CompiledRequirement, compileRequirement, type ExclusionReason, judgeCandidates, type LeadFacts, type RepFacts, type RepId, type Requirement } from '../../src/index.ts';
 
@@ -51,6 +52,23 @@ describe('judgeCandidates: who may take the lead', () => {
       { repId: 'li', name: 'Li', verdict: 'eligible', lastAssignedAt: '2026-05-04T09:30:00.000Z', score: 0, detail: '' },
       { repId: 'ana', name: 'Ana', verdict: 'eligible', lastAssignedAt: null, score: 0, detail: '' },
     ]);
+  });
+
+  it('writes the last assignment time exactly as Date#toISOString does, at any instant', () => {
+    const instant = fc.oneof(
+      fc.integer({ min: 0, max: 253_402_300_799_999 }),
+      fc.integer({ min: -8_640_000_000_000_000, max: 8_640_000_000_000_000 }),
+      fc.double({ min: 0, max: 2e12, noNaN: true }),
+      // Leap days (2000, 2024, 2100 is none), milliseconds that need padding, the end of year 9999.
+      fc.constantFrom(0, 951_782_400_000, 1_709_164_800_005, 1_709_164_800_099, 4_107_542_400_100, 253_402_300_799_999, 253_402_300_800_000),
+    );
+    fc.assert(
+      fc.property(instant, (ms) => {
+        const { verdicts } = judge([rep('Li', { lastAssignedAt: ms })]);
+        expect(verdicts[0]).toMatchObject({ lastAssignedAt: new Date(ms).toISOString() });
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('returns no verdicts and nobody eligible for a team without members', () => {
