@@ -15,15 +15,7 @@ export interface TeamRepository {
 }
 
 /** A team as a routing configuration defines it, its members resolved to rep ids. */
-export interface ConfiguredTeam {
-  readonly name: string;
-  readonly members: ReadonlyArray<RepId>;
-  readonly strategy: Strategy;
-  readonly window: 'day' | 'week' | 'month';
-  readonly fallback: string | null;
-  readonly overflow: string | null;
-  readonly sla: SlaPolicy | null;
-}
+export type ConfiguredTeam = Omit<Team, 'id' | 'createdAt'>;
 
 /**
  * Creates or updates the configuration's teams by name (case-insensitive), inside the

@@ -5,7 +5,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { type Actor, createActor } from 'xstate';
 import type { DeadlineTimers } from './deadline-timers.ts';
 import type { LifecyclePublisher } from './lifecycle-publisher.ts';
-import { type PolicyState, policyTeamOf } from './policy-state.ts';
+import type { PolicyState } from './policy-state.ts';
 import { type RepActors, type RepEntry, scheduleOf } from './rep-actors.ts';
 import { type RoutingOutcome, routeLead } from './route-lead.ts';
 import type { TeamDirectory } from './team-directory.ts';
@@ -314,7 +314,7 @@ export class LeadRouter {
   async #requestedTeam(held: HeldLead): Promise<PolicyTeam | null> {
     if (!held.requestedTeam) return null;
     const team = await this.#o.teams.find(held.requestedTeam);
-    return team ? (this.#o.policy.policy.teamsById.get(team.id) ?? policyTeamOf(team)) : null;
+    return team ? (this.#o.policy.policy.teamsById.get(team.id) ?? team) : null;
   }
 
   /**

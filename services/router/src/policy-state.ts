@@ -6,12 +6,10 @@ import {
   type LeadFacts,
   type Logger,
   matchAccount,
-  type PolicyTeam,
   type RepId,
   type RoutingConfig,
   type RoutingPolicy,
   type ShareLedger,
-  type Team,
   type TeamId,
 } from '@switchboard/core';
 import type { AccountRepository, ConfigVersionRepository, LeadRepository, TeamShareLedgerRepository } from '@switchboard/store';
@@ -78,7 +76,7 @@ export class PolicyState {
       byRef.set(entry.profile.email.toLowerCase(), entry.profile.id);
     }
     this.#policy = compileRoutingPolicy(this.#config?.config ?? null, this.#config?.version ?? null, {
-      teams: this.#o.teams.all().map(policyTeamOf),
+      teams: this.#o.teams.all(),
       repIdOf: (ref) => byRef.get(ref) ?? byRef.get(ref.toLowerCase()),
     });
   }
@@ -125,18 +123,4 @@ export class PolicyState {
       this.#o.logger.warn({ err: error }, 'saving weighted round robin ledgers failed; will try again');
     }
   }
-}
-
-/** A stored team as the policy routes to it. */
-export function policyTeamOf(team: Team): PolicyTeam {
-  return {
-    id: team.id,
-    name: team.name,
-    members: team.members,
-    strategy: team.strategy,
-    window: team.window,
-    fallback: team.fallback,
-    overflow: team.overflow,
-    sla: team.sla,
-  };
 }

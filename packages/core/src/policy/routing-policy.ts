@@ -1,22 +1,14 @@
 import type { RepId, TeamId } from '../ids.ts';
-import type { SlaPolicy, Strategy } from '../team.ts';
+import type { Team } from '../team.ts';
 import { type CompiledRequirement, compileRequirement } from './candidates.ts';
 import { type ConditionCheck, compileCondition, type Condition } from './condition.ts';
-import type { LoadWindow, OwnerUnavailable, RoutingConfig } from './routing-config.ts';
+import type { OwnerUnavailable, RoutingConfig } from './routing-config.ts';
 
-/** A team as the policy routes to it: its database id, members in tie-break order, strategy and fallbacks. */
-export interface PolicyTeam {
-  readonly id: TeamId;
-  readonly name: string;
-  readonly members: ReadonlyArray<RepId>;
-  readonly strategy: Strategy;
-  readonly window: LoadWindow;
-  /** Name of the team tried next when nobody here can take the lead. */
-  readonly fallback: string | null;
-  /** Queue the lead waits in when this team and its fallbacks can't take it. */
-  readonly overflow: string | null;
-  readonly sla: SlaPolicy | null;
-}
+/**
+ * A team as the policy routes to it: a stored team without its creation time (a stored
+ * `Team` is one), so that simulations can route to teams that are only proposed.
+ */
+export type PolicyTeam = Omit<Team, 'createdAt'>;
 
 /** A rule's action, with its references resolved. */
 export type CompiledRoute =

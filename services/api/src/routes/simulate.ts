@@ -92,16 +92,7 @@ export function simulateRoutes(
       const result = simulateRouting({
         current: { config: (current?.document as RoutingConfig | undefined) ?? null, version: current?.version ?? null },
         proposed: parsed.config,
-        storedTeams: (await deps.teams.list()).map((t) => ({
-          id: t.id,
-          name: t.name,
-          members: t.members,
-          strategy: t.strategy,
-          window: t.window,
-          fallback: t.fallback,
-          overflow: t.overflow,
-          sla: t.sla,
-        })),
+        storedTeams: await deps.teams.list(),
         reps: reps.map((r) => ({ id: r.id, name: r.name, email: r.email, weight: r.weight, tags: r.tags, active: r.active })),
         accounts: await deps.accounts.all(),
         leads,
