@@ -1,7 +1,9 @@
 import {
+  configuredTeams,
   NotFoundError,
   parseRoutingConfig,
   type RepId,
+  repRefIndex,
   type RoutingConfig,
   validateRoutingConfig,
   ValidationError,
@@ -53,27 +55,12 @@ export class ConfigService {
 
   /** Validates and, unless a dry run, stores a configuration as the new current version. */
   async apply(submission: ConfigSubmission, options: ApplyOptions): Promise<AppliedConfig> {
-    const parsed = 'value' in submission ? validateRoutingConfig(submission.value) : parseRoutingConfig(submission.text, submission.format);
-    if (!parsed.ok) throw new ValidationError(parsed.errors);
-    const config = parsed.config;
-    const repIdOf = await this.#repIndex();
-    const issues = referenceIssues(config, repIdOf);
-    if (issues.length > 0) throw new ValidationError(issues);
+    const repIdOf = repRefIndex(await this.#reps.listAll());
+    const config = checkRoutingConfig(submission, repIdOf);
     const summary = { dryRun: options.dryRun ?? false, teams: config.teams.length, territories: config.territories.length, rules: config.rules.length };
     if (options.dryRun) return { ...summary, version: null, createdAt: null };
     const stored = await this.#db.transaction().execute(async (trx) => {
-      await upsertConfiguredTeams(
-        trx,
-        config.teams.map((team) => ({
-          name: team.name,
-          members: team.members.map((ref) => repIdOf(ref) as RepId),
-          strategy: team.strategy,
-          window: team.window,
-          fallback: team.fallback ?? null,
-          overflow: team.overflow ?? null,
-          sla: team.sla ?? null,
-        })),
-      );
+      await upsertConfiguredTeams(trx, configuredTeams(config, repIdOf));
       return this.#versions.append(
         {
           document: config,
@@ -106,15 +93,19 @@ export class ConfigService {
     if (!b) throw new NotFoundError('configuration version', String(to), 'list versions with GET /v1/config/versions');
     return createTwoFilesPatch(`version ${from}`, `version ${to}`, stringify(a.document), stringify(b.document), a.createdAt.toISOString(), b.createdAt.toISOString());
   }
+}
 
-  async #repIndex(): Promise<(ref: string) => RepId | undefined> {
-    const byRef = new Map<string, RepId>();
-    for (const rep of await this.#reps.listAll()) {
-      byRef.set(rep.id, rep.id);
-      byRef.set(rep.email.toLowerCase(), rep.id);
-    }
-    return (ref) => byRef.get(ref) ?? byRef.get(ref.toLowerCase());
-  }
+/**
+ * Parses and validates a submitted configuration: its shape, then every rep it names.
+ *
+ * @throws ValidationError naming the path of each problem.
+ */
+export function checkRoutingConfig(submission: ConfigSubmission, repIdOf: (ref: string) => RepId | undefined): RoutingConfig {
+  const parsed = 'value' in submission ? validateRoutingConfig(submission.value) : parseRoutingConfig(submission.text, submission.format);
+  if (!parsed.ok) throw new ValidationError(parsed.errors);
+  const issues = referenceIssues(parsed.config, repIdOf);
+  if (issues.length > 0) throw new ValidationError(issues);
+  return parsed.config;
 }
 
 /** Every rep the configuration names must exist (teams refer to each other by name, checked by the schema). */

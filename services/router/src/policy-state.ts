@@ -6,7 +6,7 @@ import {
   type LeadFacts,
   type Logger,
   matchAccount,
-  type RepId,
+  repRefIndex,
   type RoutingConfig,
   type RoutingPolicy,
   type ShareLedger,
@@ -70,14 +70,9 @@ export class PolicyState {
 
   /** Recompiles after teams or reps changed (the configuration refers to them by name). */
   recompile(): void {
-    const byRef = new Map<string, RepId>();
-    for (const entry of this.#o.reps.values()) {
-      byRef.set(entry.profile.id, entry.profile.id);
-      byRef.set(entry.profile.email.toLowerCase(), entry.profile.id);
-    }
     this.#policy = compileRoutingPolicy(this.#config?.config ?? null, this.#config?.version ?? null, {
       teams: this.#o.teams.all(),
-      repIdOf: (ref) => byRef.get(ref) ?? byRef.get(ref.toLowerCase()),
+      repIdOf: repRefIndex(Array.from(this.#o.reps.values(), (entry) => entry.profile)),
     });
   }
 

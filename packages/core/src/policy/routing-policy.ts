@@ -46,6 +46,29 @@ export interface RoutingPolicy {
   readonly dedupeByEmail: boolean;
 }
 
+/** Looks reps up by id, or by email in any case: how a configuration names them. */
+export function repRefIndex(reps: Iterable<{ readonly id: RepId; readonly email: string }>): (ref: string) => RepId | undefined {
+  const byRef = new Map<string, RepId>();
+  for (const rep of reps) {
+    byRef.set(rep.id, rep.id);
+    byRef.set(rep.email.toLowerCase(), rep.id);
+  }
+  return (ref) => byRef.get(ref) ?? byRef.get(ref.toLowerCase());
+}
+
+/** The configuration's teams with their members resolved to rep ids (a reference to no rep is left out). */
+export function configuredTeams(config: RoutingConfig, repIdOf: (ref: string) => RepId | undefined): Array<Omit<PolicyTeam, 'id'>> {
+  return config.teams.map((team) => ({
+    name: team.name,
+    members: team.members.flatMap((ref) => repIdOf(ref) ?? []),
+    strategy: team.strategy,
+    window: team.window,
+    fallback: team.fallback ?? null,
+    overflow: team.overflow ?? null,
+    sla: team.sla ?? null,
+  }));
+}
+
 /** What the policy needs from the outside world to resolve a configuration's names. */
 export interface PolicyDirectory {
   /** Every team in the database, oldest first, with its members. */

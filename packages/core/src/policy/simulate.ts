@@ -3,7 +3,7 @@ import { type Account, buildAccountIndex, matchAccount } from './accounts.ts';
 import { decideRoute, type LeadAccount } from './decide.ts';
 import type { LeadFacts, RepFacts, ShareLedger } from './facts.ts';
 import type { RoutingConfig } from './routing-config.ts';
-import { compileRoutingPolicy, type PolicyTeam, type RoutingPolicy } from './routing-policy.ts';
+import { compileRoutingPolicy, configuredTeams, type PolicyTeam, repRefIndex, type RoutingPolicy } from './routing-policy.ts';
 
 /** A rep as a simulation sees it. */
 export interface SimulatedRep {
@@ -71,26 +71,12 @@ export interface SimulationInput {
  */
 export function simulateRouting(input: SimulationInput): SimulationResult {
   const accounts = buildAccountIndex(input.accounts);
-  const byRef = new Map<string, RepId>();
-  for (const rep of input.reps) {
-    byRef.set(rep.id, rep.id);
-    byRef.set(rep.email.toLowerCase(), rep.id);
-  }
-  const repIdOf = (ref: string) => byRef.get(ref) ?? byRef.get(ref.toLowerCase());
+  const repIdOf = repRefIndex(input.reps);
   const teamsOf = (config: RoutingConfig | null): PolicyTeam[] => {
     if (config === null) return [...input.storedTeams];
     const stored = new Map(input.storedTeams.map((t) => [t.name.toLowerCase(), t]));
-    const configured = config.teams.map(
-      (team): PolicyTeam => ({
-        id: stored.get(team.name.toLowerCase())?.id ?? (`simulated:${team.name}` as TeamId),
-        name: team.name,
-        members: team.members.flatMap((ref) => repIdOf(ref) ?? []),
-        strategy: team.strategy,
-        window: team.window,
-        fallback: team.fallback ?? null,
-        overflow: team.overflow ?? null,
-        sla: team.sla ?? null,
-      }),
+    const configured = configuredTeams(config, repIdOf).map(
+      (team): PolicyTeam => ({ id: stored.get(team.name.toLowerCase())?.id ?? (`simulated:${team.name}` as TeamId), ...team }),
     );
     const names = new Set(configured.map((t) => t.name.toLowerCase()));
     return [...input.storedTeams.filter((t) => !names.has(t.name.toLowerCase())), ...configured];

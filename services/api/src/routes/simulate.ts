@@ -1,18 +1,16 @@
 import {
   leadIntakeSchema,
-  parseRoutingConfig,
-  type RepId,
+  repRefIndex,
   type RoutingConfig,
   simulateRouting,
   type SimulatedLead,
-  validateRoutingConfig,
   ValidationError,
 } from '@switchboard/core';
 import type { AccountRepository, ConfigVersionRepository, LeadRepository, RepRepository, TeamRepository } from '@switchboard/store';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { referenceIssues } from '../config-service.ts';
+import { checkRoutingConfig, type ConfigSubmission } from '../config-service.ts';
 import { errorSchema } from '../schemas.ts';
 
 const MAX_LEADS = 20_000;
@@ -77,21 +75,21 @@ export function simulateRoutes(
     },
     async (request) => {
       const body = request.body;
-      const parsed = typeof body.config === 'string' ? parseRoutingConfig(body.config) : validateRoutingConfig(body.config);
-      if (!parsed.ok) throw new ValidationError(parsed.errors.map((e) => ({ ...e, path: e.path ? `config.${e.path}` : 'config' })));
       const reps = await deps.reps.listAll();
-      const byRef = new Map<string, RepId>();
-      for (const rep of reps) {
-        byRef.set(rep.id, rep.id);
-        byRef.set(rep.email.toLowerCase(), rep.id);
+      const submission: ConfigSubmission =
+        typeof body.config === 'string' ? { format: 'yaml', text: body.config } : { format: 'json', value: body.config, text: '' };
+      let proposed: RoutingConfig;
+      try {
+        proposed = checkRoutingConfig(submission, repRefIndex(reps));
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        throw new ValidationError(error.issues.map((e) => ({ ...e, path: e.path ? `config.${e.path}` : 'config' })));
       }
-      const issues = referenceIssues(parsed.config, (ref) => byRef.get(ref) ?? byRef.get(ref.toLowerCase()));
-      if (issues.length > 0) throw new ValidationError(issues.map((e) => ({ ...e, path: `config.${e.path}` })));
       const leads = body.leads ? body.leads.map(simulatedLeadOf) : await periodLeads(deps.leads, body.from as string, body.to);
       const current = await deps.versions.current();
       const result = simulateRouting({
         current: { config: (current?.document as RoutingConfig | undefined) ?? null, version: current?.version ?? null },
-        proposed: parsed.config,
+        proposed,
         storedTeams: await deps.teams.list(),
         reps: reps.map((r) => ({ id: r.id, name: r.name, email: r.email, weight: r.weight, tags: r.tags, active: r.active })),
         accounts: await deps.accounts.all(),
