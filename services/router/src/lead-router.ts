@@ -199,19 +199,26 @@ export class LeadRouter {
    * Called when a rep frees up, a team changes or the configuration changes.
    */
   retryWaiting(freed?: Freed): Promise<void> {
-    // One pass at a time, so that waiting leads are offered strictly in order and a
-    // lead is never taken up by two passes.
-    const pass = this.#retries.then(() => this.#retryPass(freed));
-    this.#retries = pass.catch(() => {});
-    return pass;
+    return this.#inTurn(() => this.#retryPass(freed));
   }
 
   /** Decides again for one waiting lead (its wait for an account owner ran out). */
   retryOne(leadId: LeadId): Promise<void> {
-    const held = this.#waiting.get(leadId);
-    if (!held) return Promise.resolve();
-    held.waitsFor = undefined;
-    return this.#retryPass({ teams: new Set(), reps: new Set() }, [held]);
+    return this.#inTurn(async () => {
+      const held = this.#waiting.get(leadId);
+      if (!held) return;
+      // Its wait is over: decide again, whatever it was waiting for.
+      held.waitsFor = undefined;
+      await this.#retryPass(undefined, [held]);
+    });
+  }
+
+  // One retry pass at a time, so that waiting leads are offered strictly in order and a
+  // lead is never taken up by two passes.
+  #inTurn(pass: () => Promise<void>): Promise<void> {
+    const next = this.#retries.then(pass);
+    this.#retries = next.catch(() => {});
+    return next;
   }
 
   async #retryPass(freed?: Freed, only?: ReadonlyArray<HeldLead>): Promise<void> {
