@@ -148,10 +148,12 @@ export function createRouter(options: RouterOptions): Router {
     if (!rep) return { ok: false, error: `rep "${repId}" does not exist` };
     let entry = reps.get(repId);
     const wasActive = entry?.actor.getSnapshot().context.active ?? true;
+    // The configuration names reps by email: only a new rep or a changed email changes the
+    // compiled policy (a rep toggling away and back, the common change, does not).
+    const renamed = entry?.profile.email !== rep.email;
     if (entry) reps.applyProfile(entry, rep, clock());
     else entry = reps.load(rep, { lastAssignmentSeq: null, snapshot: null }, clock());
-    // The configuration names reps by email: a new rep or a changed email changes the policy.
-    policy.recompile();
+    if (renamed) policy.recompile();
     await saveRep(entry, 'profile-changed');
     if (wasActive && !rep.active) {
       // No lead is ever left with an inactive owner.
