@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { http, startTestSwitchboard, type TestSwitchboard } from '@switchboard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram } from '../src/index.ts';
+import { type CliRun, runCli } from './run-cli.ts';
 
 let sb: TestSwitchboard;
 let dir: string;
@@ -19,23 +19,8 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** Runs one `switchboard ...` command against the test service and returns what it printed. */
-async function cli(...args: string[]): Promise<{ out: string; err: string; exitCode: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const previous = process.exitCode;
-  process.exitCode = 0;
-  const program = buildProgram({ out: (t) => out.push(t), err: (t) => err.push(t) });
-  try {
-    await program.parseAsync(['node', 'switchboard', '--url', sb.url, ...args]);
-  } catch (error) {
-    if (!(error instanceof Error && 'exitCode' in error)) throw error;
-    process.exitCode = Number((error as { exitCode: number }).exitCode);
-  }
-  const exitCode = Number(process.exitCode ?? 0);
-  process.exitCode = previous;
-  return { out: out.join('\n'), err: err.join('\n'), exitCode };
-}
+/** Runs one `switchboard ...` command against the test service. */
+const cli = (...args: string[]): Promise<CliRun> => runCli(sb.url, ...args);
 
 describe('switchboard accounts', () => {
   it('says how to start when there are no accounts', async () => {

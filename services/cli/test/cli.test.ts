@@ -1,6 +1,6 @@
 import { createTeamOfReps, eventually, http, startTestSwitchboard, type TestSwitchboard } from '@switchboard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram } from '../src/index.ts';
+import { type CliRun, runCli } from './run-cli.ts';
 
 let sb: TestSwitchboard;
 beforeAll(async () => {
@@ -10,23 +10,8 @@ afterAll(async () => {
   await sb?.destroy();
 });
 
-/** Runs one `switchboard ...` command against the test service and returns what it printed. */
-async function cli(...args: string[]): Promise<{ out: string; err: string; exitCode: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const previous = process.exitCode;
-  process.exitCode = 0;
-  const program = buildProgram({ out: (t) => out.push(t), err: (t) => err.push(t) });
-  try {
-    await program.parseAsync(['node', 'switchboard', '--url', sb.url, ...args]);
-  } catch (error) {
-    if (!(error instanceof Error && 'exitCode' in error)) throw error;
-    process.exitCode = Number((error as { exitCode: number }).exitCode);
-  }
-  const exitCode = Number(process.exitCode ?? 0);
-  process.exitCode = previous;
-  return { out: out.join('\n'), err: err.join('\n'), exitCode };
-}
+/** Runs one `switchboard ...` command against the test service. */
+const cli = (...args: string[]): Promise<CliRun> => runCli(sb.url, ...args);
 
 describe('switchboard CLI', () => {
   it('adds a lead and inspects it and its owner, in words and as JSON', async () => {
@@ -81,12 +66,9 @@ describe('switchboard CLI', () => {
   });
 
   it('says what to do when no service answers', async () => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const program = buildProgram({ out: (t) => out.push(t), err: (t) => err.push(t) });
-    await program.parseAsync(['node', 'switchboard', '--url', 'http://127.0.0.1:9', 'inspect', 'lead', 'x']);
-    process.exitCode = 0;
-    expect(err.join('\n')).toContain('could not reach Switchboard at http://127.0.0.1:9: is it running?');
+    const result = await runCli('http://127.0.0.1:9', 'inspect', 'lead', 'x');
+    expect(result.exitCode).toBe(1);
+    expect(result.err).toContain('could not reach Switchboard at http://127.0.0.1:9: is it running?');
   });
 
   it('names a missing required option', async () => {

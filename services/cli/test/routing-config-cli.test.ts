@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, http, startTestSwitchboard, type TestSwitchboard } from '@switchboard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram } from '../src/index.ts';
+import { type CliRun, runCli } from './run-cli.ts';
 
 let sb: TestSwitchboard;
 let dir: string;
@@ -15,16 +15,8 @@ afterAll(async () => {
   await sb?.destroy();
 });
 
-async function cli(...args: string[]): Promise<{ out: string; err: string; exitCode: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const previous = process.exitCode;
-  process.exitCode = 0;
-  await buildProgram({ out: (t) => out.push(t), err: (t) => err.push(t) }).parseAsync(['node', 'switchboard', '--url', sb.url, ...args]);
-  const exitCode = Number(process.exitCode ?? 0);
-  process.exitCode = previous;
-  return { out: out.join('\n'), err: err.join('\n'), exitCode };
-}
+/** Runs one `switchboard ...` command against the test service. */
+const cli = (...args: string[]): Promise<CliRun> => runCli(sb.url, ...args);
 
 const CONFIG = `teams:
   - name: EMEA
