@@ -1,22 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { repFacts } from './rep-facts.ts';
 import { type CandidateVerdict, type CompiledRequirement, compileRequirement, type ExclusionReason, judgeCandidates, type LeadFacts, type RepFacts, type RepId, type Requirement } from '../../src/index.ts';
 
 type Exclusion = 'declined' | 'breached' | 'rejected';
 
-const rep = (name: string, overrides: Partial<RepFacts> = {}): RepFacts => ({
-  repId: name.toLowerCase() as RepId,
-  name,
-  state: 'available',
-  activeLeads: 0,
-  cap: null,
-  weight: 1,
-  tags: [],
-  lastAssignedAt: null,
-  lastAssignmentSeq: null,
-  assigned: { day: 0, week: 0, month: 0 },
-  ...overrides,
-});
+const rep = repFacts;
 
 const lead = (attributes: LeadFacts['attributes'] = {}, overrides: Partial<LeadFacts> = {}): LeadFacts => ({ email: 'jo@acme.example', attributes, ...overrides });
 

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { repFacts } from './rep-facts.ts';
 import { type LoadWindow, pickByStrategy, type RepFacts, type RepId, type ShareLedger, Strategy, type StrategyPick, UNLIMITED_CAPACITY_SCORE } from '../../src/index.ts';
 
-const rep = (name: string, overrides: Partial<RepFacts> = {}): RepFacts => ({
-  repId: name.toLowerCase().replace(/ /g, '-') as RepId,
-  name,
-  state: 'available',
-  activeLeads: 0,
-  cap: null,
-  weight: 1,
-  tags: [],
-  lastAssignedAt: null,
-  lastAssignmentSeq: null,
-  assigned: { day: 0, week: 0, month: 0 },
-  ...overrides,
-});
+const rep = repFacts;
 
 const ledgerOf = (credits: Record<string, number>): ShareLedger => new Map(Object.entries(credits).map(([id, credit]) => [id as RepId, credit]));
 

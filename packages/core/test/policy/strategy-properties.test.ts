@@ -1,24 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { repFacts } from './rep-facts.ts';
 import { judgeCandidates, type LeadFacts, type LoadWindow, pickByStrategy, type RepFacts, type RepId, type RepState, type ShareLedger, Strategy } from '../../src/index.ts';
 
 const STRATEGIES = Object.values(Strategy);
 const WINDOWS: LoadWindow[] = ['day', 'week', 'month'];
 const LEAD: LeadFacts = { email: 'jo@acme.example', attributes: {} };
 
-const rep = (index: number, overrides: Partial<RepFacts> = {}): RepFacts => ({
-  repId: `rep-${index}` as RepId,
-  name: `Rep ${index}`,
-  state: 'available',
-  activeLeads: 0,
-  cap: null,
-  weight: 1,
-  tags: [],
-  lastAssignedAt: null,
-  lastAssignmentSeq: null,
-  assigned: { day: 0, week: 0, month: 0 },
-  ...overrides,
-});
+const rep = (index: number, overrides: Partial<RepFacts> = {}): RepFacts => repFacts(`Rep ${index}`, overrides);
 
 /** A rep after it got lead number `seq`. */
 const assign = (r: RepFacts, seq: number): RepFacts => ({
