@@ -16,6 +16,7 @@ export * from './cap-window.ts';
 export * from './business-time.ts';
 export * from './policy/facts.ts';
 export * from './policy/condition.ts';
+export * from './policy/compile-condition.ts';
 export * from './policy/routing-config.ts';
 export * from './policy/config-document.ts';
 export * from './policy/accounts.ts';

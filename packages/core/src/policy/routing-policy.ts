@@ -1,7 +1,8 @@
 import type { RepId, TeamId } from '../ids.ts';
 import type { Team } from '../team.ts';
 import { type CompiledRequirement, compileRequirement } from './candidates.ts';
-import { type ConditionCheck, compileCondition, type Condition } from './condition.ts';
+import { compileCondition, type ConditionCheck } from './compile-condition.ts';
+import type { Condition } from './condition.ts';
 import type { OwnerUnavailable, RoutingConfig } from './routing-config.ts';
 
 /**
