@@ -34,7 +34,7 @@ export interface AppliedConfig {
   readonly teams: number;
   readonly territories: number;
   readonly rules: number;
-  readonly createdAt: string | null;
+  readonly createdAt: Date | null;
 }
 
 /**
@@ -73,7 +73,7 @@ export class ConfigService {
         trx,
       );
     });
-    return { ...summary, version: stored.version, createdAt: stored.createdAt.toISOString() };
+    return { ...summary, version: stored.version, createdAt: stored.createdAt };
   }
 
   /** Makes an earlier version current again, as a new version (history is never rewritten). */

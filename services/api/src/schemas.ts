@@ -15,7 +15,8 @@ export const idParams = (what: string) =>
   z.object({ id: z.uuid({ error: `must be a ${what} id (a UUID)` }) });
 
 // Dates travel as ISO 8601 strings; handlers hand over Date objects.
-const isoDate = z.codec(z.iso.datetime({ offset: true }), z.date(), {
+/** Dates travel as ISO 8601 strings; handlers hand over Date objects. */
+export const isoDate = z.codec(z.iso.datetime({ offset: true }), z.date(), {
   decode: (text) => new Date(text),
   encode: (date) => date.toISOString(),
 });

@@ -4,6 +4,7 @@ import {
   type CreateAccount,
   isId,
   NotFoundError,
+  repRefIndex,
   toValidationIssues,
   updateAccountSchema,
   ValidationError,
@@ -15,7 +16,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ACCOUNT_CSV_COLUMNS, type AccountCsvRow, parseAccountsCsv } from '../accounts-csv.ts';
 import type { RouterClient } from '../router-client.ts';
-import { errorSchema, idParams } from '../schemas.ts';
+import { errorSchema, idParams, isoDate } from '../schemas.ts';
 
 /** What the account routes need. */
 export interface AccountRouteDeps {
@@ -30,12 +31,6 @@ export interface AccountRouteDeps {
 const IMPORT_BODY_LIMIT = 4 * 1024 * 1024;
 /** Most rows one import takes. */
 const IMPORT_MAX_ROWS = 20_000;
-
-// Dates travel as ISO 8601 strings; handlers hand over Date objects.
-const isoDate = z.codec(z.iso.datetime({ offset: true }), z.date(), {
-  decode: (text) => new Date(text),
-  encode: (date) => date.toISOString(),
-});
 
 const accountSchema = z
   .object({
@@ -70,20 +65,14 @@ async function validateRows(
   rows: ReadonlyArray<AccountCsvRow>,
   reps: RepRepository,
 ): Promise<{ accounts: CreateAccount[]; issues: ValidationIssue[] }> {
-  const repIdByRef = new Map<string, string>();
-  if (rows.some((row) => row.owner !== null)) {
-    for (const rep of await reps.listAll()) {
-      repIdByRef.set(rep.id, rep.id);
-      repIdByRef.set(rep.email.toLowerCase(), rep.id);
-    }
-  }
+  const repIdOf = rows.some((row) => row.owner !== null) ? repRefIndex(await reps.listAll()) : () => undefined;
   const accounts: CreateAccount[] = [];
   const issues: ValidationIssue[] = [];
   for (const row of rows) {
     const at = `line ${row.line}`;
     let ownerId: string | null = null;
     if (row.owner !== null) {
-      const found = repIdByRef.get(isId(row.owner) ? row.owner : row.owner.toLowerCase());
+      const found = repIdOf(row.owner);
       if (found) ownerId = found;
       else if (isId(row.owner)) issues.push({ path: `${at}.owner`, message: `no rep with id ${row.owner}; use a rep id or email from GET /v1/reps` });
       else if (row.owner.includes('@')) issues.push({ path: `${at}.owner`, message: `no rep with email ${row.owner}; add the rep first, or leave owner empty` });

@@ -5,11 +5,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ConfigService, ConfigSubmission } from '../config-service.ts';
 import type { RouterClient } from '../router-client.ts';
-import { errorSchema } from '../schemas.ts';
+import { errorSchema, isoDate } from '../schemas.ts';
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'];
-
-const isoDate = z.iso.datetime();
 
 const versionSummarySchema = z
   .object({
@@ -71,7 +69,7 @@ export function configRoutes(
     comment: v.comment,
     format: v.format,
     rolledBackFrom: v.rolledBackFrom,
-    createdAt: v.createdAt.toISOString(),
+    createdAt: v.createdAt,
   });
 
   api.get(
