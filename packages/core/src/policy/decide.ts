@@ -246,7 +246,7 @@ function buildRecord(
   route: string,
 ): RoutingDecision {
   const last = steps.findLast((s) => s.target.type !== 'queue');
-  const team = outcome.type === 'assign' ? outcome.team : outcome.team;
+  const team = outcome.team;
   const candidates = last?.candidates ?? [];
   return {
     version: 2,
