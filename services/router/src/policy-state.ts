@@ -52,7 +52,7 @@ export class PolicyState {
   /** Reads the current configuration, accounts, ledgers and this month's assignment counts. */
   async load(): Promise<void> {
     const now = this.#o.clock();
-    for (const [teamId, ledger] of await this.#o.ledgers.loadAll()) this.#ledgers.set(teamId as TeamId, ledger as ShareLedger);
+    for (const [teamId, ledger] of await this.#o.ledgers.loadAll()) this.#ledgers.set(teamId, ledger);
     const starts = windowStarts(now);
     for (const row of await this.#o.leads.countAssignmentsSince(starts)) {
       this.counts.seed(row.repId, { day: row.day, week: row.week, month: row.month }, now);

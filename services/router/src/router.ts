@@ -1,4 +1,4 @@
-import { type LeadId, type Logger, type RepId, type TeamId } from '@switchboard/core';
+import { type LeadId, type Logger, type RepId, type Team, type TeamId } from '@switchboard/core';
 import { type Bus, type BusSubscription, encodeJson, type Subjects } from '@switchboard/bus';
 import {
   createAccountRepository,
@@ -200,15 +200,20 @@ export function createRouter(options: RouterOptions): Router {
     return encodeJson(await router().command(leadId, parsed.data as LeadCommand));
   };
 
-  const onTeamCommand = async (subject: string): Promise<CommandReply> => {
-    const teamId = subject.slice(subject.lastIndexOf('.') + 1) as TeamId;
-    const team = await teams.refresh(teamId);
-    if (!team) return { ok: false, error: `team "${teamId}" does not exist` };
-    for (const repId of team.members) {
+  /** Starts the actors of team members this router does not host yet (reps created since it started). */
+  const loadMembersOf = async (changed: ReadonlyArray<Team>): Promise<void> => {
+    for (const repId of changed.flatMap((team) => team.members)) {
       if (reps.get(repId)) continue;
       const rep = await repRepository.get(repId);
       if (rep) reps.load(rep, { lastAssignmentSeq: null, snapshot: null }, clock());
     }
+  };
+
+  const onTeamCommand = async (subject: string): Promise<CommandReply> => {
+    const teamId = subject.slice(subject.lastIndexOf('.') + 1) as TeamId;
+    const team = await teams.refresh(teamId);
+    if (!team) return { ok: false, error: `team "${teamId}" does not exist` };
+    await loadMembersOf([team]);
     policy.recompile();
     // Teams change rarely, and a new team may be what a parked lead waited for: decide again for all.
     void router().retryWaiting();
@@ -218,13 +223,7 @@ export function createRouter(options: RouterOptions): Router {
   /** The API applied a configuration or changed accounts: reload, and give every waiting lead a new decision. */
   const onPolicyCommand = async (): Promise<CommandReply> => {
     await teams.load();
-    for (const team of teams.all()) {
-      for (const repId of team.members) {
-        if (reps.get(repId)) continue;
-        const rep = await repRepository.get(repId);
-        if (rep) reps.load(rep, { lastAssignmentSeq: null, snapshot: null }, clock());
-      }
-    }
+    await loadMembersOf(teams.all());
     await policy.reload();
     void router().retryWaiting();
     return { ok: true };
