@@ -61,5 +61,11 @@ describe('switchboard config, why and simulate', () => {
     expect(simulated.out).toContain('2 lead(s) simulated; 1 would go elsewhere under the proposed configuration.');
     expect(simulated.out).toMatch(/b@corp\.us\s+queue unrouted\s+\S+ \S+ \(EMEA\)/);
     expect(simulated.out).toContain('Unmatched (no rule; default queue): 0 proposed, 1 current');
+
+    const malformed = join(dir, 'malformed.csv');
+    await writeFile(malformed, 'email,country\n"a@bank.de,DE\n');
+    const refusedCsv = await cli('simulate', '--config', proposed, '--leads', malformed);
+    expect(refusedCsv.exitCode).toBe(1);
+    expect(refusedCsv.err).toMatch(/^error: .*malformed\.csv is not valid CSV: /);
   });
 });

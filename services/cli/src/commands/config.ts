@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { userInfo } from 'node:os';
-import { parse as parseCsv } from 'csv-parse/sync';
+import { CsvError, parse as parseCsv } from 'csv-parse/sync';
 import { ApiError, type ApiClient } from '../api-client.ts';
 import { formatTable, formatTime } from '../format-table.ts';
 import type { Output } from '../output.ts';
@@ -154,7 +154,16 @@ export async function simulate(
 ): Promise<void> {
   const config = await readFile(options.config, 'utf8');
   const body: Record<string, unknown> = { config };
-  if (options.leads) body.leads = leadsFromCsv(await readFile(options.leads, 'utf8'));
+  if (options.leads) {
+    try {
+      body.leads = leadsFromCsv(await readFile(options.leads, 'utf8'));
+    } catch (error) {
+      if (!(error instanceof CsvError)) throw error;
+      io.err(`error: ${options.leads} is not valid CSV: ${error.message}`);
+      process.exitCode = 1;
+      return;
+    }
+  }
   else if (options.from) Object.assign(body, { from: options.from, ...(options.to && { to: options.to }) });
   else {
     io.err('error: give --leads <file.csv>, or --from <time> (and --to) to replay past leads');
