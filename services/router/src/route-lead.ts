@@ -1,12 +1,12 @@
 import {
   decideRoute,
-  type DecisionOutcome,
   type LeadFacts,
   type LeadId,
   type PolicyTeam,
   type RepFacts,
   type RepId,
   type RoutingDecision,
+  type WaitOutcome,
 } from '@switchboard/core';
 import type { leadMachine, OfferAnswer } from '@switchboard/machines';
 import type { Actor } from 'xstate';
@@ -21,7 +21,7 @@ export type RoutingOutcome =
       readonly type: 'waiting';
       readonly reason: string;
       readonly decision: RoutingDecision;
-      readonly wait: Extract<DecisionOutcome, { type: 'wait' }>;
+      readonly wait: WaitOutcome;
     };
 
 /** Inputs of one routing step besides the lead actor. */

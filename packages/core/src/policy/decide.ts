@@ -105,7 +105,7 @@ export function decideRoute(input: DecisionInput): Decision {
         });
         continue;
       }
-      account = { ...input.account, ownerId: owner };
+      account = input.account;
       const ownerStep = judgeRep(input, owner, rule.requirement, { type: 'account_owner', accountName: input.account.accountName }, label);
       steps.push(ownerStep.step);
       if (ownerStep.chosen) {
@@ -125,19 +125,8 @@ export function decideRoute(input: DecisionInput): Decision {
         if (input.now < until) {
           trials.push({ index: rule.index, name: rule.name, matched: true, detail: `account "${input.account.accountName}"; waiting for the owner` });
           const name = input.repOf(owner)?.name ?? owner;
-          return finish(
-            rule,
-            {
-              type: 'wait',
-              reason: `waiting for account owner ${name} until ${new Date(until).toISOString()} (${ownerStep.step.detail})`,
-              queue: null,
-              retryTeams: [],
-              retryReps: [owner],
-              team: null,
-              decideAgainAt: until,
-            },
-            `${label} → account owner`,
-          );
+          const reason = `waiting for account owner ${name} until ${new Date(until).toISOString()} (${ownerStep.step.detail})`;
+          return finish(rule, waiting(reason, { retryReps: [owner], decideAgainAt: until }), `${label} → account owner`);
         }
         trials.push({ index: rule.index, name: rule.name, matched: false, detail: `account owner unavailable and the wait of ${formatDuration(route.waitUpTo)} is over; next rules` });
         continue;
@@ -149,35 +138,36 @@ export function decideRoute(input: DecisionInput): Decision {
     if (route.type === 'team') return finish(rule, routeToTeam(input, route.team, rule.requirement, label, steps), `${label} → team ${route.team.name}`);
     if (route.type === 'queue') {
       steps.push({ target: { type: 'queue', queue: route.queue }, via: label, strategy: null, candidates: [], chosenRepId: null, detail: `parked in queue ${route.queue}` });
-      return finish(rule, parked(route.queue, `parked in queue "${route.queue}" by ${label}`), `${label} → queue ${route.queue}`);
+      return finish(rule, waiting(`parked in queue "${route.queue}" by ${label}`, { queue: route.queue }), `${label} → queue ${route.queue}`);
     }
     const repStep = judgeRep(input, route.repId, rule.requirement, { type: 'rep' }, label);
     steps.push(repStep.step);
     if (repStep.chosen) return finish(rule, { type: 'assign', repId: route.repId, team: firstTeamOf(input.policy, route.repId), ledger: null }, `${label} → rep`);
-    return finish(
-      rule,
-      { type: 'wait', reason: `waiting for ${repStep.name}: ${repStep.step.detail}`, queue: null, retryTeams: [], retryReps: [route.repId], team: null, decideAgainAt: null },
-      `${label} → rep`,
-    );
+    return finish(rule, waiting(`waiting for ${repStep.name}: ${repStep.step.detail}`, { retryReps: [route.repId] }), `${label} → rep`);
   }
   const { policy } = input;
   if (policy.defaultQueue !== null) {
     const queue = policy.defaultQueue;
     steps.push({ target: { type: 'queue', queue }, via: 'no rule matched', strategy: null, candidates: [], chosenRepId: null, detail: `parked in the default queue ${queue}` });
-    return finish(null, parked(queue, `no rule matched; parked in the default queue "${queue}"`), `no rule matched → queue ${queue}`);
+    return finish(null, waiting(`no rule matched; parked in the default queue "${queue}"`, { queue }), `no rule matched → queue ${queue}`);
   }
   if (policy.defaultTeam) return finish(null, routeToTeam(input, policy.defaultTeam, null, 'default team', steps), `team ${policy.defaultTeam.name} (the default team)`);
   const reason = 'no team exists yet: create one with POST /v1/teams or apply a configuration; the lead is routed as soon as there is one';
-  return finish(null, { type: 'wait', reason, queue: null, retryTeams: [], retryReps: [], team: null, decideAgainAt: null }, 'no team');
+  return finish(null, waiting(reason), 'no team');
 }
 
-function parked(queue: string, reason: string): DecisionOutcome {
-  return { type: 'wait', reason, queue, retryTeams: [], retryReps: [], team: null, decideAgainAt: null };
+/** Where a lead waits, and for what. */
+export type WaitOutcome = Extract<DecisionOutcome, { type: 'wait' }>;
+
+/** A wait: in no queue, for nobody in particular (parked), with no time to decide again, unless `given`. */
+function waiting(reason: string, given: Partial<Omit<WaitOutcome, 'type' | 'reason'>> = {}): WaitOutcome {
+  return { type: 'wait', reason, queue: null, retryTeams: [], retryReps: [], team: null, decideAgainAt: null, ...given };
 }
 
 /** The team, then its fallbacks in turn, then the overflow queue; each step recorded. */
 function routeToTeam(input: DecisionInput, first: PolicyTeam, requirement: CompiledRequirement | null, via: string, steps: RouteStep[]): DecisionOutcome {
   const tried: PolicyTeam[] = [];
+  const nobody: string[] = [];
   let team: PolicyTeam | undefined = first;
   let stepVia = via;
   while (team !== undefined && !tried.includes(team)) {
@@ -189,17 +179,17 @@ function routeToTeam(input: DecisionInput, first: PolicyTeam, requirement: Compi
       const score = pick.scores.get(v.repId);
       return { ...v, verdict: v.repId === pick.chosen?.repId ? 'chosen' : 'eligible', score: score?.score ?? 0, detail: score?.detail ?? v.detail };
     });
-    const detail = pick.chosen ? pick.tieBreak : `nobody eligible: ${exclusionCounts(team, candidates)}`;
+    if (!pick.chosen) nobody.push(exclusionCounts(team, candidates));
+    const detail = pick.chosen ? pick.tieBreak : `nobody eligible: ${nobody.at(-1)}`;
     steps.push({ target: { type: 'team', teamId: team.id, teamName: team.name }, via: stepVia, strategy: team.strategy, candidates, chosenRepId: pick.chosen?.repId ?? null, detail });
     if (pick.chosen) return { type: 'assign', repId: pick.chosen.repId, team, ledger: pick.ledger ? { teamId: team.id, ledger: pick.ledger } : null };
     stepVia = `fallback of team ${team.name}`;
     team = team.fallback === null ? undefined : input.policy.teams.get(team.fallback.toLowerCase());
   }
   const overflow = tried.map((t) => t.overflow).findLast((q) => q !== null) ?? null;
-  const why = tried.map((t) => exclusionCounts(t, (steps.findLast((s) => s.target.type === 'team' && s.target.teamId === t.id)?.candidates ?? []))).join('; ');
-  const reason = `${overflow ? `in overflow queue "${overflow}": ` : ''}no rep of ${tried.map((t) => `team "${t.name}"`).join(' or ')} can take the lead now (${why})`;
+  const reason = `${overflow ? `in overflow queue "${overflow}": ` : ''}no rep of ${tried.map((t) => `team "${t.name}"`).join(' or ')} can take the lead now (${nobody.join('; ')})`;
   if (overflow) steps.push({ target: { type: 'queue', queue: overflow }, via: `overflow of team ${tried.at(-1)?.name ?? first.name}`, strategy: null, candidates: [], chosenRepId: null, detail: `waiting in overflow queue ${overflow}` });
-  return { type: 'wait', reason, queue: overflow, retryTeams: tried.map((t) => t.id), retryReps: [], team: first, decideAgainAt: null };
+  return waiting(reason, { queue: overflow, retryTeams: tried.map((t) => t.id), team: first });
 }
 
 function judgeRep(
