@@ -123,7 +123,7 @@ function runScenario(policy: RoutingPolicy, input: SimulationInput, accountOf: (
     };
   };
   for (const lead of input.leads) {
-    const requested = lead.team ? (policy.teams.get(lead.team.toLowerCase()) ?? [...policy.teamsById.values()].find((t) => t.id === lead.team) ?? null) : null;
+    const requested = lead.team ? (policy.teams.get(lead.team.toLowerCase()) ?? policy.teamsById.get(lead.team as TeamId) ?? null) : null;
     const { record, outcome } = decideRoute({
       policy,
       lead: lead.facts,
