@@ -12,7 +12,8 @@ import {
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AccountRow, Database } from './database.ts';
-import { isUniqueViolation } from './errors.ts';
+import { isForeignKeyViolation, isUniqueViolation } from './errors.ts';
+import { lockInSchema } from './schema-lock.ts';
 
 /** What `importMany` did. */
 export interface AccountImportResult {
@@ -76,7 +77,7 @@ const IMPORT_CHUNK = 1_000;
  * share a server don't wait for each other.
  */
 async function lockAccounts(trx: Transaction<Database>): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.accounts'))`.execute(trx);
+  await lockInSchema(trx, 'accounts');
 }
 
 /** Domains among `domains` that more than one account lists, with those accounts. */
@@ -114,7 +115,7 @@ function translate(error: unknown, input: { name?: string; ownerId?: string | nu
   if (isUniqueViolation(error, 'accounts_name_unique')) {
     throw new ConflictError(`an account named "${input.name}" already exists; account names are unique regardless of case`, { cause: error });
   }
-  if (typeof error === 'object' && error !== null && (error as { constraint?: string }).constraint === 'accounts_owner_id_fkey') {
+  if (isForeignKeyViolation(error, 'accounts_owner_id_fkey')) {
     throw new ValidationError([ownerIssue('ownerId', String(input.ownerId))], { cause: error });
   }
   throw error;

@@ -1,6 +1,8 @@
 import { NotFoundError, type RoutingConfig } from '@switchboard/core';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { ConfigVersionRow, Database } from './database.ts';
+import { isForeignKeyViolation } from './errors.ts';
+import { lockInSchema } from './schema-lock.ts';
 
 /** The formats a routing configuration is submitted in. */
 export const ConfigFormat = { yaml: 'yaml', json: 'json' } as const;
@@ -79,8 +81,7 @@ export function createConfigVersionRepository(db: Kysely<Database>): ConfigVersi
     async append(input, executor = db) {
       const inTransaction = async (trx: Kysely<Database>): Promise<ConfigVersion> => {
         // max + 1 under a lock: two appends at once would otherwise both read the same max.
-        // The lock is per schema, and released when the transaction ends.
-        await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.config_versions'))`.execute(trx);
+        await lockInSchema(trx, 'config_versions');
         const { max } = await trx
           .selectFrom('config_versions')
           .select((eb) => eb.fn.max('version').as('max'))
@@ -99,7 +100,7 @@ export function createConfigVersionRepository(db: Kysely<Database>): ConfigVersi
           .returningAll()
           .executeTakeFirstOrThrow()
           .catch((error: unknown) => {
-            if (typeof error === 'object' && error !== null && (error as { constraint?: string }).constraint === 'config_versions_rolled_back_from_fkey') {
+            if (isForeignKeyViolation(error, 'config_versions_rolled_back_from_fkey')) {
               throw new NotFoundError('rolledBackFrom: configuration version', String(input.rolledBackFrom), undefined, { cause: error });
             }
             throw error;

@@ -24,3 +24,13 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   const e = error as { code?: string; constraint?: string };
   return e.code === UNIQUE_VIOLATION && (constraint === undefined || e.constraint === constraint);
 }
+
+/** PostgreSQL's code for a foreign key violation. */
+export const FOREIGN_KEY_VIOLATION = '23503';
+
+/** True if `error` is a PostgreSQL foreign key violation (optionally of `constraint`). */
+export function isForeignKeyViolation(error: unknown, constraint?: string): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: string; constraint?: string };
+  return e.code === FOREIGN_KEY_VIOLATION && (constraint === undefined || e.constraint === constraint);
+}

@@ -10,7 +10,7 @@ import {
 } from '@switchboard/core';
 import type { Kysely } from 'kysely';
 import type { Database, RepRow } from './database.ts';
-import { isUniqueViolation } from './errors.ts';
+import { isForeignKeyViolation, isUniqueViolation } from './errors.ts';
 
 /** A rep's live state, as its actor last persisted it. */
 export interface RepLiveState {
@@ -69,7 +69,7 @@ export function toRep(row: RepRow): Rep {
 }
 
 function translate(error: unknown, email?: string): never {
-  if (typeof error === 'object' && error !== null && (error as { constraint?: string }).constraint === 'reps_manager_id_fkey') {
+  if (isForeignKeyViolation(error, 'reps_manager_id_fkey')) {
     throw new NotFoundError('managerId: rep', '(given)', 'the manager must be an existing rep', { cause: error });
   }
   if (isUniqueViolation(error, 'reps_email_unique')) {
