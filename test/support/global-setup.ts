@@ -1,13 +1,32 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedPostgres } from '@switchboard/store';
+import { createDatabase, startEmbeddedPostgres } from '@switchboard/store';
+import { sql } from 'kysely';
 import type { TestProject } from 'vitest/node';
 import { freePort } from './free-port.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
+    /** Every test schema of this run starts with it, so that the run's end can drop them all. */
+    schemaPrefix: string;
+  }
+}
+
+/**
+ * Drops the run's test schemas. Only now, and not as each test file ends: Kysely's migrator
+ * looks at the tables of every schema on the server, and fails when a schema disappears
+ * under it, so a file dropping its schema while another file migrates breaks the other.
+ */
+async function dropSchemas(url: string, prefix: string): Promise<void> {
+  const db = createDatabase({ url, poolSize: 1 });
+  try {
+    const { rows } = await sql<{ name: string }>`select nspname as name from pg_namespace where starts_with(nspname, ${prefix})`.execute(db);
+    for (const { name } of rows) await sql`drop schema if exists ${sql.id(name)} cascade`.execute(db);
+  } finally {
+    await db.destroy();
   }
 }
 
@@ -26,9 +45,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
         '(set NATS_URL=nats://127.0.0.1:4222 to run them; CI always does).\n',
     );
   }
+  const schemaPrefix = `t_${randomBytes(4).toString('hex')}_`;
+  project.provide('schemaPrefix', schemaPrefix);
   if (process.env.DATABASE_URL) {
-    project.provide('databaseUrl', process.env.DATABASE_URL);
-    return async () => {};
+    const url = process.env.DATABASE_URL;
+    project.provide('databaseUrl', url);
+    return () => dropSchemas(url, schemaPrefix);
   }
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-test-pg-'));
   const port = await freePort();

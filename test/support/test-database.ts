@@ -3,12 +3,13 @@ import { createDatabase, type Database, migrateToLatest } from '@switchboard/sto
 import { type Kysely, sql } from 'kysely';
 import { inject } from 'vitest';
 
-/** A fresh, migrated schema in the test PostgreSQL, dropped by `drop()`. */
+/** A fresh, migrated schema in the test PostgreSQL; dropped when the test run ends. */
 export interface TestDatabase {
   readonly db: Kysely<Database>;
   readonly schema: string;
   /** A connection URL whose connections use this schema. */
   readonly url: string;
+  /** Closes its connections. The schema itself is dropped when the run ends (see global-setup.ts). */
   drop(): Promise<void>;
 }
 
@@ -27,7 +28,7 @@ export function withSchema(url: string, schema: string): string {
 /** Creates a fresh schema for one test file (or one test), migrated to the latest version. */
 export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const base = testDatabaseUrl();
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const schema = `${inject('schemaPrefix')}${randomBytes(6).toString('hex')}`;
   const admin = createDatabase({ url: base, poolSize: 1 });
   await sql`create schema ${sql.id(schema)}`.execute(admin);
   await admin.destroy();
@@ -40,9 +41,6 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
     url,
     async drop() {
       await db.destroy();
-      const cleanup = createDatabase({ url: base, poolSize: 1 });
-      await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(cleanup);
-      await cleanup.destroy();
     },
   };
 }
