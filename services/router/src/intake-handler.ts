@@ -1,4 +1,5 @@
 import {
+  factsOfIntake,
   IntakeHeader,
   type IntakeDeadLetter,
   type LeadId,
@@ -133,14 +134,7 @@ export function createIntakeHandler(deps: IntakeHandlerDeps): (message: BusMessa
       receivedAt: Number.isNaN(receivedAt) ? clock() : receivedAt,
       // The configured priority field (a number, `priority` by default) orders the waiting line, higher first.
       priority: priorityOf(intake, policy.policy.priorityField),
-      facts: {
-        email: intake.email,
-        firstName: intake.firstName ?? null,
-        lastName: intake.lastName ?? null,
-        company: intake.company ?? null,
-        source: intake.source ?? null,
-        attributes: intake.attributes ?? {},
-      },
+      facts: factsOfIntake(intake),
       requestedTeam: intake.team ?? null,
       externalId: intake.externalId ?? null,
       version: 0,

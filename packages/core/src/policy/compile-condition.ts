@@ -112,15 +112,21 @@ function allOf(parts: ReadonlyArray<Node>, description: string): Node {
   };
 }
 
+/** Whether any of `parts` holds, without building a string. */
+function someHolds(parts: ReadonlyArray<Pick<Node, 'holds'>>): Node['holds'] {
+  return (lead) => {
+    for (const part of parts) if (part.holds(lead)) return true;
+    return false;
+  };
+}
+
 function anyOf(parts: ReadonlyArray<Node>): Node {
+  const holds = someHolds(parts);
   return {
     description: `any of (${parts.map((p) => p.description).join('; ')})`,
-    holds: (lead) => {
-      for (const part of parts) if (part.holds(lead)) return true;
-      return false;
-    },
+    holds,
     check: (lead) => {
-      for (const part of parts) if (part.holds(lead)) return true;
+      if (holds(lead)) return true;
       let reasons = '';
       for (const part of parts) reasons += (reasons ? '; ' : '') + (part.check(lead) as string);
       return `none of ${parts.length} alternatives held (${reasons})`;
@@ -153,14 +159,12 @@ function territoryList(names: ReadonlyArray<string>, context: CompileContext): N
   if (names.length === 1) return territoryNode(names[0]!, context);
   const labels = names.map((name) => name.trim());
   const parts = labels.map((label) => compileTerritory(label, context));
+  const holds = someHolds(parts);
   return {
     description: `territory ${labels.join(' or ')}`,
-    holds: (lead) => {
-      for (const part of parts) if (part.holds(lead)) return true;
-      return false;
-    },
+    holds,
     check: (lead) => {
-      for (const part of parts) if (part.holds(lead)) return true;
+      if (holds(lead)) return true;
       let reasons = '';
       parts.forEach((part, i) => (reasons += `${i > 0 ? '; ' : ''}${labels[i]}: ${part.check(lead) as string}`));
       return `none of ${parts.length} territories held (${reasons})`;

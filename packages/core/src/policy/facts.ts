@@ -1,5 +1,5 @@
 import type { RepId } from '../ids.ts';
-import type { AttributeValue } from '../lead.ts';
+import type { AttributeValue, LeadIntake } from '../lead.ts';
 import type { RepState } from '../rep.ts';
 
 /**
@@ -14,6 +14,18 @@ export interface LeadFacts {
   readonly company?: string | null;
   readonly source?: string | null;
   readonly attributes: Readonly<Record<string, AttributeValue>>;
+}
+
+/** The facts of a lead as it arrives at intake. */
+export function factsOfIntake(intake: LeadIntake): LeadFacts {
+  return {
+    email: intake.email,
+    firstName: intake.firstName ?? null,
+    lastName: intake.lastName ?? null,
+    company: intake.company ?? null,
+    source: intake.source ?? null,
+    attributes: intake.attributes ?? {},
+  };
 }
 
 /** Leads a rep took in the current UTC day, week (from Monday) and month. */

@@ -1,4 +1,6 @@
 import {
+  factsOfIntake,
+  type LeadIntake,
   leadIntakeSchema,
   repRefIndex,
   type RoutingConfig,
@@ -101,18 +103,11 @@ export function simulateRoutes(
   );
 }
 
-function simulatedLeadOf(lead: z.output<typeof leadIntakeSchema>): SimulatedLead {
+function simulatedLeadOf(lead: LeadIntake): SimulatedLead {
   return {
     label: lead.externalId ?? lead.email,
     team: lead.team ?? null,
-    facts: {
-      email: lead.email,
-      firstName: lead.firstName ?? null,
-      lastName: lead.lastName ?? null,
-      company: lead.company ?? null,
-      source: lead.source ?? null,
-      attributes: lead.attributes ?? {},
-    },
+    facts: factsOfIntake(lead),
   };
 }
 
