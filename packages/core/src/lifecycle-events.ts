@@ -7,6 +7,7 @@ import { z } from 'zod';
  */
 export const LifecycleEventType = {
   leadReceived: 'lead.received',
+  leadMerged: 'lead.merged',
   leadRouting: 'lead.routing',
   leadAssigned: 'lead.assigned',
   leadWaiting: 'lead.waiting',
@@ -39,6 +40,25 @@ export const leadReceivedEventSchema = z.object({
     company: z.string().nullable(),
     source: z.string().nullable(),
     requestedTeam: z.string().nullable(),
+  }),
+});
+
+/**
+ * `lead.merged`: a new submission carried the email of this open lead and, with
+ * `dedupe.byEmail` on, was folded into it instead of becoming a second lead. The
+ * lead keeps its own fields and owner; the submission is kept here, whole.
+ */
+export const leadMergedEventSchema = z.object({
+  ...envelope,
+  type: z.literal('lead.merged'),
+  data: z.object({
+    email: z.string(),
+    externalId: z.string().nullable(),
+    company: z.string().nullable(),
+    source: z.string().nullable(),
+    requestedTeam: z.string().nullable(),
+    attributes: z.record(z.string(), z.unknown()),
+    via: z.enum(['api', 'bus']),
   }),
 });
 
@@ -130,6 +150,7 @@ export const leadUnassignedAlertEventSchema = z.object({
 /** Any lead lifecycle event. */
 export const leadLifecycleEventSchema = z.union([
   leadReceivedEventSchema,
+  leadMergedEventSchema,
   leadAssignedEventSchema,
   leadWaitingEventSchema,
   leadTouchedEventSchema,
@@ -142,6 +163,7 @@ export const leadLifecycleEventSchema = z.union([
 ]);
 export type LeadLifecycleEvent = z.output<typeof leadLifecycleEventSchema>;
 export type LeadReceivedEvent = z.output<typeof leadReceivedEventSchema>;
+export type LeadMergedEvent = z.output<typeof leadMergedEventSchema>;
 export type LeadAssignedEvent = z.output<typeof leadAssignedEventSchema>;
 export type LeadWaitingEvent = z.output<typeof leadWaitingEventSchema>;
 

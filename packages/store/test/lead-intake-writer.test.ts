@@ -70,3 +70,80 @@ describe('lead intake writer', () => {
     expect(await createLeadRepository(database.db).get(bad.id)).toBeUndefined();
   });
 });
+
+describe('lead intake writer: dedupe by email', () => {
+  let version = 0;
+  const applyDedupe = async (byEmail: boolean) => {
+    version += 1;
+    await database.db
+      .insertInto('config_versions')
+      .values({ version, document: JSON.stringify({ dedupe: { byEmail } }), source: '{}', format: 'json', author: 'test' })
+      .execute();
+  };
+  const leadsWithEmail = (email: string) =>
+    database.db.selectFrom('leads').select(['id', 'state']).where(({ fn }) => fn('lower', ['email']), '=', email.toLowerCase()).execute();
+
+  it('keeps two leads with one email apart while no configuration turns dedupe on', async () => {
+    const writer = createLeadIntakeWriter(database.db);
+    await writer.write(record('twice@nodedupe.io'));
+    const second = await writer.write(record('twice@nodedupe.io'));
+    expect(second.duplicate).toBe(false);
+    expect(await leadsWithEmail('twice@nodedupe.io')).toHaveLength(2);
+  });
+
+  it('merges a lead into the open lead with the same email (any case), recording the submission on it', async () => {
+    await applyDedupe(true);
+    const writer = createLeadIntakeWriter(database.db);
+    const first = await writer.write(record('dana@merge.io'));
+    const later = { ...record('Dana@Merge.io'), intake: { email: 'Dana@Merge.io', source: 'webinar', attributes: { score: 90 } } };
+    const result = await writer.write(later);
+    expect(result).toMatchObject({
+      duplicate: true,
+      merged: true,
+      id: first.id,
+      event: { type: 'lead.merged', leadId: first.id, data: { email: 'Dana@Merge.io', source: 'webinar', attributes: { score: 90 }, via: 'api' } },
+    });
+    expect(await leadsWithEmail('dana@merge.io')).toHaveLength(1);
+    const lead = await createLeadRepository(database.db).get(first.id);
+    expect(lead?.events.map((e) => e.type)).toEqual(['lead.received', 'lead.merged']);
+    expect(lead?.events[1]?.data).toMatchObject({ source: 'webinar', attributes: { score: 90 } });
+  });
+
+  it('collapses one email submitted several times in one batch into the first lead', async () => {
+    const writer = createLeadIntakeWriter(database.db);
+    const records = Array.from({ length: 5 }, () => record('burst@merge.io'));
+    const results = await Promise.all(records.map((r) => writer.write(r)));
+    expect(results[0]).toMatchObject({ duplicate: false, id: records[0]?.id });
+    expect(results.slice(1).every((r) => r.duplicate && r.merged && r.id === records[0]?.id)).toBe(true);
+    expect(await leadsWithEmail('burst@merge.io')).toHaveLength(1);
+    const lead = await createLeadRepository(database.db).get(records[0]?.id as LeadId);
+    expect(lead?.events.filter((e) => e.type === 'lead.merged')).toHaveLength(4);
+  });
+
+  it('never merges into a closed lead: the new lead stands on its own', async () => {
+    const writer = createLeadIntakeWriter(database.db);
+    const first = await writer.write(record('back@merge.io'));
+    await database.db.updateTable('leads').set({ state: 'closed' }).where('id', '=', first.id).execute();
+    const again = await writer.write(record('back@merge.io'));
+    expect(again.duplicate).toBe(false);
+    expect(await leadsWithEmail('back@merge.io')).toHaveLength(2);
+  });
+
+  it('answers the same external id as a plain duplicate, not a merge', async () => {
+    const writer = createLeadIntakeWriter(database.db);
+    const first = await writer.write(record('ext@merge.io', 'sf-merge-1'));
+    const again = await writer.write(record('ext@merge.io', 'sf-merge-1'));
+    expect(again).toEqual({ duplicate: true, id: first.id });
+    const lead = await createLeadRepository(database.db).get(first.id);
+    expect(lead?.events.map((e) => e.type)).toEqual(['lead.received']);
+  });
+
+  it('stops merging once a newer configuration version turns dedupe off', async () => {
+    await applyDedupe(false);
+    const writer = createLeadIntakeWriter(database.db);
+    await writer.write(record('off@merge.io'));
+    const second = await writer.write(record('off@merge.io'));
+    expect(second.duplicate).toBe(false);
+    expect(await leadsWithEmail('off@merge.io')).toHaveLength(2);
+  });
+});

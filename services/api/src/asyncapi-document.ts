@@ -10,6 +10,7 @@ import {
   leadUnassignedAlertEventSchema,
   leadIntakeSchema,
   leadReceivedEventSchema,
+  leadMergedEventSchema,
   leadWaitingEventSchema,
 } from '@switchboard/core';
 import { z } from 'zod';
@@ -66,6 +67,11 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         parameters: namespaceParameter,
         messages: { event: { $ref: '#/components/messages/LeadReceived' } },
       },
+      leadMerged: {
+        address: '{namespace}.evt.lead.merged',
+        parameters: namespaceParameter,
+        messages: { event: { $ref: '#/components/messages/LeadMerged' } },
+      },
       leadAssigned: {
         address: '{namespace}.evt.lead.assigned',
         parameters: namespaceParameter,
@@ -100,6 +106,11 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
       },
       receiveDeadLetters: { action: 'receive', channel: { $ref: '#/channels/intakeDeadLetter' }, summary: 'Intake messages that were refused, with why.' },
       receiveLeadReceived: { action: 'receive', channel: { $ref: '#/channels/leadReceived' }, summary: 'A lead was accepted and committed.' },
+      receiveLeadMerged: {
+        action: 'receive',
+        channel: { $ref: '#/channels/leadMerged' },
+        summary: 'A new submission with the email of an open lead was merged into it (dedupe.byEmail).',
+      },
       receiveLeadAssigned: {
         action: 'receive',
         channel: { $ref: '#/channels/leadAssigned' },
@@ -133,6 +144,7 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         },
         IntakeDeadLetter: { name: 'IntakeDeadLetter', payload: schema(intakeDeadLetterSchema) },
         LeadReceived: { name: 'LeadReceived', payload: schema(leadReceivedEventSchema) },
+        LeadMerged: { name: 'LeadMerged', payload: schema(leadMergedEventSchema) },
         LeadAssigned: { name: 'LeadAssigned', payload: schema(leadAssignedEventSchema) },
         LeadWaiting: { name: 'LeadWaiting', payload: schema(leadWaitingEventSchema) },
         LeadTouched: { name: 'LeadTouched', payload: schema(leadTouchedEventSchema) },

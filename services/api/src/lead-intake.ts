@@ -14,6 +14,8 @@ import type { LeadIntakeWriter, TeamRepository } from '@switchboard/store';
 export interface IntakeAnswer {
   readonly id: LeadId;
   readonly duplicate: boolean;
+  /** True when the lead was merged into an open lead with the same email (`dedupe.byEmail`). */
+  readonly merged: boolean;
 }
 
 /**
@@ -47,13 +49,17 @@ export class LeadIntakeService {
     const id = newId<LeadId>();
     const receivedAt = new Date(this.#clock());
     const result = await this.#writer.write({ id, intake, receivedAt, via: 'api', traceId: traceparent ?? null });
-    if (result.duplicate) return { id: result.id, duplicate: true };
+    if (result.duplicate && result.merged) {
+      this.#bus.emit(this.#subjects.event(result.event.type), encodeJson(result.event), { msgId: result.event.id });
+      return { id: result.id, duplicate: true, merged: true };
+    }
+    if (result.duplicate) return { id: result.id, duplicate: true, merged: false };
     const headers: Record<string, string> = { [IntakeHeader.leadId]: id, [IntakeHeader.receivedAt]: receivedAt.toISOString() };
     if (traceparent) headers[IntakeHeader.traceparent] = traceparent;
     this.#track(this.#bus.publish(this.#subjects.leadIntake, encodeJson(intake), { msgId: id, headers }), id, 'intake');
     // A notification: the event is committed with the lead; no need to wait for the stream's ack.
     this.#bus.emit(this.#subjects.event(result.event.type), encodeJson(result.event), { msgId: result.event.id });
-    return { id, duplicate: false };
+    return { id, duplicate: false, merged: false };
   }
 
   /** Resolves when every publish started so far has settled. */

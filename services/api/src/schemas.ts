@@ -129,7 +129,12 @@ export const leadDetailSchema = leadSummarySchema
 export const leadAcceptedSchema = z
   .object({
     id: z.uuid(),
-    duplicate: z.boolean().describe('True when a lead with this externalId already existed: `id` is that lead.'),
+    duplicate: z
+      .boolean()
+      .describe('True when the lead was not stored as a new lead: one with this externalId already existed, or it was merged (see `merged`). `id` is that lead.'),
+    merged: z
+      .boolean()
+      .describe('True when, with `dedupe.byEmail` on, the lead was merged into an open lead with the same email: `id` is that lead, whose log holds a `lead.merged` event.'),
   })
   .meta({ id: 'LeadAccepted' });
 

@@ -120,6 +120,7 @@ export function createIntakeHandler(deps: IntakeHandlerDeps): (message: BusMessa
         traceId: traceparent,
       });
       if (stored.duplicate) {
+        if (stored.merged) publisher.publish(stored.event);
         message.ack();
         return;
       }

@@ -4,6 +4,7 @@ import * as leadLifecycleAndTimers from './0002-lead-lifecycle-and-timers.ts';
 import * as repEvents from './0003-rep-events.ts';
 import * as routingPolicy from './0004-routing-policy.ts';
 import * as assignmentsWithoutTeam from './0005-assignments-without-team.ts';
+import * as openLeadsByEmail from './0006-open-leads-by-email.ts';
 
 /**
  * Every migration, one file each, in order. Listed here rather than read from the
@@ -15,4 +16,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0003-rep-events': repEvents,
   '0004-routing-policy': routingPolicy,
   '0005-assignments-without-team': assignmentsWithoutTeam,
+  '0006-open-leads-by-email': openLeadsByEmail,
+
 };

@@ -41,8 +41,9 @@ export async function addLead(api: ApiClient, io: Output, options: AddLeadOption
     ...(options.source && { source: options.source }),
     ...(options.attr && { attributes: options.attr }),
   };
-  const { status, body: answer } = await api.request<{ id: string; duplicate: boolean }>('POST', '/v1/leads', body);
+  const { status, body: answer } = await api.request<{ id: string; duplicate: boolean; merged: boolean }>('POST', '/v1/leads', body);
   if (options.json) io.out(JSON.stringify(answer));
+  else if (answer.merged) io.out(`Merged into open lead ${answer.id} (same email; dedupe.byEmail is on)`);
   else if (status === 200) io.out(`Lead already known (same external id): ${answer.id}`);
   else io.out(`Lead accepted: ${answer.id}\nFollow it with: switchboard inspect lead ${answer.id}`);
 }
