@@ -78,8 +78,11 @@ export function decideRoute(input: DecisionInput): Decision {
   const trials: RuleTrial[] = [];
   const steps: RouteStep[] = [];
   let account: AccountMatchRecord | null = null;
+  // Where the final route's steps begin: an account owner or named rep tried by an earlier
+  // rule stays in the record, but its candidates are not the decision's candidates.
+  let routeFrom = 0;
   const finish = (rule: CompiledRule | null, outcome: DecisionOutcome, lead: string): Decision => ({
-    record: buildRecord(input, trials, rule, account, steps, outcome, lead),
+    record: buildRecord(input, trials, rule, account, steps, routeFrom, outcome, lead),
     outcome,
   });
 
@@ -87,6 +90,7 @@ export function decideRoute(input: DecisionInput): Decision {
     return finish(null, routeToTeam(input, input.requestedTeam, null, 'team named in the lead', steps), `team ${input.requestedTeam.name} (named in the lead)`);
   }
   for (const rule of input.policy.rules) {
+    routeFrom = steps.length;
     const verdict = rule.check === null ? true : rule.check(input.lead);
     const label = `rule ${rule.index + 1} "${rule.name}"`;
     if (verdict !== true) {
@@ -112,12 +116,19 @@ export function decideRoute(input: DecisionInput): Decision {
         trials.push({ index: rule.index, name: rule.name, matched: true, detail: `${rule.description}; account "${input.account.accountName}" (by ${input.account.matchedBy})` });
         return finish(rule, { type: 'assign', repId: owner, team: firstTeamOf(input.policy, owner), ledger: null }, `${label} → account owner`);
       }
+      const ownerVerdict = ownerStep.step.candidates[0];
+      const ownerRuledOut = ownerVerdict?.verdict === 'excluded' && PERMANENT_EXCLUSIONS.has(ownerVerdict.reason);
       if (route.ifUnavailable === 'owner_team') {
         const team = firstTeamOf(input.policy, owner);
         if (team) {
           trials.push({ index: rule.index, name: rule.name, matched: true, detail: `account "${input.account.accountName}"; owner unavailable, so the owner's team` });
           return finish(rule, routeToTeam(input, team, rule.requirement, `owner's team (${label})`, steps), `${label} → owner's team`);
         }
+      }
+      if (route.ifUnavailable === 'wait' && route.waitUpTo !== null && ownerRuledOut) {
+        // Waiting is pointless: an owner who breached or rejected this lead never gets it back.
+        trials.push({ index: rule.index, name: rule.name, matched: false, detail: `account owner ${ownerStep.name} already ${ownerVerdict.reason} this lead; next rules` });
+        continue;
       }
       if (route.ifUnavailable === 'wait' && route.waitUpTo !== null) {
         const since = input.waitingSince ?? input.now;
@@ -142,9 +153,16 @@ export function decideRoute(input: DecisionInput): Decision {
     }
     const repStep = judgeRep(input, route.repId, rule.requirement, { type: 'rep' }, label);
     steps.push(repStep.step);
+    const repVerdict = repStep.step.candidates[0];
+    if (repVerdict?.verdict === 'excluded' && PERMANENT_EXCLUSIONS.has(repVerdict.reason)) {
+      // A rep who breached or rejected this lead never gets it back: the rule can't apply.
+      trials[trials.length - 1] = { index: rule.index, name: rule.name, matched: false, detail: `${repStep.name} already ${repVerdict.reason} this lead; next rules` };
+      continue;
+    }
     if (repStep.chosen) return finish(rule, { type: 'assign', repId: route.repId, team: firstTeamOf(input.policy, route.repId), ledger: null }, `${label} → rep`);
     return finish(rule, waiting(`waiting for ${repStep.name}: ${repStep.step.detail}`, { retryReps: [route.repId] }), `${label} → rep`);
   }
+  routeFrom = steps.length;
   const { policy } = input;
   if (policy.defaultQueue !== null) {
     const queue = policy.defaultQueue;
@@ -155,6 +173,9 @@ export function decideRoute(input: DecisionInput): Decision {
   const reason = 'no team exists yet: create one with POST /v1/teams or apply a configuration; the lead is routed as soon as there is one';
   return finish(null, waiting(reason), 'no team');
 }
+
+/** Exclusions that last for the lead's life: such a rep is never offered it again. */
+const PERMANENT_EXCLUSIONS: ReadonlySet<string> = new Set(['breached', 'rejected']);
 
 /** Where a lead waits, and for what. */
 export type WaitOutcome = Extract<DecisionOutcome, { type: 'wait' }>;
@@ -186,9 +207,11 @@ function routeToTeam(input: DecisionInput, first: PolicyTeam, requirement: Compi
     stepVia = `fallback of team ${team.name}`;
     team = team.fallback === null ? undefined : input.policy.teams.get(team.fallback.toLowerCase());
   }
-  const overflow = tried.map((t) => t.overflow).findLast((q) => q !== null) ?? null;
+  // The chain ends in the overflow queue of the last team tried that has one.
+  const overflowTeam = tried.findLast((t) => t.overflow !== null);
+  const overflow = overflowTeam?.overflow ?? null;
   const reason = `${overflow ? `in overflow queue "${overflow}": ` : ''}no rep of ${tried.map((t) => `team "${t.name}"`).join(' or ')} can take the lead now (${nobody.join('; ')})`;
-  if (overflow) steps.push({ target: { type: 'queue', queue: overflow }, via: `overflow of team ${tried.at(-1)?.name ?? first.name}`, strategy: null, candidates: [], chosenRepId: null, detail: `waiting in overflow queue ${overflow}` });
+  if (overflow) steps.push({ target: { type: 'queue', queue: overflow }, via: `overflow of team ${overflowTeam?.name ?? first.name}`, strategy: null, candidates: [], chosenRepId: null, detail: `waiting in overflow queue ${overflow}` });
   return waiting(reason, { queue: overflow, retryTeams: tried.map((t) => t.id), team: first });
 }
 
@@ -232,10 +255,11 @@ function buildRecord(
   rule: CompiledRule | null,
   account: AccountMatchRecord | null,
   steps: RouteStep[],
+  routeFrom: number,
   outcome: DecisionOutcome,
   route: string,
 ): RoutingDecision {
-  const last = steps.findLast((s) => s.target.type !== 'queue');
+  const last = steps.slice(routeFrom).findLast((s) => s.target.type !== 'queue');
   const team = outcome.team;
   const candidates = last?.candidates ?? [];
   return {
@@ -271,7 +295,8 @@ function summarise(route: string, steps: ReadonlyArray<RouteStep>, outcome: Deci
     if (step.target.type === 'team') parts.push(`${step.candidates.length} candidate${step.candidates.length === 1 ? '' : 's'}`);
     for (const c of excluded) parts.push(c.detail);
     if (eligible.length > 0 && step.target.type === 'team') parts.push(`${listNames(eligible.map((c) => c.name))} eligible`);
-    parts.push(step.detail);
+    // A named rep's or owner's step says what its one candidate already said.
+    if (!excluded.some((c) => c.detail === step.detail)) parts.push(step.detail);
   }
   if (outcome.type === 'wait') parts.push(`waiting${outcome.queue ? ` in queue ${outcome.queue}` : ''}`);
   return parts.join('; ');
