@@ -29,6 +29,8 @@ export interface RepsTable {
   out_of_office: JsonWithDefault<Array<{ from: string; to: string; reason?: string }>>;
   away_reason: string | null;
   manager_id: string | null;
+  /** The Salesforce User this rep is (15 or 18 characters); else matched by email. */
+  salesforce_user_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** The rep actor's persisted context (counters), written by the router. */
   snapshot: Json<unknown> | null;
   version: Generated<number>;
@@ -79,7 +81,10 @@ export interface LeadsTable {
   /** The lead actor's persisted XState snapshot. */
   snapshot: Json<unknown> | null;
   version: Generated<number>;
+  /** The trace id of the lead's trace (32 hex digits). */
   trace_id: string | null;
+  /** W3C `traceparent` of the lead's first routing step: later steps continue its trace. */
+  traceparent: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -160,6 +165,31 @@ export interface TeamShareLedgersTable {
   updated_at: UpdatedAt;
 }
 
+export interface SalesforceSyncStateTable {
+  /** The polled object: `Lead`, `Task`, `Event`, `Account`. */
+  object: string;
+  watermark_at: Date | null;
+  watermark_id: string | null;
+  updated_at: UpdatedAt;
+}
+
+export interface SalesforceAttentionTable {
+  id: Generated<number>;
+  lead_id: string;
+  /** The Salesforce Lead Id. */
+  salesforce_id: string;
+  rep_id: string | null;
+  salesforce_user_id: string | null;
+  /** Salesforce's `statusCode`/`errorCode`, e.g. `FIELD_CUSTOM_VALIDATION_EXCEPTION`. */
+  error_code: string;
+  message: string;
+  fields: JsonWithDefault<string[]>;
+  attempts: ColumnType<number, number | undefined, number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  resolved_at: Date | null;
+}
+
 /** The whole schema, as Kysely sees it. */
 export interface Database {
   reps: RepsTable;
@@ -173,6 +203,8 @@ export interface Database {
   accounts: AccountsTable;
   config_versions: ConfigVersionsTable;
   team_share_ledgers: TeamShareLedgersTable;
+  salesforce_sync_state: SalesforceSyncStateTable;
+  salesforce_attention: SalesforceAttentionTable;
 }
 
 export type RepRow = Selectable<RepsTable>;

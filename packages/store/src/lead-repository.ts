@@ -59,6 +59,9 @@ export interface OpenLead {
   readonly snapshot: unknown;
   readonly externalId: string | null;
   readonly createdAt: Date;
+  readonly traceId: string | null;
+  /** W3C `traceparent` of the lead's first routing step, or null. */
+  readonly traceparent: string | null;
   /** What the routing policy decides on. */
   readonly facts: LeadFacts;
 }
@@ -71,6 +74,8 @@ export interface StoredLeadActor {
   readonly requestedTeam: string | null;
   readonly externalId: string | null;
   readonly traceId: string | null;
+  /** W3C `traceparent` of the lead's first routing step (see migration 0007), or null. */
+  readonly traceparent: string | null;
   /** What the routing policy decides on. */
   readonly facts: LeadFacts;
 }
@@ -193,7 +198,7 @@ export function createLeadRepository(db: Kysely<Database>): LeadRepository {
     async listOpen(options = {}) {
       let query = db
         .selectFrom('leads')
-        .select(['id', 'state', 'requested_team', 'team_id', 'version', 'snapshot', 'external_id', 'created_at', ...FACT_COLUMNS])
+        .select(['id', 'state', 'requested_team', 'team_id', 'version', 'snapshot', 'external_id', 'created_at', 'trace_id', 'traceparent', ...FACT_COLUMNS])
         .where('state', 'in', options.states ?? ['new', 'routing', 'waiting'])
         .orderBy('id');
       if (options.createdBefore) query = query.where('created_at', '<', options.createdBefore);
@@ -207,6 +212,8 @@ export function createLeadRepository(db: Kysely<Database>): LeadRepository {
         snapshot: r.snapshot,
         externalId: r.external_id,
         createdAt: r.created_at,
+        traceId: r.trace_id,
+        traceparent: r.traceparent,
         facts: factsOf(r),
       }));
     },
@@ -214,7 +221,7 @@ export function createLeadRepository(db: Kysely<Database>): LeadRepository {
     async getForActor(id) {
       const row = await db
         .selectFrom('leads')
-        .select(['snapshot', 'version', 'state', 'requested_team', 'external_id', 'trace_id', ...FACT_COLUMNS])
+        .select(['snapshot', 'version', 'state', 'requested_team', 'external_id', 'trace_id', 'traceparent', ...FACT_COLUMNS])
         .where('id', '=', id)
         .executeTakeFirst();
       return (
@@ -225,6 +232,7 @@ export function createLeadRepository(db: Kysely<Database>): LeadRepository {
           requestedTeam: row.requested_team,
           externalId: row.external_id,
           traceId: row.trace_id,
+          traceparent: row.traceparent,
           facts: factsOf(row),
         }
       );

@@ -57,6 +57,11 @@ export interface LeadTransition {
   };
   /** Ends the lead's open assignment (a breach, a rejection, a re-assignment) with this reason. */
   readonly endAssignment?: string;
+  /**
+   * The trace of the lead's first routing step: stored once (a lead keeps its first trace),
+   * with `traceId`, its trace id.
+   */
+  readonly trace?: { readonly traceparent: string; readonly traceId: string };
 }
 
 /** Something the router persists: a lead transition, rep states, or both. */
@@ -136,6 +141,9 @@ export function createRoutingWriter(db: Kysely<Database>, options?: GroupCommitO
             sla_deadline_at = case when v.set_deadline then v.sla_deadline_at else leads.sla_deadline_at end,
             breaches = coalesce(v.breaches, leads.breaches),
             outcome = coalesce(v.outcome, leads.outcome),
+            -- A lead keeps the trace of its first traced routing step; its trace id follows it.
+            traceparent = coalesce(leads.traceparent, v.traceparent),
+            trace_id = case when leads.traceparent is null and v.traceparent is not null then v.trace_id else leads.trace_id end,
             version = leads.version + 1, updated_at = now()
           from unnest(
             ${leads.map((l) => l.leadId)}::uuid[], ${leads.map((l) => l.expectedVersion)}::int[],
@@ -145,8 +153,9 @@ export function createRoutingWriter(db: Kysely<Database>, options?: GroupCommitO
             ${optional(leads.map((l) => l.priority))}::int[],
             ${leads.map((l) => l.slaDeadlineAt !== undefined)}::bool[],
             ${leads.map((l) => (l.slaDeadlineAt ? new Date(l.slaDeadlineAt).toISOString() : null))}::timestamptz[],
-            ${optional(leads.map((l) => l.breaches))}::int[], ${optional(leads.map((l) => l.outcome))}::text[]
-          ) as v(id, expected, state, owner_id, team_id, waiting_reason, snapshot, priority, set_deadline, sla_deadline_at, breaches, outcome)
+            ${optional(leads.map((l) => l.breaches))}::int[], ${optional(leads.map((l) => l.outcome))}::text[],
+            ${leads.map((l) => l.trace?.traceparent ?? null)}::text[], ${leads.map((l) => l.trace?.traceId ?? null)}::text[]
+          ) as v(id, expected, state, owner_id, team_id, waiting_reason, snapshot, priority, set_deadline, sla_deadline_at, breaches, outcome, traceparent, trace_id)
           where leads.id = v.id and leads.version = v.expected
           returning leads.id, leads.version
         ), ended_assignments as (

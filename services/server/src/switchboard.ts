@@ -3,6 +3,7 @@ import { type Bus, connectNatsBus, createInProcessBus, createSubjects, type Subj
 import type { Logger } from '@switchboard/core';
 import { createApiServer } from '@switchboard/api';
 import { createRouter, type Router, type Scheduler, systemScheduler } from '@switchboard/router';
+import { createMetrics, registerTracing, type SwitchboardMetrics } from '@switchboard/telemetry';
 import { createDatabase, type Database, type EmbeddedPostgresServer, migrateToLatest, startEmbeddedPostgres } from '@switchboard/store';
 import type { Kysely } from 'kysely';
 import pino from 'pino';
@@ -23,6 +24,8 @@ export interface RunningSwitchboard {
   readonly bus: Bus;
   readonly subjects: Subjects;
   readonly router: Router;
+  /** This Switchboard's metrics (served at `GET /metrics`). */
+  readonly metrics: SwitchboardMetrics;
   /** Stops accepting requests, finishes what is in flight, closes the bus and the database. */
   stop(): Promise<void>;
 }
@@ -56,6 +59,13 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     }
   };
   try {
+    // Tracing is process-wide and only on with an OTLP endpoint (or registered by the host, e.g. a test).
+    const tracing = registerTracing();
+    cleanups.push(() => tracing.shutdown());
+    if (tracing.enabled) logger.info('OpenTelemetry tracing is on');
+    const metrics = createMetrics();
+    cleanups.push(() => metrics.shutdown());
+
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
       const dataDir = join(config.dataDir, 'pg');
@@ -81,13 +91,13 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     await bus.ensureStreams(subjects.streamSpecs);
 
     const scheduler = options.scheduler ?? systemScheduler;
-    const router = createRouter({ db, bus, subjects, logger: log, scheduler });
+    const router = createRouter({ db, bus, subjects, logger: log, scheduler, meter: metrics.meter });
     if (options.router !== false) {
       await router.start();
       cleanups.push(() => router.stop());
     }
 
-    const api = await createApiServer({ db, bus, subjects, logger, clock: () => scheduler.now() });
+    const api = await createApiServer({ db, bus, subjects, logger, clock: () => scheduler.now(), metrics });
     cleanups.push(async () => {
       await api.app.close();
       await api.flush();
@@ -102,6 +112,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       bus,
       subjects,
       router,
+      metrics,
       stop: cleanup,
     };
   } catch (error) {
