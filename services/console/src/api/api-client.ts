@@ -1,0 +1,83 @@
+import type {
+  ConfigDiff,
+  ConfigVersionSummary,
+  CurrentConfig,
+  FairnessReport,
+  LeadDetail,
+  LeadState,
+  LeadSummary,
+  Page,
+  Rep,
+  RoutingDecision,
+  SlaReport,
+  Team,
+} from './types.ts';
+
+/** An error answer from the API (`{ error, message }`), or a failure to reach it (`status` null). */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  readonly status: number | null;
+  readonly code: string | null;
+  constructor(message: string, status: number | null, code: string | null, options?: { cause?: unknown }) {
+    super(message, options);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: { accept: 'application/json', ...(body !== undefined && { 'content-type': 'application/json' }) },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+  } catch (cause) {
+    throw new ApiError('Could not reach the Switchboard API. Is the service running?', null, null, { cause });
+  }
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!response.ok) {
+    const answer = parsed as { error?: string; message?: string } | undefined;
+    throw new ApiError(answer?.message ?? `${method} ${path} answered ${response.status}`, response.status, answer?.error ?? null);
+  }
+  return parsed as T;
+}
+
+/** `?a=1&b=2` from the defined values, or the empty string. */
+function query(params: Record<string, string | number | undefined | null>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+/** Filters of the lead list. */
+export interface LeadFilter {
+  readonly state?: LeadState | undefined;
+  readonly owner?: string | undefined;
+  readonly team?: string | undefined;
+  readonly before?: string | undefined;
+  readonly limit?: number | undefined;
+}
+
+/** The HTTP API, as the console uses it. Same origin: the API serves the console. */
+export const api = {
+  reps: () => request<Page<Rep>>('GET', '/v1/reps?limit=1000'),
+  setRepAvailable: (id: string, available: boolean) => request<Rep>('PATCH', `/v1/reps/${id}`, { available }),
+  teams: () => request<Page<Team>>('GET', '/v1/teams'),
+  leads: (filter: LeadFilter = {}) => request<Page<LeadSummary>>('GET', `/v1/leads${query({ limit: 50, ...filter })}`),
+  lead: (id: string) => request<LeadDetail>('GET', `/v1/leads/${id}`),
+  decision: (id: string) => request<RoutingDecision>('GET', `/v1/leads/${id}/decision`),
+  currentConfig: () => request<CurrentConfig>('GET', '/v1/config'),
+  configVersions: () => request<Page<ConfigVersionSummary>>('GET', '/v1/config/versions'),
+  configDiff: (from: number, to: number) => request<ConfigDiff>('GET', `/v1/config/diff${query({ from, to })}`),
+  fairness: (p: { from: string; to: string; team?: string | undefined }) => request<FairnessReport>('GET', `/v1/reports/fairness${query(p)}`),
+  sla: (p: { from: string; to: string }) => request<SlaReport>('GET', `/v1/reports/sla${query(p)}`),
+};
