@@ -105,6 +105,11 @@ export interface Bus {
    */
   emit(subject: string, data: Uint8Array, options?: PublishOptions): void;
   /**
+   * Sends an ephemeral message to whoever subscribes right now (`subscribe`), on a subject
+   * no stream stores: at most once, nothing kept. For live views such as XState inspection.
+   */
+  notify(subject: string, data: Uint8Array, headers?: BusHeaders): void;
+  /**
    * Consumes a stream with a durable, explicit-ack consumer. The handler is called
    * for each message without waiting for the previous one to finish (up to
    * `maxInFlight`), so it must ack, nak or term each message itself. A handler that

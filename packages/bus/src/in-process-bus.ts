@@ -107,6 +107,11 @@ export function createInProcessBus(options: InProcessBusOptions = {}): Bus {
       );
     },
 
+    notify(subject, data, headers = {}) {
+      assertOpen(`notify ${subject}`);
+      core.deliver(subject, data, Object.freeze({ ...headers }));
+    },
+
     async publish(subject, data, publishOptions = {}): Promise<PublishAck> {
       assertOpen(`publish to ${subject}`);
       const entry = [...streams.values()].find((e) => e.stream.covers(subject));

@@ -157,6 +157,12 @@ export async function connectNatsBus(options: NatsBusOptions): Promise<Bus> {
       nc.publish(subject, data, headers === undefined ? undefined : { headers });
     },
 
+    notify(subject, data, headers = {}) {
+      assertOpen(`notify ${subject}`);
+      const natsHeaders = toNatsHeaders(headers);
+      nc.publish(subject, data, natsHeaders === undefined ? undefined : { headers: natsHeaders });
+    },
+
     async consume(stream, consumeOptions, handler) {
       assertOpen(`consume ${stream}`);
       const settings = resolveConsumeSettings(consumeOptions);

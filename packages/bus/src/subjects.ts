@@ -31,6 +31,13 @@ export interface Subjects {
   readonly allTeamCommands: string;
   /** Request/reply subject announcing a new routing configuration or changed accounts, e.g. `sb.policy`. */
   readonly policyCommand: string;
+  /**
+   * Request/reply subject for inspecting one actor (`{ kind, id, watchSeconds? }`): its live
+   * state, and optionally a stream of its XState inspection events for a while, e.g. `sb.inspect`.
+   */
+  readonly inspect: string;
+  /** Where one actor's XState inspection events go while it is watched, e.g. `sb.inspect.evt.lead.<id>`. */
+  inspectEvents(kind: 'lead' | 'rep', id: string): string;
   /** Stream names (namespace-prefixed). */
   readonly streams: { readonly intake: string; readonly events: string; readonly deadLetter: string };
   /** Durable consumer names (namespace-prefixed). */
@@ -73,6 +80,8 @@ export function createSubjects(namespace = 'sb'): Subjects {
     allLeadCommands: `${ns}.leadcmd.*`,
     allTeamCommands: `${ns}.team.*`,
     policyCommand: `${ns}.policy`,
+    inspect: `${ns}.inspect`,
+    inspectEvents: (kind: 'lead' | 'rep', id: string) => `${ns}.inspect.evt.${kind}.${id}`,
     streams: Object.freeze(streams),
     consumers: Object.freeze({ router: `${ns}_router` }),
     streamSpecs: Object.freeze([

@@ -341,6 +341,24 @@ function describeBusContract(name: string, makeHarness: MakeHarness): void {
         expect(event?.headers).toEqual({ traceparent: 'tp-1' });
         expect(events).toHaveLength(1);
       });
+
+      it('hands a notify to current subscribers only, on a subject no stream stores', async () => {
+        const { bus, subjects } = h;
+        await bus.ensureStreams(subjects.streamSpecs);
+        const subject = subjects.inspectEvents('rep', 'r1');
+        bus.notify(subject, encodeJson({ n: 0 }));
+        const events: BusEvent[] = [];
+        const subscription = h.track(await bus.subscribe(subject, (event) => events.push(event)));
+        bus.notify(subject, encodeJson({ n: 1 }), { 'x-kind': 'inspection' });
+        const [event] = await waitFor('the notify', () => events.length === 1 && events);
+        await subscription.stop();
+
+        expect(event?.json()).toEqual({ n: 1 });
+        expect(event?.headers).toEqual({ 'x-kind': 'inspection' });
+        // Not kept anywhere: a notify before the subscription is gone for good.
+        await sleep(200);
+        expect(events).toHaveLength(1);
+      });
     });
 
     describe('request and serve', () => {

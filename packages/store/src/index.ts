@@ -19,7 +19,16 @@ export {
   type ConfigVersionSummary,
   type NewConfigVersion,
 } from './config-version-repository.ts';
+export {
+  createInspectionRepository,
+  type ActorRecord,
+  type InspectionRepository,
+  type LeadTimeline,
+  type TransitionRecord,
+} from './inspection-repository.ts';
+export { createReportRepository, type ReportRepository, type ReportPeriod, type FairnessRepRecord } from './report-repository.ts';
 export { createTeamShareLedgerRepository, type TeamShareLedgerRepository } from './team-share-ledger-repository.ts';
+
 export {
   createLeadRepository,
   toLead,

@@ -8,13 +8,18 @@ import {
   createRepRepository,
   createAccountRepository,
   createConfigVersionRepository,
+  createReportRepository,
   createTeamRepository,
+  createInspectionRepository,
   type Database,
 } from '@switchboard/store';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
+import { createMetrics } from '@switchboard/telemetry';
 import { handleError } from './errors.ts';
+import { installHttpTracing } from './http-tracing.ts';
+import { type MetricsSource, metricsRoutes } from './routes/metrics.ts';
 import { LeadIntakeService } from './lead-intake.ts';
 import { RouterClient } from './router-client.ts';
 import { accountRoutes } from './routes/accounts.ts';
@@ -24,7 +29,11 @@ import { repRoutes } from './routes/reps.ts';
 import { teamRoutes } from './routes/teams.ts';
 import { configRoutes } from './routes/config.ts';
 import { simulateRoutes } from './routes/simulate.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { ConfigService } from './config-service.ts';
+import { fastifySSE } from '@fastify/sse';
+import { inspectRoutes } from './routes/inspect.ts';
+import { consoleRoutes, defaultConsoleDir, isConsolePage, serveConsolePage } from './console-routes.ts';
 
 /** What the API needs. */
 export interface ApiServerOptions {
@@ -37,6 +46,10 @@ export interface ApiServerOptions {
   readonly bodyLimit?: number;
   /** The clock that stamps intake times. @default Date.now */
   readonly clock?: () => number;
+  /** What `GET /metrics` serves (the process's metrics, router included). @default metrics of the API alone */
+  readonly metrics?: MetricsSource;
+  /** The web console's build, served at `/`. @default services/console/dist */
+  readonly consoleDir?: string;
 }
 
 /** The HTTP API, not yet listening. */
@@ -58,8 +71,12 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
+  installHttpTracing(app);
+  const consoleDir = options.consoleDir ?? defaultConsoleDir;
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url}; see /docs for the API` }),
+    isConsolePage(request)
+      ? serveConsolePage(reply, consoleDir)
+      : reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url}; see /docs for the API` }),
   );
 
   await app.register(fastifySwagger, {
@@ -78,6 +95,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         { name: 'teams', description: 'Teams (pools of reps)' },
         { name: 'accounts', description: 'Accounts for sticky routing: leads from an account’s domains or naming its company go to its owner' },
         { name: 'config', description: 'The versioned routing configuration: teams, territories, rules' },
+        { name: 'reports', description: 'Fairness audit and SLA report over a period, as JSON or CSV' },
+        { name: 'inspection', description: "Actors' live state and transitions, lead timelines, and live event streams (server-sent events)" },
         { name: 'operations', description: 'Health' },
       ],
     },
@@ -99,16 +118,21 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     clock: options.clock ?? Date.now,
   });
 
+  await app.register(fastifySSE, { heartbeatInterval: 15_000 });
   healthRoutes(app, { db: options.db, bus: options.bus });
   repRoutes(app, { reps, router });
   teamRoutes(app, { teams, router });
   leadRoutes(app, { leads, intake, router });
   commandRoutes(app, { router });
+  inspectRoutes(app, { inspection: createInspectionRepository(options.db), teams, router, bus: options.bus, subjects: options.subjects });
   const versions = createConfigVersionRepository(options.db);
   configRoutes(app, { config: new ConfigService({ db: options.db, versions, reps }), versions, router });
   simulateRoutes(app, { versions, reps, teams, leads, accounts: createAccountRepository(options.db) });
+  reportRoutes(app, { reports: createReportRepository(options.db), teams, clock: options.clock ?? Date.now });
   await app.register(accountRoutes, { accounts: createAccountRepository(options.db), reps, router });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  metricsRoutes(app, { metrics: options.metrics ?? createMetrics() });
+  await consoleRoutes(app, { dir: consoleDir });
 
   return { app, flush: () => intake.flush() };
 }

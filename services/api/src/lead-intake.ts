@@ -9,6 +9,7 @@ import {
   ValidationError,
 } from '@switchboard/core';
 import type { LeadIntakeWriter, TeamRepository } from '@switchboard/store';
+import { Attr, inSpan, messagingSystemOf, recordFailure, type Span, SpanName, startSendSpan, traceIdOf, traceparentOf } from '@switchboard/telemetry';
 
 /** The answer to an intake. */
 export interface IntakeAnswer {
@@ -44,21 +45,49 @@ export class LeadIntakeService {
     this.#logger = deps.logger;
   }
 
-  async accept(intake: LeadIntake, traceparent?: string): Promise<IntakeAnswer> {
+  /**
+   * Accepts one lead inside a `lead.intake` span (a child of the HTTP request's span), whose
+   * trace the lead keeps. `traceparent` is the caller's, used when tracing is off.
+   */
+  accept(intake: LeadIntake, traceparent?: string): Promise<IntakeAnswer> {
+    return inSpan(SpanName.intake, {}, undefined, (span) => this.#accept(intake, traceparent, span));
+  }
+
+  async #accept(intake: LeadIntake, traceparent: string | undefined, span: Span): Promise<IntakeAnswer> {
     if (intake.team !== undefined) await this.#requireTeam(intake.team);
     const id = newId<LeadId>();
+    if (span.isRecording()) span.setAttribute(Attr.leadId, id);
     const receivedAt = new Date(this.#clock());
-    const result = await this.#writer.write({ id, intake, receivedAt, via: 'api', traceId: traceparent ?? null });
+    const traceId = traceIdOf(traceparentOf() ?? traceparent);
+    const result = await this.#writer.write({ id, intake, receivedAt, via: 'api', traceId });
     if (result.duplicate && result.merged) {
       this.#bus.emit(this.#subjects.event(result.event.type), encodeJson(result.event), { msgId: result.event.id });
       return { id: result.id, duplicate: true, merged: true };
     }
     if (result.duplicate) return { id: result.id, duplicate: true, merged: false };
     const headers: Record<string, string> = { [IntakeHeader.leadId]: id, [IntakeHeader.receivedAt]: receivedAt.toISOString() };
-    if (traceparent) headers[IntakeHeader.traceparent] = traceparent;
-    this.#track(this.#bus.publish(this.#subjects.leadIntake, encodeJson(intake), { msgId: id, headers }), id, 'intake');
+    // Tracing off: the caller's trace id still travels with the lead.
+    if (traceparent && !span.isRecording()) headers[IntakeHeader.traceparent] = traceparent;
+    const system = messagingSystemOf(this.#bus.kind);
+    const send = startSendSpan({ system, subject: this.#subjects.leadIntake }, headers);
+    const published = this.#bus.publish(this.#subjects.leadIntake, encodeJson(intake), { msgId: id, headers: send.headers ?? headers });
+    this.#track(
+      published.then(
+        () => send.span.end(),
+        (error: unknown) => {
+          recordFailure(send.span, error);
+          send.span.end();
+          throw error;
+        },
+      ),
+      id,
+      'intake',
+    );
     // A notification: the event is committed with the lead; no need to wait for the stream's ack.
-    this.#bus.emit(this.#subjects.event(result.event.type), encodeJson(result.event), { msgId: result.event.id });
+    const subject = this.#subjects.event(result.event.type);
+    const notify = startSendSpan({ system, subject });
+    this.#bus.emit(subject, encodeJson(result.event), { msgId: result.event.id, ...(notify.headers && { headers: notify.headers }) });
+    notify.span.end();
     return { id, duplicate: false, merged: false };
   }
 

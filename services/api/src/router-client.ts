@@ -1,5 +1,6 @@
 import { type Bus, encodeJson, type Subjects } from '@switchboard/bus';
 import type { Logger } from '@switchboard/core';
+import { messagingSystemOf, recordFailure, startSendSpan } from '@switchboard/telemetry';
 
 /** What a router answered about a rep. */
 export interface RepSyncReply {
@@ -13,6 +14,12 @@ export interface RepSyncReply {
 export type LeadCommandReply =
   | { readonly ok: true; readonly state: string; readonly ownerId: string | null }
   | { readonly ok: false; readonly code: 'not_found' | 'conflict' | 'invalid' | 'unavailable'; readonly message: string };
+
+/** What a router answered about an actor's live state. */
+export type InspectReply =
+  | { readonly ok: true; readonly live: true; readonly value: unknown; readonly context: unknown; readonly status: string }
+  | { readonly ok: true; readonly live: false }
+  | { readonly ok: false; readonly error: string };
 
 /**
  * Tells the router that a rep or team changed in the database. The router owns the
@@ -50,11 +57,32 @@ export class RouterClient {
    * said; undefined when no router answered.
    */
   async leadCommand(leadId: string, command: unknown): Promise<LeadCommandReply | undefined> {
+    const subject = this.#subjects.leadCommand(leadId);
+    // The router's step joins the lead's own trace and links back to this request's.
+    const send = startSendSpan({ system: messagingSystemOf(this.#bus.kind), subject, template: this.#subjects.allLeadCommands });
     try {
-      const reply = await this.#bus.request(this.#subjects.leadCommand(leadId), encodeJson(command), { timeoutMs: 10_000 });
+      const reply = await this.#bus.request(subject, encodeJson(command), { timeoutMs: 10_000, ...(send.headers && { headers: send.headers }) });
       return reply.json<LeadCommandReply>();
     } catch (error) {
+      recordFailure(send.span, error);
       this.#logger.warn({ err: error, leadId }, 'no router answered a lead command');
+      return undefined;
+    } finally {
+      send.span.end();
+    }
+  }
+
+  /**
+   * Asks a router for an actor's live state; with `watchSeconds`, also to stream its XState
+   * inspection events that long. Undefined when no router answered.
+   */
+  async inspect(kind: 'lead' | 'rep', id: string, watchSeconds?: number): Promise<InspectReply | undefined> {
+    try {
+      const body = { kind, id, ...(watchSeconds !== undefined && { watchSeconds }) };
+      const reply = await this.#bus.request(this.#subjects.inspect, encodeJson(body), { timeoutMs: 2000 });
+      return reply.json<InspectReply>();
+    } catch (error) {
+      this.#logger.debug({ err: error, kind, id }, 'no router answered an inspect request; showing the stored state');
       return undefined;
     }
   }

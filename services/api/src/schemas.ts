@@ -41,6 +41,9 @@ export const repSchema = z
     state: z.enum(Object.values(RepState) as [RepState, ...RepState[]]).describe('The rep actor’s state.'),
     activeLeads: z.number(),
     lastAssignedAt: isoDate.nullable(),
+    nextShiftChangeAt: isoDate
+      .nullable()
+      .describe('When the rep next goes on or off shift, or into or out of office (from its working hours, holidays and out-of-office periods); null if never.'),
     createdAt: isoDate,
     updatedAt: isoDate,
   })

@@ -1,3 +1,4 @@
+import { EventSourceParserStream } from 'eventsource-parser/stream';
 /** An error answer from the API, or a failure to reach it. */
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -8,6 +9,13 @@ export class ApiError extends Error {
     this.status = status;
     this.body = body;
   }
+}
+
+/** One server-sent event, its data parsed from JSON when it is JSON. */
+export interface StreamedEvent {
+  readonly event: string;
+  readonly id: string | null;
+  readonly data: unknown;
 }
 
 /** A thin client of the Switchboard HTTP API for the CLI. */
@@ -30,6 +38,49 @@ export class ApiClient {
   /** Like `request`, with a body that is text already, such as a CSV file (`text/csv`). */
   async requestText<T>(method: string, path: string, text: string, contentType: string, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
     return this.#send<T>(method, path, { contentType, text, headers });
+  }
+
+  /**
+   * Reads a server-sent-events stream, calling `onEvent` for each event, until the server
+   * ends it, `signal` aborts, or `onEvent` answers false. Throws `ApiError` as `request` does.
+   */
+  async stream(path: string, onEvent: (event: StreamedEvent) => boolean | void, signal?: AbortSignal): Promise<void> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.#base}${path}`, { headers: { accept: 'text/event-stream' }, ...(signal && { signal }) });
+    } catch (cause) {
+      if (signal?.aborted) return;
+      throw new ApiError(`could not reach Switchboard at ${this.#base}: is it running? Start it with "pnpm start", or point SWITCHBOARD_URL (or --url) at it`, null, undefined, { cause });
+    }
+    if (!response.ok || !response.body) {
+      const text = await response.text();
+      let message = text;
+      try {
+        message = String((JSON.parse(text) as { message?: unknown }).message ?? text);
+      } catch {
+        // Not JSON: keep the text.
+      }
+      throw new ApiError(`GET ${path} answered ${response.status}: ${message}`, response.status, text);
+    }
+    const reader = response.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        let data: unknown = value.data;
+        try {
+          data = JSON.parse(value.data);
+        } catch {
+          // Not JSON: hand over the text.
+        }
+        if (onEvent({ event: value.event ?? 'message', id: value.id ?? null, data }) === false) return;
+      }
+    } catch (error) {
+      if (signal?.aborted) return;
+      throw error;
+    } finally {
+      await reader.cancel().catch(() => undefined);
+    }
   }
 
   async #send<T>(

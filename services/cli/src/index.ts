@@ -1,2 +1,3 @@
 export { buildProgram } from './program.ts';
+export { ApiClient, ApiError, type StreamedEvent } from './api-client.ts';
 export type { Output } from './output.ts';

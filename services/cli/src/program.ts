@@ -3,8 +3,11 @@ export { CommanderError } from 'commander';
 import { ApiClient, ApiError } from './api-client.ts';
 import { addAccount, collectRepeated, importAccounts, listAccounts } from './commands/accounts.ts';
 import { applyConfig, diffConfig, listConfigVersions, rollbackConfig, showConfig, simulate } from './commands/config.ts';
-import { inspectLead, inspectRep } from './commands/inspect.ts';
+import { inspectLead, inspectRep, streamInspection } from './commands/inspect.ts';
+import { trace } from './commands/trace.ts';
+import { watch, type WatchOptions } from './commands/watch.ts';
 import { why } from './commands/why.ts';
+import { fairnessReport, ReportFormat, slaReport } from './commands/report.ts';
 import { addLead, collectAttribute, leadCommand, listLeads } from './commands/leads.ts';
 import { addRep, addTeam, listReps, setRep } from './commands/reps.ts';
 import { start } from './commands/start.ts';
@@ -170,16 +173,46 @@ export function buildProgram(io: Output = processOutput): Command {
     .action(run((file: string, options: { json?: boolean }) => importAccounts(api(), io, file, options)));
 
   const inspect = program.command('inspect').description('show the state of a lead or a rep');
+  type InspectOptions = { json?: boolean; xstate?: boolean; count?: number };
   inspect
     .command('lead <id>')
-    .description("a lead's state, owner, why, and event log")
+    .description("a lead's state, owner, why, its actor's state value and context, and its event log")
     .option('--json', 'print JSON')
-    .action(run((id: string, options: { json?: boolean }) => inspectLead(api(), io, id, options.json ?? false)));
+    .option('--xstate', "stream the lead actor's XState inspection events as they happen (Ctrl-C to stop)")
+    .option('--count <n>', 'with --xstate: stop after n events', integer('--count'))
+    .action(
+      run((id: string, options: InspectOptions) =>
+        options.xstate ? streamInspection(api(), io, 'leads', id, options) : inspectLead(api(), io, id, options.json ?? false),
+      ),
+    );
   inspect
     .command('rep <id>')
-    .description("a rep's state, load and profile")
+    .description("a rep's state, load and profile, its actor's state value and context, and its last state changes")
     .option('--json', 'print JSON')
-    .action(run((id: string, options: { json?: boolean }) => inspectRep(api(), io, id, options.json ?? false)));
+    .option('--xstate', "stream the rep actor's XState inspection events as they happen (Ctrl-C to stop)")
+    .option('--count <n>', 'with --xstate: stop after n events', integer('--count'))
+    .action(
+      run((id: string, options: InspectOptions) =>
+        options.xstate ? streamInspection(api(), io, 'reps', id, options) : inspectRep(api(), io, id, options.json ?? false),
+      ),
+    );
+
+  program
+    .command('watch')
+    .description('stream lifecycle events live (assignments, touches, breaches …), one line each, until Ctrl-C')
+    .option('--lead <id>', "only this lead's events")
+    .option('--rep <id>', 'only events naming this rep')
+    .option('--team <team>', "only this team's events (id or name)")
+    .option('--type <type>', 'an event type such as lead.assigned, or a prefix such as lead.*')
+    .option('--count <n>', 'stop after n events', integer('--count'))
+    .option('--json', 'print each event as a JSON line')
+    .action(run((options: WatchOptions) => watch(api(), io, options)));
+
+  program
+    .command('trace <lead>')
+    .description("a lead's timeline: each step with the time since the one before, and the lead's trace id")
+    .option('--json', 'print JSON')
+    .action(run((id: string, options: { json?: boolean }) => trace(api(), io, id, options.json ?? false)));
 
   program
     .command('why <lead>')
@@ -223,6 +256,28 @@ export function buildProgram(io: Output = processOutput): Command {
     .option('--to <time>', 'with --from: up to this ISO time (default now)')
     .option('--json', 'print JSON')
     .action(run((options: { config: string; leads?: string; from?: string; to?: string; json?: boolean }) => simulate(api(), io, options)));
+
+  const report = program.command('report').description('reports over a period: fairness of the distribution, SLA per team');
+  const formatOption = () => new Option('--format <format>', 'table, csv or json').choices(Object.values(ReportFormat)).default(ReportFormat.table);
+  report
+    .command('fairness')
+    .description('per rep: eligible time, assignments, weighted share, deviation, and a chi-square test of the distribution against the weights')
+    .requiredOption('--from <time>', 'start of the period: ISO date or date-time, e.g. 2026-11-01 or 2026-11-01T09:00:00Z')
+    .option('--to <time>', 'end of the period (default now)')
+    .option('--team <team>', 'a team id or name: only its members and the leads it assigned')
+    .addOption(formatOption())
+    .option('--json', 'same as --format json')
+    .option('--out <file>', 'write the report to a file instead of printing it')
+    .action(run((options: { from: string; to?: string; team?: string; format: ReportFormat; json?: boolean; out?: string }) => fairnessReport(api(), io, options)));
+  report
+    .command('sla')
+    .description('per team: leads, touched, breaches, median and p90 time to first touch')
+    .requiredOption('--from <time>', 'start of the period: ISO date or date-time')
+    .option('--to <time>', 'end of the period (default now)')
+    .addOption(formatOption())
+    .option('--json', 'same as --format json')
+    .option('--out <file>', 'write the report to a file instead of printing it')
+    .action(run((options: { from: string; to?: string; format: ReportFormat; json?: boolean; out?: string }) => slaReport(api(), io, options)));
 
   return program;
 }

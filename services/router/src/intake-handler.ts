@@ -12,6 +12,7 @@ import {
 } from '@switchboard/core';
 import { type Bus, type BusMessage, encodeJson, type Subjects } from '@switchboard/bus';
 import type { LeadIntakeWriter, LeadRepository } from '@switchboard/store';
+import { traceIdOf } from '@switchboard/telemetry';
 import type { LeadRouter } from './lead-router.ts';
 import type { LifecyclePublisher } from './lifecycle-publisher.ts';
 import type { PolicyState } from './policy-state.ts';
@@ -65,7 +66,8 @@ export function createIntakeHandler(deps: IntakeHandlerDeps): (message: BusMessa
       await deadLetter(message, `payload is not valid JSON: ${(error as Error).message}`, [{ path: '', message: 'not valid JSON' }]);
       return;
     }
-    const traceparent = message.headers[IntakeHeader.traceparent] ?? null;
+    // The trace the lead arrived in (the producer's `traceparent`): its events are logged with its id.
+    const traceId = traceIdOf(message.headers[IntakeHeader.traceparent]);
     const storedId = message.headers[IntakeHeader.leadId] as LeadId | undefined;
     let intake: LeadIntake;
     let id: LeadId;
@@ -117,7 +119,7 @@ export function createIntakeHandler(deps: IntakeHandlerDeps): (message: BusMessa
         intake: valid,
         receivedAt: new Date(clock()),
         via: 'bus',
-        traceId: traceparent,
+        traceId,
       });
       if (stored.duplicate) {
         if (stored.merged) publisher.publish(stored.event);
@@ -139,7 +141,7 @@ export function createIntakeHandler(deps: IntakeHandlerDeps): (message: BusMessa
       requestedTeam: intake.team ?? null,
       externalId: intake.externalId ?? null,
       version: 0,
-      traceId: traceparent,
+      traceId,
       cause,
     });
     message.ack();

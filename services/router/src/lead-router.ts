@@ -2,8 +2,12 @@ import { addBusinessTime, type LeadFacts, type LeadId, type Logger, type PolicyT
 import { type LeadContext, type LeadEvent, leadMachine, type OfferAnswer, type TouchType } from '@switchboard/machines';
 import type { LeadRepository, RepLiveState, RoutingWriter } from '@switchboard/store';
 import { v7 as uuidv7 } from 'uuid';
+import { Attr, contextOfTraceparent, context as traceContext, inSpan, linksToOtherTrace, type Span, SpanName, traceparentOf } from '@switchboard/telemetry';
 import { type Actor, createActor } from 'xstate';
+import type { ActorInspector } from './actor-inspector.ts';
 import type { DeadlineTimers } from './deadline-timers.ts';
+import type { RouterMetrics } from './router-metrics.ts';
+import { commandAttributes, decisionAttributes } from './routing-span.ts';
 import type { LifecyclePublisher } from './lifecycle-publisher.ts';
 import type { PolicyState } from './policy-state.ts';
 import { type RepActors, type RepEntry, scheduleOf } from './rep-actors.ts';
@@ -21,6 +25,8 @@ export interface AdmittedLead {
   /** The lead row's version (0 for a lead just stored). */
   readonly version: number;
   readonly traceId: string | null;
+  /** The `traceparent` stored with the lead (a waiting lead restored at start), if any. */
+  readonly traceparent?: string | null;
   /** What brought it here, for the event log. */
   readonly cause: string;
   /** Higher first in the waiting line. @default 0 */
@@ -51,7 +57,10 @@ interface HeldLead {
   readonly id: LeadId;
   readonly requestedTeam: string | null;
   readonly externalId: string | null;
-  readonly traceId: string | null;
+  /** The trace id its events are logged with. */
+  traceId: string | null;
+  /** The stored `traceparent` of its first routing step: later steps continue that trace. */
+  traceparent: string | null;
   readonly facts: LeadFacts;
   actor: Actor<typeof leadMachine>;
   version: number;
@@ -89,7 +98,20 @@ export interface LeadRouterOptions {
   readonly onCapacityFreed: (repIds: ReadonlyArray<RepId>) => void;
   /** Sends an offer to a rep's actor over the bus. */
   readonly offer: (repId: RepId, offer: { leadId: LeadId; at: number; seq: number }) => Promise<OfferAnswer>;
+  /** Counts routing latency, assignments and breaches. @default none */
+  readonly metrics?: RouterMetrics;
+  /** Streams the XState inspection events of watched leads. @default none */
+  readonly inspector?: ActorInspector;
 }
+
+/** The span of each command's step (a child of the lead's stored trace context). */
+const COMMAND_SPANS = {
+  touch: SpanName.touch,
+  close: SpanName.close,
+  reject: SpanName.reject,
+  reroute: SpanName.reroute,
+  'sla-expired': SpanName.slaExpired,
+} as const satisfies Record<LeadCommand['type'], SpanName>;
 
 const CLOSED_STATES = new Set(['closed', 'converted']);
 /** States in which a lead counts against its owner's active leads. */
@@ -126,9 +148,31 @@ export class LeadRouter {
     this.#seq = options.lastAssignmentSeq;
   }
 
+  #inspect(id: LeadId) {
+    return this.#o.inspector?.observer('lead', id);
+  }
+
+  /** The live state of a lead this router holds in memory (routing or waiting), or undefined if it is a row. */
+  liveSnapshot(id: LeadId): { readonly value: unknown; readonly context: unknown; readonly status: string } | undefined {
+    const held = this.#routing.get(id) ?? this.#waiting.get(id);
+    if (!held) return undefined;
+    const { value, context, status } = held.actor.getSnapshot();
+    return { value, context, status };
+  }
+
   /** Leads in memory: being routed, and waiting. */
   get counts(): { readonly routing: number; readonly waiting: number } {
     return { routing: this.#routing.size, waiting: this.#waiting.size };
+  }
+
+  /** The waiting line's length, and since when (epoch ms) its longest-waiting lead has waited. */
+  waitingStats(): { readonly count: number; readonly oldestSince: number | null } {
+    let oldestSince: number | null = null;
+    for (const held of this.#waiting.values()) {
+      const since = held.actor.getSnapshot().context.waitingSince;
+      if (since !== null && (oldestSince === null || since < oldestSince)) oldestSince = since;
+    }
+    return { count: this.#waiting.size, oldestSince };
   }
 
   /** True if the lead is being routed or waiting in this router. */
@@ -142,14 +186,18 @@ export class LeadRouter {
    */
   admit(lead: AdmittedLead): Promise<AdmitResult> {
     if (this.holds(lead.id)) return Promise.resolve('already-routing');
-    const actor = createActor(leadMachine, { input: { leadId: lead.id, priority: lead.priority ?? 0, receivedAt: lead.receivedAt } }).start();
-    const held: HeldLead = { ...lead, actor };
+    const actor = createActor(leadMachine, { input: { leadId: lead.id, priority: lead.priority ?? 0, receivedAt: lead.receivedAt }, inspect: this.#inspect(lead.id) }).start();
+    const held: HeldLead = { ...lead, traceparent: lead.traceparent ?? null, actor };
     this.#routing.set(lead.id, held);
+    // The first decision continues the trace the lead arrived with (the intake message's).
+    const parent = traceContext.active();
     return this.#serial(lead.id, async () => {
       try {
-        const result = await this.#transition(held, [{ type: 'ROUTE' }], lead.cause);
+        const result = await inSpan(SpanName.route, {}, parent, (span) => this.#transition(held, [{ type: 'ROUTE' }], lead.cause, span));
         if (!result.committed) return 'stale';
-        return held.actor.getSnapshot().value === 'assigned' ? 'assigned' : 'waiting';
+        const outcome = held.actor.getSnapshot().value === 'assigned' ? 'assigned' : 'waiting';
+        this.#o.metrics?.routed((this.#o.clock() - lead.receivedAt) / 1000, outcome);
+        return outcome;
       } finally {
         this.#routing.delete(lead.id);
       }
@@ -158,13 +206,15 @@ export class LeadRouter {
 
   /** Restores a lead that was waiting when the process stopped. */
   restoreWaiting(lead: AdmittedLead, snapshot: unknown): void {
-    const actor = createActor(leadMachine, { input: { leadId: lead.id }, snapshot: snapshot as never }).start();
-    this.#waiting.set(lead.id, { ...lead, actor });
+    const actor = createActor(leadMachine, { input: { leadId: lead.id }, snapshot: snapshot as never, inspect: this.#inspect(lead.id) }).start();
+    this.#waiting.set(lead.id, { ...lead, traceparent: lead.traceparent ?? null, actor });
     this.#sortWaiting();
   }
 
   /** Applies a command to a lead (touch, close, reject, SLA expiry), loading it if passivated. */
   command(leadId: LeadId, command: LeadCommand): Promise<CommandResult> {
+    // What asked (an HTTP request's trace, say): linked from the step, which joins the lead's own trace.
+    const requester = traceContext.active();
     return this.#serial(leadId, async () => {
       const held = this.#routing.get(leadId) ?? this.#waiting.get(leadId) ?? (await this.#load(leadId));
       if (!held) return { ok: false, code: 'not_found', message: `lead "${leadId}" does not exist` } as const;
@@ -183,7 +233,15 @@ export class LeadRouter {
         const entry = this.#o.reps.get(command.repId ?? (context.ownerId as RepId));
         entry?.actor.send({ type: 'REJECTED', leadId, at: now });
       }
-      const result = await this.#transition(held, [event], `command:${command.type}`);
+      const result = await inSpan(
+        COMMAND_SPANS[command.type],
+        { links: linksToOtherTrace(requester, held.traceparent) },
+        contextOfTraceparent(held.traceparent),
+        (span) => {
+          if (span.isRecording()) span.setAttributes(commandAttributes(command, now));
+          return this.#transition(held, [event], `command:${command.type}`, span);
+        },
+      );
       if (!result.committed) {
         if (wasWaiting) this.#waiting.set(leadId, held);
         return { ok: false, code: 'conflict', message: `lead "${leadId}" changed meanwhile; try again` } as const;
@@ -233,7 +291,9 @@ export class LeadRouter {
       this.#waiting.delete(held.id);
       this.#routing.set(held.id, held);
       writes.push(
-        this.#serial(held.id, () => this.#transition(held, [{ type: 'RETRY' }], 'retry'))
+        this.#serial(held.id, () =>
+          inSpan(SpanName.retry, {}, contextOfTraceparent(held.traceparent), (span) => this.#transition(held, [{ type: 'RETRY' }], 'retry', span)),
+        )
           .catch((error: unknown) => this.#o.logger.error({ err: error, leadId: held.id }, 'retrying a waiting lead failed; it stays waiting'))
           .finally(() => this.#routing.delete(held.id)),
       );
@@ -278,8 +338,17 @@ export class LeadRouter {
   async #load(leadId: LeadId): Promise<HeldLead | undefined> {
     const stored = await this.#o.leads.getForActor(leadId);
     if (!stored?.snapshot) return undefined;
-    const actor = createActor(leadMachine, { input: { leadId }, snapshot: stored.snapshot as never }).start();
-    return { id: leadId, requestedTeam: stored.requestedTeam, externalId: stored.externalId, traceId: stored.traceId, facts: stored.facts, actor, version: stored.version };
+    const actor = createActor(leadMachine, { input: { leadId }, snapshot: stored.snapshot as never, inspect: this.#inspect(leadId) }).start();
+    return {
+      id: leadId,
+      requestedTeam: stored.requestedTeam,
+      externalId: stored.externalId,
+      traceId: stored.traceId,
+      traceparent: stored.traceparent,
+      facts: stored.facts,
+      actor,
+      version: stored.version,
+    };
   }
 
   #eventFor(command: LeadCommand, context: LeadContext, state: string, now: number): LeadEvent | { error: string } {
@@ -333,10 +402,22 @@ export class LeadRouter {
     held: HeldLead,
     events: ReadonlyArray<LeadEvent>,
     cause: string,
+    step: Span,
   ): Promise<{ committed: boolean }> {
     const before = held.actor.getSnapshot();
     const restore = held.actor.getPersistedSnapshot();
     const now = this.#o.clock();
+    // A lead's first traced step becomes its trace: stored with this step's write.
+    let newTrace: { readonly traceparent: string; readonly traceId: string } | undefined;
+    if (step.isRecording()) {
+      step.setAttributes({ [Attr.leadId]: held.id, [Attr.cause]: cause, [Attr.leadFromState]: String(before.value) });
+      const traceparent = held.traceparent === null ? traceparentOf(traceContext.active()) : null;
+      if (traceparent) {
+        newTrace = { traceparent, traceId: step.spanContext().traceId };
+        held.traceparent = traceparent;
+        held.traceId = newTrace.traceId;
+      }
+    }
     const touchedReps = new Map<RepId, RepEntry>();
     for (const event of events) held.actor.send(event);
 
@@ -358,19 +439,26 @@ export class LeadRouter {
       const excluded = new Map<RepId, 'breached' | 'rejected'>();
       for (const repId of context.breachedBy) excluded.set(repId, 'breached');
       for (const repId of context.rejectedBy) excluded.set(repId, 'rejected');
-      outcome = await routeLead(held.actor, {
-        offer: this.#o.offer,
-        pending: this.#pendingOffers,
-        reserve: this.#reserve,
-        lead: held.facts,
-        policy: this.#o.policy,
-        requestedTeam,
-        reps: this.#o.reps,
-        excluded,
-        deadlineFor: (rep, t) => deadline(t?.sla ?? null, 'response', rep, now),
-        nextSeq: () => ++this.#seq,
-        now,
-      });
+      const decide = (span: Span): Promise<RoutingOutcome> =>
+        routeLead(held.actor, {
+          offer: this.#o.offer,
+          pending: this.#pendingOffers,
+          reserve: this.#reserve,
+          lead: held.facts,
+          policy: this.#o.policy,
+          requestedTeam,
+          reps: this.#o.reps,
+          excluded,
+          deadlineFor: (rep, t) => deadline(t?.sla ?? null, 'response', rep, now),
+          nextSeq: () => ++this.#seq,
+          now,
+        }).then((routed) => {
+          if (span.isRecording()) span.setAttributes({ [Attr.leadId]: held.id, ...decisionAttributes(routed) });
+          return routed;
+        });
+      // A new or retried lead's step is its routing; a breach or rejection routes within its step.
+      const isRouting = events[0]?.type === 'ROUTE' || events[0]?.type === 'RETRY';
+      outcome = isRouting ? await decide(step) : await inSpan(SpanName.route, {}, undefined, decide);
       if (outcome.type === 'assigned') touchedReps.set(outcome.rep.profile.id, outcome.rep);
       held.waitsFor = outcome.type === 'waiting' ? { teams: new Set(outcome.wait.retryTeams), reps: new Set(outcome.wait.retryReps) } : undefined;
     }
@@ -380,8 +468,9 @@ export class LeadRouter {
 
     // A retry that ends where it started records nothing.
     if (cause === 'retry' && afterState === 'waiting' && after.context.waitingReason === before.context.waitingReason) {
+      if (newTrace) held.traceparent = null;
       held.actor.stop();
-      held.actor = createActor(leadMachine, { input: { leadId: held.id }, snapshot: restore as never }).start();
+      held.actor = createActor(leadMachine, { input: { leadId: held.id }, snapshot: restore as never, inspect: this.#inspect(held.id) }).start();
       this.#waiting.set(held.id, held);
       return { committed: true };
     }
@@ -400,37 +489,47 @@ export class LeadRouter {
     for (const entry of touchedReps.values()) timerChanges.push(this.#o.reps.timerChange(entry));
     let result;
     try {
-      result = await this.#o.writer.write({
-        lead: {
-          leadId: held.id,
-          expectedVersion: held.version,
-          state: afterState as never,
-          ownerId: ctx.ownerId,
-          teamId: ctx.teamId,
-          waitingReason: ctx.waitingReason,
-          snapshot: held.actor.getPersistedSnapshot(),
-          events: log.rows,
-          priority: ctx.priority,
-          ...(ctx.slaDeadlineAt !== before.context.slaDeadlineAt && { slaDeadlineAt: ctx.slaDeadlineAt }),
-          breaches: ctx.breaches,
-          ...(ctx.outcome !== null && { outcome: ctx.outcome }),
-          ...(outcome?.type === 'assigned' && {
-            assignment: { repId: outcome.rep.profile.id, teamId: outcome.team?.id ?? null, decision: outcome.decision, at: new Date(now) },
-          }),
-          ...(previousOwner !== null && previousOwner !== ctx.ownerId && { endAssignment: endReason(events) }),
-        },
-        reps,
-        ...timerWrites(timerChanges),
+      result = await inSpan(SpanName.persist, {}, undefined, async (span) => {
+        const written = await this.#o.writer.write({
+          lead: {
+            leadId: held.id,
+            expectedVersion: held.version,
+            state: afterState as never,
+            ownerId: ctx.ownerId,
+            teamId: ctx.teamId,
+            waitingReason: ctx.waitingReason,
+            snapshot: held.actor.getPersistedSnapshot(),
+            events: log.rows,
+            priority: ctx.priority,
+            ...(ctx.slaDeadlineAt !== before.context.slaDeadlineAt && { slaDeadlineAt: ctx.slaDeadlineAt }),
+            breaches: ctx.breaches,
+            ...(ctx.outcome !== null && { outcome: ctx.outcome }),
+            ...(outcome?.type === 'assigned' && {
+              assignment: { repId: outcome.rep.profile.id, teamId: outcome.team?.id ?? null, decision: outcome.decision, at: new Date(now) },
+            }),
+            ...(previousOwner !== null && previousOwner !== ctx.ownerId && { endAssignment: endReason(events) }),
+            ...(newTrace && { trace: newTrace }),
+          },
+          reps,
+          ...timerWrites(timerChanges),
+        });
+        if (span.isRecording()) span.setAttribute(Attr.committed, written.committed);
+        return written;
       });
     } catch (error) {
+      if (newTrace) held.traceparent = null;
       await this.#undo(held, restore, touchedReps);
       throw error;
     }
     if (!result.committed) {
       this.#o.logger.warn({ leadId: held.id }, 'lead moved on elsewhere (stale version); dropping this step');
+      if (newTrace) held.traceparent = null;
       await this.#undo(held, restore, touchedReps);
       return { committed: false };
     }
+    if (step.isRecording()) step.setAttribute(Attr.leadState, afterState);
+    if (outcome?.type === 'assigned') this.#o.metrics?.assigned(outcome.rep.profile.id, outcome.team?.id ?? null);
+    if (events[0]?.type === 'SLA_EXPIRED' && after.context.breaches > before.context.breaches) this.#o.metrics?.breached(before.context.teamId);
     held.version = result.version ?? held.version + 1;
     applyTimerChanges(this.#o.timers(), timerChanges);
     for (const event of log.published) this.#o.publisher.publish(event);
@@ -499,7 +598,7 @@ export class LeadRouter {
   /** A step that did not commit leaves nothing behind: the lead as it was, the reps as stored. */
   async #undo(held: HeldLead, restore: unknown, reps: ReadonlyMap<RepId, RepEntry>): Promise<void> {
     held.actor.stop();
-    held.actor = createActor(leadMachine, { input: { leadId: held.id }, snapshot: restore as never }).start();
+    held.actor = createActor(leadMachine, { input: { leadId: held.id }, snapshot: restore as never, inspect: this.#inspect(held.id) }).start();
     if (held.actor.getSnapshot().value === 'waiting') this.#waiting.set(held.id, held);
     for (const [repId, entry] of reps) {
       try {

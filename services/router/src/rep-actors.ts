@@ -3,6 +3,7 @@ import { nextRepChange, repMachine, type WindowCounts } from '@switchboard/machi
 import type { RepLiveState } from '@switchboard/store';
 import { type Actor, createActor } from 'xstate';
 import { type TimerChange, timerChange } from './timer-change.ts';
+import type { ActorInspector } from './actor-inspector.ts';
 
 /** A rep actor and what the router keeps beside it. */
 export interface RepEntry {
@@ -46,6 +47,11 @@ function profileOf(rep: Rep) {
  */
 export class RepActors {
   readonly #entries = new Map<RepId, RepEntry>();
+  readonly #inspector: ActorInspector | undefined;
+
+  constructor(inspector?: ActorInspector) {
+    this.#inspector = inspector;
+  }
 
   get size(): number {
     return this.#entries.size;
@@ -73,6 +79,7 @@ export class RepActors {
         ...(counters.windows && { windows: counters.windows }),
         ...(counters.rejections && { rejections: counters.rejections }),
       },
+      inspect: this.#inspector?.observer('rep', rep.id),
     }).start();
     const entry: RepEntry = { actor, profile: rep, revision: rep.revision, persistedState: rep.state, timerDueAt: undefined };
     this.#entries.set(rep.id, entry);

@@ -1,4 +1,6 @@
-import { type LeadId, type Logger, type RepId, type Team, type TeamId } from '@switchboard/core';
+import { IntakeHeader, type LeadId, type Logger, type RepId, type Team, type TeamId } from '@switchboard/core';
+import type { Meter } from '@opentelemetry/api';
+import { Attr, inProcessSpan, messagingSystemOf, recordFailure, startSendSpan } from '@switchboard/telemetry';
 import { type Bus, type BusSubscription, encodeJson, type Subjects } from '@switchboard/bus';
 import {
   createAccountRepository,
@@ -26,8 +28,10 @@ import type { RepEntry } from './rep-actors.ts';
 import { z } from 'zod';
 import { LifecyclePublisher } from './lifecycle-publisher.ts';
 import { RepActors } from './rep-actors.ts';
+import { ActorInspector } from './actor-inspector.ts';
 import { TeamDirectory } from './team-directory.ts';
 import { PolicyState } from './policy-state.ts';
+import { RouterMetrics } from './router-metrics.ts';
 
 /** Options of a router. */
 export interface RouterOptions {
@@ -43,6 +47,8 @@ export interface RouterOptions {
   readonly maxInFlight?: number;
   /** How often leads stranded in `new` (stored, but their intake message lost) are picked up. @default 15000 */
   readonly sweepIntervalMs?: number;
+  /** Where the router's metrics are recorded (see `@switchboard/telemetry`'s `MetricName`). @default none */
+  readonly meter?: Meter;
 }
 
 /** What a router reports about itself. */
@@ -55,6 +61,18 @@ export interface RouterStats {
 }
 
 /** The router: hosts the rep and lead actors, consumes intake, routes, persists. */
+/** What a router answers on the inspect subject. */
+export type InspectReply =
+  | { readonly ok: true; readonly live: true; readonly value: unknown; readonly context: unknown; readonly status: string }
+  | { readonly ok: true; readonly live: false }
+  | { readonly ok: false; readonly error: string };
+
+const inspectRequestSchema = z.object({
+  kind: z.enum(['lead', 'rep']),
+  id: z.string().min(1),
+  watchSeconds: z.number().min(0).optional(),
+});
+
 export interface Router {
   start(): Promise<void>;
   /** Stops consuming, finishes what is in flight, and stops the actors. */
@@ -84,7 +102,8 @@ export function createRouter(options: RouterOptions): Router {
   const writer: RoutingWriter = createRoutingWriter(db);
   const intakeWriter: LeadIntakeWriter = createLeadIntakeWriter(db);
   const publisher = new LifecyclePublisher(bus, subjects, logger);
-  const reps = new RepActors();
+  const inspector = new ActorInspector(bus, subjects, clock);
+  const reps = new RepActors(inspector);
   const policy = new PolicyState({
     configs: createConfigVersionRepository(db),
     accounts: createAccountRepository(db),
@@ -106,6 +125,24 @@ export function createRouter(options: RouterOptions): Router {
     if (!leadRouter) throw new Error('the router is not started; call start() first');
     return leadRouter;
   };
+
+  const messagingSystem = messagingSystemOf(bus.kind);
+  const metrics =
+    options.meter &&
+    new RouterMetrics(options.meter, {
+      waiting: () => leadRouter?.waitingStats() ?? { count: 0, oldestSince: null },
+      leadsRouting: () => leadRouter?.counts.routing ?? 0,
+      repStates: () => {
+        const states = new Map<string, number>();
+        for (const entry of reps.values()) {
+          const state = reps.stateOf(entry);
+          states.set(state, (states.get(state) ?? 0) + 1);
+        }
+        return states;
+      },
+      timersInMemory: () => timers?.size ?? 0,
+      clock,
+    });
 
   const onIntake = createIntakeHandler({ bus, subjects, logger, clock, leads, teams, policy, intakeWriter, publisher, router });
 
@@ -129,8 +166,19 @@ export function createRouter(options: RouterOptions): Router {
 
   /** Offers a lead to a rep's actor over the bus: the rep's host answers from the actor's mailbox. */
   const offerOverBus = async (repId: RepId, offer: { leadId: LeadId; at: number; seq: number }): Promise<OfferAnswer> => {
-    const reply = await bus.request(subjects.repCommand(repId), encodeJson({ type: 'rep.offer', ...offer }), { timeoutMs: 5000 });
-    return reply.json<OfferAnswer>();
+    const subject = subjects.repCommand(repId);
+    const send = startSendSpan({ system: messagingSystem, subject, template: subjects.allRepCommands });
+    try {
+      const reply = await bus.request(subject, encodeJson({ type: 'rep.offer', ...offer }), { timeoutMs: 5000, ...(send.headers && { headers: send.headers }) });
+      const answer = reply.json<OfferAnswer>();
+      if (send.span.isRecording()) send.span.setAttribute(Attr.offerAccepted, answer.accepted);
+      return answer;
+    } catch (error) {
+      recordFailure(send.span, error);
+      throw error;
+    } finally {
+      send.span.end();
+    }
   };
 
   /** The rep's side of an offer: its actor accepts or declines, in order, one event at a time. */
@@ -238,6 +286,25 @@ export function createRouter(options: RouterOptions): Router {
     }
   };
 
+  // The live state of one actor, and (with watchSeconds) its XState inspection events for a while.
+  const onInspect = (body: unknown): InspectReply => {
+    const parsed = inspectRequestSchema.safeParse(body);
+    if (!parsed.success) return { ok: false, error: `bad inspect request: ${parsed.error.message}` };
+    const { kind, id, watchSeconds } = parsed.data;
+    let live: { value: unknown; context: unknown; status: string } | undefined;
+    if (kind === 'rep') {
+      const entry = reps.get(id as RepId);
+      if (entry) {
+        const { value, context, status } = entry.actor.getSnapshot();
+        live = { value, context, status };
+      }
+    } else {
+      live = leadRouter?.liveSnapshot(id as LeadId);
+    }
+    if (watchSeconds !== undefined && watchSeconds > 0) inspector.watch(kind, id, watchSeconds);
+    return live ? { ok: true, live: true, ...live } : { ok: true, live: false };
+  };
+
   // Leads committed by the API whose intake message never arrived (the bus was down
   // between commit and publish, or the in-process bus died with the process).
   const sweepStranded = async (): Promise<void> => {
@@ -253,7 +320,7 @@ export function createRouter(options: RouterOptions): Router {
           requestedTeam: lead.requestedTeam,
           externalId: lead.externalId,
           version: lead.version,
-          traceId: null,
+          traceId: lead.traceId,
           cause: 'recovered',
           facts: lead.facts,
         });
@@ -292,6 +359,8 @@ export function createRouter(options: RouterOptions): Router {
         lastAssignmentSeq: lastSeq,
         onCapacityFreed: capacityMayHaveFreed,
         offer: offerOverBus,
+        ...(metrics && { metrics }),
+        inspector,
       });
       timers = new DeadlineTimers({ db, scheduler, logger, onDue, ...(options.timerHorizonMs !== undefined && { horizonMs: options.timerHorizonMs }) });
       // Shifts may have begun or ended while no router ran: bring every rep up to now.
@@ -307,7 +376,16 @@ export function createRouter(options: RouterOptions): Router {
           const body = request.json<{ type?: string; leadId?: LeadId; at?: number; seq?: number }>();
           if (body.type === 'rep.offer' && body.leadId && typeof body.at === 'number' && typeof body.seq === 'number') {
             const repId = request.subject.slice(request.subject.lastIndexOf('.') + 1) as RepId;
-            return encodeJson(onOffer(repId, { leadId: body.leadId, at: body.at, seq: body.seq }));
+            const offer = { leadId: body.leadId, at: body.at, seq: body.seq };
+            const destination = { system: messagingSystem, subject: request.subject, template: subjects.allRepCommands };
+            return inProcessSpan(destination, request.headers, (span) => {
+              const answer = onOffer(repId, offer);
+              if (span.isRecording()) {
+                span.setAttributes({ [Attr.leadId]: offer.leadId, [Attr.repId]: repId, [Attr.offerAccepted]: answer.accepted });
+                if (!answer.accepted && 'reason' in answer) span.setAttribute(Attr.offerReason, String(answer.reason));
+              }
+              return encodeJson(answer);
+            });
           }
           return serveCommand(onRepCommand)(request);
         }),
@@ -323,7 +401,8 @@ export function createRouter(options: RouterOptions): Router {
           requestedTeam: lead.requestedTeam,
           externalId: lead.externalId,
           version: lead.version,
-          traceId: null,
+          traceId: lead.traceId,
+          traceparent: lead.traceparent,
           cause: 'restart',
           facts: lead.facts,
         };
@@ -340,8 +419,12 @@ export function createRouter(options: RouterOptions): Router {
           subjects.streams.intake,
           { durable: subjects.consumers.router, maxInFlight: options.maxInFlight ?? 2000, ackWaitMs: 30_000 },
           async (message) => {
+            if (metrics) {
+              const receivedAt = Date.parse(message.headers[IntakeHeader.receivedAt] ?? '');
+              if (!Number.isNaN(receivedAt)) metrics.intakeLag((clock() - receivedAt) / 1000);
+            }
             try {
-              await onIntake(message);
+              await inProcessSpan({ system: messagingSystem, subject: message.subject }, message.headers, () => onIntake(message));
             } catch (error) {
               logger.error({ err: error, seq: message.seq }, 'intake message failed; it will be redelivered');
               message.nak(1000);
@@ -349,8 +432,11 @@ export function createRouter(options: RouterOptions): Router {
           },
         ),
         await bus.serve(subjects.allTeamCommands, { queue: subjects.consumers.router }, serveCommand(onTeamCommand)),
-        await bus.serve(subjects.allLeadCommands, { queue: subjects.consumers.router }, onLeadCommand),
+        await bus.serve(subjects.allLeadCommands, { queue: subjects.consumers.router }, (request) =>
+          inProcessSpan({ system: messagingSystem, subject: request.subject, template: subjects.allLeadCommands }, request.headers, () => onLeadCommand(request)),
+        ),
         await bus.serve(subjects.policyCommand, { queue: subjects.consumers.router }, serveCommand(onPolicyCommand)),
+        await bus.serve(subjects.inspect, { queue: subjects.consumers.router }, (request) => encodeJson(onInspect(request.json()))),
       );
       ledgerFlush = setInterval(() => void policy.flush(), 1000);
       ledgerFlush.unref();
@@ -361,7 +447,9 @@ export function createRouter(options: RouterOptions): Router {
     async stop() {
       if (sweepTimer) clearInterval(sweepTimer);
       if (ledgerFlush) clearInterval(ledgerFlush);
-      for (const subscription of subscriptions.splice(0)) await subscription.stop();
+      // Last started, first stopped: the intake consumer finishes its in-flight leads while the
+      // rep actors still answer their offers (stopping those first made each offer time out).
+      for (const subscription of subscriptions.splice(0).reverse()) await subscription.stop();
       await timers?.stop();
       await writer.drain();
       await intakeWriter.drain();

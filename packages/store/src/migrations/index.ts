@@ -5,6 +5,8 @@ import * as repEvents from './0003-rep-events.ts';
 import * as routingPolicy from './0004-routing-policy.ts';
 import * as assignmentsWithoutTeam from './0005-assignments-without-team.ts';
 import * as openLeadsByEmail from './0006-open-leads-by-email.ts';
+import * as leadTraceparent from './0007-lead-traceparent.ts';
+import * as reportIndexes from './0008-report-indexes.ts';
 
 /**
  * Every migration, one file each, in order. Listed here rather than read from the
@@ -17,5 +19,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0004-routing-policy': routingPolicy,
   '0005-assignments-without-team': assignmentsWithoutTeam,
   '0006-open-leads-by-email': openLeadsByEmail,
+  '0007-lead-traceparent': leadTraceparent,
+  '0008-report-indexes': reportIndexes,
 
 };

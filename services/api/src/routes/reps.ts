@@ -1,4 +1,4 @@
-import { createRepSchema, NotFoundError, type Rep, updateRepSchema } from '@switchboard/core';
+import { createRepSchema, nextAvailabilityChange, NotFoundError, type Rep, updateRepSchema } from '@switchboard/core';
 import type { RepRepository } from '@switchboard/store';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -12,10 +12,23 @@ function withLiveState(rep: Rep, reply: { state?: string; activeLeads?: number }
   return { ...rep, state: reply.state as Rep['state'], activeLeads: reply.activeLeads ?? rep.activeLeads };
 }
 
+/** Adds when the rep's shift or out-of-office status next changes (what the board shows). */
+function withNextShiftChange(rep: Rep, now: number): Rep & { nextShiftChangeAt: Date | null } {
+  let next: number | null = null;
+  try {
+    next = nextAvailabilityChange(rep, now);
+  } catch {
+    // A schedule that can't be read was refused when it was set; never fail a read over it.
+  }
+  return { ...rep, nextShiftChangeAt: next === null ? null : new Date(next) };
+}
+
 /** `/v1/reps`: create, change, list and read reps. */
-export function repRoutes(app: FastifyInstance, deps: { reps: RepRepository; router: RouterClient }): void {
+export function repRoutes(app: FastifyInstance, deps: { reps: RepRepository; router: RouterClient; clock?: () => number }): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['reps'];
+  const clock = deps.clock ?? Date.now;
+  const present = (rep: Rep) => withNextShiftChange(rep, clock());
 
   api.post(
     '/v1/reps',
@@ -29,7 +42,7 @@ export function repRoutes(app: FastifyInstance, deps: { reps: RepRepository; rou
     },
     async (request, reply) => {
       const rep = await deps.reps.create(request.body);
-      return reply.code(201).send(withLiveState(rep, await deps.router.syncRep(rep.id)));
+      return reply.code(201).send(present(withLiveState(rep, await deps.router.syncRep(rep.id))));
     },
   );
 
@@ -49,7 +62,7 @@ export function repRoutes(app: FastifyInstance, deps: { reps: RepRepository; rou
       const existing = await deps.reps.get(request.params.id);
       if (!existing) return reply.code(404).send({ error: 'not_found', message: `rep "${request.params.id}" does not exist` });
       const rep = await deps.reps.update(request.params.id, request.body);
-      return reply.send(withLiveState(rep, await deps.router.syncRep(rep.id)));
+      return reply.send(present(withLiveState(rep, await deps.router.syncRep(rep.id))));
     },
   );
 
@@ -68,7 +81,7 @@ export function repRoutes(app: FastifyInstance, deps: { reps: RepRepository; rou
     },
     async (request) => {
       const items = await deps.reps.list({ limit: request.query.limit, ...(request.query.after && { after: request.query.after }) });
-      return { items, next: items.length === request.query.limit ? (items.at(-1)?.id ?? null) : null };
+      return { items: items.map(present), next: items.length === request.query.limit ? (items.at(-1)?.id ?? null) : null };
     },
   );
 
@@ -80,7 +93,7 @@ export function repRoutes(app: FastifyInstance, deps: { reps: RepRepository; rou
     async (request) => {
       const rep = await deps.reps.get(request.params.id);
       if (!rep) throw new NotFoundError('rep', request.params.id);
-      return rep;
+      return present(rep);
     },
   );
 }

@@ -37,11 +37,28 @@ interface Rep {
   lastAssignedAt: string | null;
 }
 
-/** `switchboard inspect lead <id>`: state, owner and the event log of one lead. */
+/** What `/v1/inspect/:kind/:id` answers: the actor's state value, context and last transitions. */
+interface ActorInspection {
+  kind: 'lead' | 'rep';
+  id: string;
+  name: string;
+  state: string;
+  live: boolean;
+  value: unknown;
+  context: unknown;
+  status: string | null;
+  version: number;
+  updatedAt: string;
+  traceId: string | null;
+  transitions: Array<{ type: string | null; from: string | null; to: string | null; cause: string; at: string; activeLeads?: number }>;
+}
+
+/** `switchboard inspect lead <id>`: state, owner, the actor's state and context, and the event log of one lead. */
 export async function inspectLead(api: ApiClient, io: Output, id: string, json: boolean): Promise<void> {
   const { body: lead } = await api.request<LeadDetail>('GET', `/v1/leads/${encodeURIComponent(id)}`);
+  const { body: actor } = await api.request<ActorInspection>('GET', `/v1/inspect/leads/${encodeURIComponent(id)}`);
   if (json) {
-    io.out(JSON.stringify(lead, null, 2));
+    io.out(JSON.stringify({ ...lead, actor }, null, 2));
     return;
   }
   let owner = '-';
@@ -60,6 +77,8 @@ export async function inspectLead(api: ApiClient, io: Output, id: string, json: 
       ...(lead.externalId ? [`  external: ${lead.externalId}`] : []),
       `  received: ${formatTime(lead.createdAt)}`,
       ...(current?.decision.summary ? [`  why:      ${current.decision.summary}`] : []),
+      ...(actor.traceId ? [`  trace:    ${actor.traceId}`] : []),
+      ...describeActor(actor),
       '',
       formatTable(
         ['time', 'event', 'transition', 'cause'],
@@ -69,11 +88,12 @@ export async function inspectLead(api: ApiClient, io: Output, id: string, json: 
   );
 }
 
-/** `switchboard inspect rep <id>`: state, load and profile of one rep. */
+/** `switchboard inspect rep <id>`: state, load and profile of one rep, its actor's state and context, and its last transitions. */
 export async function inspectRep(api: ApiClient, io: Output, id: string, json: boolean): Promise<void> {
   const { body: rep } = await api.request<Rep>('GET', `/v1/reps/${encodeURIComponent(id)}`);
+  const { body: actor } = await api.request<ActorInspection>('GET', `/v1/inspect/reps/${encodeURIComponent(id)}`);
   if (json) {
-    io.out(JSON.stringify(rep, null, 2));
+    io.out(JSON.stringify({ ...rep, actor }, null, 2));
     return;
   }
   io.out(
@@ -85,6 +105,81 @@ export async function inspectRep(api: ApiClient, io: Output, id: string, json: b
       `  time zone:    ${rep.timezone}`,
       `  tags:         ${rep.tags.length > 0 ? rep.tags.join(', ') : '-'}`,
       `  last lead:    ${formatTime(rep.lastAssignedAt)}`,
+      ...describeActor(actor),
+      '',
+      actor.transitions.length === 0
+        ? 'No state changes recorded yet.'
+        : formatTable(
+            ['time', 'transition', 'cause', 'active leads'],
+            actor.transitions.map((t) => [formatTime(t.at), `${t.from ?? '·'} → ${t.to ?? '·'}`, t.cause, String(t.activeLeads ?? '-')]),
+          ),
     ].join('\n'),
   );
+}
+
+/** The actor part: its XState state value, where it was read, and its context, one field a line. */
+function describeActor(actor: ActorInspection): string[] {
+  const source = actor.live ? 'live, from the router' : 'as persisted (not in memory)';
+  const lines = [`  actor:    ${JSON.stringify(actor.value)} (${source}; version ${actor.version}${actor.status ? `, ${actor.status}` : ''})`];
+  if (actor.context !== null && typeof actor.context === 'object') {
+    const fields = Object.entries(actor.context as Record<string, unknown>);
+    const width = Math.max(0, ...fields.map(([key]) => key.length));
+    lines.push('  context:', ...fields.map(([key, value]) => `    ${key.padEnd(width)}  ${compact(value)}`));
+  }
+  return lines;
+}
+
+/** A value on one line, cut at 100 characters. */
+function compact(value: unknown): string {
+  const text = JSON.stringify(value) ?? 'undefined';
+  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
+}
+
+/**
+ * `switchboard inspect lead|rep <id> --xstate`: the actor's XState inspection events as they
+ * happen (events received, snapshots, transitions), until Ctrl-C or `count` events.
+ */
+export async function streamInspection(
+  api: ApiClient,
+  io: Output,
+  kind: 'leads' | 'reps',
+  id: string,
+  options: { json?: boolean; count?: number },
+  signal?: AbortSignal,
+): Promise<void> {
+  let seen = 0;
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  signal?.addEventListener('abort', stop);
+  process.once('SIGINT', stop);
+  try {
+    await api.stream(
+      `/v1/inspect/${kind}/${encodeURIComponent(id)}/xstate`,
+      ({ event, data }) => {
+        if (event === 'ready') {
+          if (!options.json) io.err(`streaming XState inspection events of ${kind.slice(0, -1)} ${id} — Ctrl-C to stop`);
+          return true;
+        }
+        const inspection = data as { type: string; at: string; event?: { type?: string }; value?: unknown; action?: string; transitions?: string[] };
+        if (options.json) io.out(JSON.stringify(inspection));
+        else {
+          const what =
+            inspection.type === '@xstate.snapshot'
+              ? `→ ${JSON.stringify(inspection.value)} (after ${inspection.event?.type ?? '?'})`
+              : inspection.type === '@xstate.action'
+                ? (inspection.action ?? '')
+                : inspection.type === '@xstate.microstep'
+                  ? (inspection.transitions ?? []).join('; ')
+                  : JSON.stringify(inspection.event ?? {});
+          io.out(`${formatTime(inspection.at)}  ${inspection.type.padEnd(17)}  ${what}`);
+        }
+        seen += 1;
+        return options.count === undefined || seen < options.count;
+      },
+      controller.signal,
+    );
+  } finally {
+    process.off('SIGINT', stop);
+    signal?.removeEventListener('abort', stop);
+  }
 }

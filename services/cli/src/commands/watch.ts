@@ -1,0 +1,80 @@
+import type { ApiClient } from '../api-client.ts';
+import { formatTime } from '../format-table.ts';
+import type { Output } from '../output.ts';
+
+/** A lifecycle event as the API streams it (the bus's JSON). */
+interface LifecycleEvent {
+  id: string;
+  type: string;
+  occurredAt: string;
+  leadId: string;
+  data: Record<string, unknown>;
+}
+
+export interface WatchOptions {
+  lead?: string;
+  rep?: string;
+  team?: string;
+  type?: string;
+  json?: boolean;
+  /** Stop after this many events. */
+  count?: number;
+}
+
+/**
+ * `switchboard watch`: live lifecycle events, one line each, filtered by lead, rep, team
+ * and type, until Ctrl-C (or `--count` events).
+ */
+export async function watch(api: ApiClient, io: Output, options: WatchOptions, signal?: AbortSignal): Promise<void> {
+  const query = new URLSearchParams();
+  for (const key of ['lead', 'rep', 'team', 'type'] as const) {
+    const value = options[key];
+    if (value !== undefined) query.set(key, value);
+  }
+  let seen = 0;
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  signal?.addEventListener('abort', stop);
+  process.once('SIGINT', stop);
+  try {
+    await api.stream(
+      `/v1/events${query.size > 0 ? `?${query}` : ''}`,
+      ({ event, data }) => {
+        if (event === 'ready') {
+          if (!options.json) io.err(`watching ${describeFilter(options)} — Ctrl-C to stop`);
+          return true;
+        }
+        const lifecycle = data as LifecycleEvent;
+        io.out(options.json ? JSON.stringify(lifecycle) : formatEvent(lifecycle));
+        seen += 1;
+        return options.count === undefined || seen < options.count;
+      },
+      controller.signal,
+    );
+  } finally {
+    process.off('SIGINT', stop);
+    signal?.removeEventListener('abort', stop);
+  }
+}
+
+function describeFilter(options: WatchOptions): string {
+  const parts = [
+    options.type ? `type ${options.type}` : 'all events',
+    ...(options.lead ? [`of lead ${options.lead}`] : []),
+    ...(options.rep ? [`naming rep ${options.rep}`] : []),
+    ...(options.team ? [`of team ${options.team}`] : []),
+  ];
+  return parts.join(' ');
+}
+
+/** "2026-12-02 14:09:25Z  lead.assigned   0190…  → rep 0190… (team 0190…): rule 2 …". */
+export function formatEvent(event: LifecycleEvent): string {
+  const data = event.data ?? {};
+  const details: string[] = [];
+  if (typeof data.repId === 'string') details.push(`rep ${data.repId}`);
+  if (typeof data.teamId === 'string') details.push(`team ${data.teamId}`);
+  for (const key of ['summary', 'reason', 'outcome', 'type'] as const) {
+    if (typeof data[key] === 'string') details.push(String(data[key]));
+  }
+  return `${formatTime(event.occurredAt)}  ${event.type.padEnd(24)}  ${event.leadId}  ${details.join('  ')}`.trimEnd();
+}
