@@ -85,7 +85,7 @@ describe.each(availableBuses)('lead routing on the %s bus', (bus) => {
     const first = await http(sb.url, 'POST', '/v1/leads', { email: 'bo@acme.io', externalId: '00Q5e000001' });
     const again = await http(sb.url, 'POST', '/v1/leads', { email: 'bo@acme.io', externalId: '00Q5e000001' });
     expect(first.status).toBe(202);
-    expect(again).toEqual({ status: 200, body: { id: first.body.id, duplicate: true } });
+    expect(again).toEqual({ status: 200, body: { id: first.body.id, duplicate: true, merged: false } });
     await eventually(async () => (await http(sb!.url, 'GET', `/v1/leads/${first.body.id}`)).body.state === 'assigned');
     const rows = await sb.database.db.selectFrom('leads').select('id').execute();
     expect(rows).toHaveLength(1);
