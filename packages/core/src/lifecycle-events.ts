@@ -30,17 +30,20 @@ const envelope = {
   leadId: z.uuid(),
 };
 
+/** What a submitted lead said about itself, as `lead.received` and `lead.merged` record it. */
+const submission = {
+  email: z.string(),
+  externalId: z.string().nullable(),
+  company: z.string().nullable(),
+  source: z.string().nullable(),
+  requestedTeam: z.string().nullable(),
+};
+
 /** `lead.received`: a lead was accepted and committed. */
 export const leadReceivedEventSchema = z.object({
   ...envelope,
   type: z.literal('lead.received'),
-  data: z.object({
-    email: z.string(),
-    externalId: z.string().nullable(),
-    company: z.string().nullable(),
-    source: z.string().nullable(),
-    requestedTeam: z.string().nullable(),
-  }),
+  data: z.object(submission),
 });
 
 /**
@@ -52,11 +55,7 @@ export const leadMergedEventSchema = z.object({
   ...envelope,
   type: z.literal('lead.merged'),
   data: z.object({
-    email: z.string(),
-    externalId: z.string().nullable(),
-    company: z.string().nullable(),
-    source: z.string().nullable(),
-    requestedTeam: z.string().nullable(),
+    ...submission,
     attributes: z.record(z.string(), z.unknown()),
     via: z.enum(['api', 'bus']),
   }),

@@ -90,6 +90,12 @@ export function inspectRoutes(
   app.addHook('preClose', async () => {
     for (const reply of open) reply.sse.close();
   });
+  /** The stored actor, or a 404 naming it. */
+  const storedActor = async (kind: 'leads' | 'reps', id: string, transitions: number) => {
+    const stored = await (kind === 'leads' ? deps.inspection.lead(id, transitions) : deps.inspection.rep(id, transitions));
+    if (!stored) throw new NotFoundError(kind === 'leads' ? 'lead' : 'rep', id, `list them with GET /v1/${kind}`);
+    return stored;
+  };
 
   api.get(
     '/v1/inspect/:kind/:id',
@@ -107,10 +113,8 @@ export function inspectRoutes(
     },
     async (request) => {
       const { kind, id } = request.params;
-      const actorKind = kind === 'leads' ? 'lead' : 'rep';
-      const stored = await (actorKind === 'lead' ? deps.inspection.lead(id, request.query.transitions) : deps.inspection.rep(id, request.query.transitions));
-      if (!stored) throw new NotFoundError(actorKind, id, `list them with GET /v1/${kind}`);
-      const live = await deps.router.inspect(actorKind, id);
+      const stored = await storedActor(kind, id, request.query.transitions);
+      const live = await deps.router.inspect(stored.kind, id);
       const persisted = (stored.snapshot ?? {}) as { value?: unknown; context?: unknown; status?: string };
       const fromRouter = live?.ok === true && live.live ? live : undefined;
       return {
@@ -172,9 +176,7 @@ export function inspectRoutes(
     },
     async (request, reply) => {
       const { kind, id } = request.params;
-      const actorKind = kind === 'leads' ? 'lead' : 'rep';
-      const stored = await (actorKind === 'lead' ? deps.inspection.lead(id, 1) : deps.inspection.rep(id, 1));
-      if (!stored) throw new NotFoundError(actorKind, id, `list them with GET /v1/${kind}`);
+      const actorKind = (await storedActor(kind, id, 1)).kind;
       await streamBus(open, reply, deps.bus, deps.subjects.inspectEvents(actorKind, id), (event) => ({ event: 'inspection', data: event.json() }), {
         start: async () => {
           await deps.router.inspect(actorKind, id, WATCH_RENEW_SECONDS);

@@ -1,6 +1,7 @@
 import type { ApiClient } from '../api-client.ts';
 import { formatTable, formatTime } from '../format-table.ts';
 import type { Output } from '../output.ts';
+import { streamUntil } from '../stream-until.ts';
 
 interface LeadEvent {
   type: string;
@@ -135,6 +136,28 @@ function compact(value: unknown): string {
   return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }
 
+interface Inspection {
+  type: string;
+  at: string;
+  event?: { type?: string };
+  value?: unknown;
+  action?: string;
+  transitions?: string[];
+}
+
+/** "2026-12-02 14:52:35Z  @xstate.snapshot   → "available" (after OFFER)". */
+function formatInspection(inspection: Inspection): string {
+  const what =
+    inspection.type === '@xstate.snapshot'
+      ? `→ ${JSON.stringify(inspection.value)} (after ${inspection.event?.type ?? '?'})`
+      : inspection.type === '@xstate.action'
+        ? (inspection.action ?? '')
+        : inspection.type === '@xstate.microstep'
+          ? (inspection.transitions ?? []).join('; ')
+          : JSON.stringify(inspection.event ?? {});
+  return `${formatTime(inspection.at)}  ${inspection.type.padEnd(17)}  ${what}`;
+}
+
 /**
  * `switchboard inspect lead|rep <id> --xstate`: the actor's XState inspection events as they
  * happen (events received, snapshots, transitions), until Ctrl-C or `count` events.
@@ -147,39 +170,11 @@ export async function streamInspection(
   options: { json?: boolean; count?: number },
   signal?: AbortSignal,
 ): Promise<void> {
-  let seen = 0;
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  signal?.addEventListener('abort', stop);
-  process.once('SIGINT', stop);
-  try {
-    await api.stream(
-      `/v1/inspect/${kind}/${encodeURIComponent(id)}/xstate`,
-      ({ event, data }) => {
-        if (event === 'ready') {
-          if (!options.json) io.err(`streaming XState inspection events of ${kind.slice(0, -1)} ${id} — Ctrl-C to stop`);
-          return true;
-        }
-        const inspection = data as { type: string; at: string; event?: { type?: string }; value?: unknown; action?: string; transitions?: string[] };
-        if (options.json) io.out(JSON.stringify(inspection));
-        else {
-          const what =
-            inspection.type === '@xstate.snapshot'
-              ? `→ ${JSON.stringify(inspection.value)} (after ${inspection.event?.type ?? '?'})`
-              : inspection.type === '@xstate.action'
-                ? (inspection.action ?? '')
-                : inspection.type === '@xstate.microstep'
-                  ? (inspection.transitions ?? []).join('; ')
-                  : JSON.stringify(inspection.event ?? {});
-          io.out(`${formatTime(inspection.at)}  ${inspection.type.padEnd(17)}  ${what}`);
-        }
-        seen += 1;
-        return options.count === undefined || seen < options.count;
-      },
-      controller.signal,
-    );
-  } finally {
-    process.off('SIGINT', stop);
-    signal?.removeEventListener('abort', stop);
-  }
+  await streamUntil(
+    api,
+    io,
+    `/v1/inspect/${kind}/${encodeURIComponent(id)}/xstate`,
+    { opened: `streaming XState inspection events of ${kind.slice(0, -1)} ${id}`, quiet: options.json ?? false, count: options.count, signal },
+    (data) => (options.json ? JSON.stringify(data) : formatInspection(data as Inspection)),
+  );
 }

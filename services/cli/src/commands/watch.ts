@@ -1,6 +1,7 @@
 import type { ApiClient } from '../api-client.ts';
 import { formatTime } from '../format-table.ts';
 import type { Output } from '../output.ts';
+import { streamUntil } from '../stream-until.ts';
 
 /** A lifecycle event as the API streams it (the bus's JSON). */
 interface LifecycleEvent {
@@ -31,30 +32,13 @@ export async function watch(api: ApiClient, io: Output, options: WatchOptions, s
     const value = options[key];
     if (value !== undefined) query.set(key, value);
   }
-  let seen = 0;
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  signal?.addEventListener('abort', stop);
-  process.once('SIGINT', stop);
-  try {
-    await api.stream(
-      `/v1/events${query.size > 0 ? `?${query}` : ''}`,
-      ({ event, data }) => {
-        if (event === 'ready') {
-          if (!options.json) io.err(`watching ${describeFilter(options)} — Ctrl-C to stop`);
-          return true;
-        }
-        const lifecycle = data as LifecycleEvent;
-        io.out(options.json ? JSON.stringify(lifecycle) : formatEvent(lifecycle));
-        seen += 1;
-        return options.count === undefined || seen < options.count;
-      },
-      controller.signal,
-    );
-  } finally {
-    process.off('SIGINT', stop);
-    signal?.removeEventListener('abort', stop);
-  }
+  await streamUntil(
+    api,
+    io,
+    `/v1/events${query.size > 0 ? `?${query}` : ''}`,
+    { opened: `watching ${describeFilter(options)}`, quiet: options.json ?? false, count: options.count, signal },
+    (data) => (options.json ? JSON.stringify(data) : formatEvent(data as LifecycleEvent)),
+  );
 }
 
 function describeFilter(options: WatchOptions): string {

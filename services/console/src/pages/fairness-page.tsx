@@ -5,6 +5,7 @@ import { BarChart } from '../components/bar-chart.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { LoadingState } from '../components/loading-state.tsx';
 import { PageHeader } from '../components/page-header.tsx';
+import { TeamSelect } from '../components/team-select.tsx';
 import { type Period, PeriodPicker, presetPeriod } from '../components/period-picker.tsx';
 import { ReportError } from '../components/report-error.tsx';
 import { formatPercent, formatSigned } from '../format/format-number.ts';
@@ -45,17 +46,7 @@ export function FairnessPage() {
       <PageHeader title="Fairness" subtitle="Did each rep get the share of leads its weight and time on shift earn?" />
       <div className="filters card">
         <PeriodPicker value={period} onChange={setPeriod} />
-        <label>
-          Team
-          <select value={team} onChange={(e) => setTeam(e.target.value)}>
-            <option value="">All teams</option>
-            {(teams.data?.items ?? []).map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TeamSelect teams={teams.data?.items ?? []} value={team} onChange={setTeam} />
       </div>
       {report.loading && !report.data && <LoadingState what="Computing the fairness report" />}
       {report.error && <ReportError what="fairness report" endpoint="GET /v1/reports/fairness" error={report.error} onRetry={report.reload} />}

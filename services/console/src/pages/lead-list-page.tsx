@@ -6,6 +6,7 @@ import { ErrorState } from '../components/error-state.tsx';
 import { LeadRow } from '../components/lead-row.tsx';
 import { LoadingState } from '../components/loading-state.tsx';
 import { PageHeader } from '../components/page-header.tsx';
+import { TeamSelect } from '../components/team-select.tsx';
 import { useResource } from '../hooks/use-resource.ts';
 
 /** Leads, newest first, filtered by state, owner and team (on the server) and by text (on the loaded leads). */
@@ -70,17 +71,7 @@ export function LeadListPage() {
             ))}
           </select>
         </label>
-        <label>
-          Team
-          <select value={team} onChange={(e) => setTeam(e.target.value)}>
-            <option value="">All teams</option>
-            {(teams.data?.items ?? []).map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TeamSelect teams={teams.data?.items ?? []} value={team} onChange={setTeam} />
         <label className="grow">
           Search
           <input type="search" placeholder="Email, name, company or external id (in the loaded leads)" value={search} onChange={(e) => setSearch(e.target.value)} />
