@@ -15,7 +15,7 @@ teams:
     strategy: weighted_round_robin
   - name: Inbound
     members: [gus@acme.test, ana@acme.test]
-    sla: { response: 1s, maxBreaches: 3 }
+    sla: { response: 1s, maxBreaches: 1, escalateTo: missed }
 `;
 
 async function stateOf(repId: string): Promise<string> {
@@ -66,16 +66,16 @@ beforeAll(async () => {
   await eventually(async () => (await stateOf(ids.li as string)) === 'available');
   awaySeconds = (Date.now() - awayAt) / 1000;
 
-  // Five EMEA leads touched; one Inbound lead breached (1 s SLA) and then touched by its new owner.
+  // Five EMEA leads touched; one Inbound lead breached (1 s SLA) and escalated to a queue.
+  // (Not re-assigned and then touched: that would race the next 1 s clock on a busy machine.)
   for (const id of leadIds.slice(0, 5)) {
     expect((await http(sb.url, 'POST', `/v1/leads/${id}/touches`, { type: 'call' })).status).toBe(200);
   }
   inboundLead = (await postAndRoute(1, 'Inbound'))[0] as string;
   await eventually(async () => {
     const lead = (await http(sb.url, 'GET', `/v1/leads/${inboundLead}`)).body;
-    return lead.breaches === 1 && lead.state === 'assigned';
-  }, 15_000, 'the Inbound lead breached and re-assigned');
-  expect((await http(sb.url, 'POST', `/v1/leads/${inboundLead}/touches`, { type: 'email' })).status).toBe(200);
+    return lead.breaches === 1 && lead.state === 'escalated';
+  }, 15_000, 'the Inbound lead breached and escalated');
 }, 60_000);
 afterAll(async () => {
   await sb?.destroy();
@@ -150,10 +150,8 @@ describe('GET /v1/reports/sla', () => {
     expect(emea).toMatchObject({ teamName: 'EMEA', leads: 39, touched: 5, breaches: 0 });
     expect(emea.medianFirstTouchSeconds).toBeGreaterThan(0);
     expect(emea.p90FirstTouchSeconds).toBeGreaterThanOrEqual(emea.medianFirstTouchSeconds);
-    expect(inbound).toMatchObject({ teamName: 'Inbound', leads: 1, touched: 1, breaches: 1 });
-    // Touched after the first owner let the 1 s SLA run out: measured from the team's first assignment.
-    expect(inbound.medianFirstTouchSeconds).toBeGreaterThanOrEqual(1);
-    expect(inbound.p90FirstTouchSeconds).toBe(inbound.medianFirstTouchSeconds);
+    // Breached and escalated, never touched: no time to first touch to report.
+    expect(inbound).toMatchObject({ teamName: 'Inbound', leads: 1, touched: 0, breaches: 1, medianFirstTouchSeconds: null, p90FirstTouchSeconds: null });
   });
 
   it('answers CSV, and an empty period counts nothing', async () => {
