@@ -11,3 +11,16 @@ export { eventually, http, type JsonResponse } from './http.ts';
 export { createTeamOfReps, mapConcurrent } from './fixtures.ts';
 export { ManualScheduler } from './manual-scheduler.ts';
 export { freePort } from './free-port.ts';
+export {
+  startFakeSalesforce,
+  FakeOrg,
+  to18,
+  parseSoql,
+  SoqlError,
+  type FakeSalesforce,
+  type FakeSalesforceOptions,
+  type FakeObjectName,
+  type FakeRecord,
+  type FakeSaveError,
+  type InjectedFailure,
+} from './fake-salesforce/index.ts';

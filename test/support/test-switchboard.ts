@@ -39,6 +39,8 @@ export interface TestSwitchboardOptions {
   readonly router?: boolean;
   /** Time and timers (a `ManualScheduler` for SLA tests). @default the system clock */
   readonly scheduler?: Scheduler;
+  /** More environment variables for the configuration, e.g. `SALESFORCE_*`. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Starts a whole Switchboard (API + router) on a free port against the test PostgreSQL and the chosen bus. */
@@ -54,6 +56,7 @@ export async function startTestSwitchboard(options: TestSwitchboardOptions): Pro
     DATABASE_URL: database.url,
     NATS_URL: options.bus === 'nats' ? process.env.NATS_URL : undefined,
     SWITCHBOARD_NAMESPACE: namespace,
+    ...options.env,
   });
   const running = await startSwitchboard(config, {
     logger: pino({ level: options.logLevel ?? 'silent' }),

@@ -41,7 +41,11 @@ export interface Subjects {
   /** Stream names (namespace-prefixed). */
   readonly streams: { readonly intake: string; readonly events: string; readonly deadLetter: string };
   /** Durable consumer names (namespace-prefixed). */
-  readonly consumers: { readonly router: string };
+  readonly consumers: {
+    readonly router: string;
+    /** The Salesforce connector's consumer of `lead.assigned` (owner write-back). */
+    readonly salesforceWriteback: string;
+  };
   /** The stream declarations, for `Bus.ensureStreams`. */
   readonly streamSpecs: ReadonlyArray<StreamSpec>;
 }
@@ -83,7 +87,7 @@ export function createSubjects(namespace = 'sb'): Subjects {
     inspect: `${ns}.inspect`,
     inspectEvents: (kind: 'lead' | 'rep', id: string) => `${ns}.inspect.evt.${kind}.${id}`,
     streams: Object.freeze(streams),
-    consumers: Object.freeze({ router: `${ns}_router` }),
+    consumers: Object.freeze({ router: `${ns}_router`, salesforceWriteback: `${ns}_salesforce_writeback` }),
     streamSpecs: Object.freeze([
       { name: streams.intake, subjects: [leadIntake] },
       { name: streams.events, subjects: [allEvents] },

@@ -36,6 +36,14 @@ const repFields = {
   holidays: holidaysSchema.describe('Whole days off (YYYY-MM-DD, in the rep’s time zone).'),
   outOfOffice: outOfOfficeSchema.describe('Periods the rep is away: { from, to, reason? }.'),
   managerId: z.uuid({ error: 'must be a rep id (a UUID)' }).nullable().describe('Receives this rep’s escalated leads.'),
+  salesforceUserId: z
+    .string()
+    .trim()
+    .regex(/^005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/, {
+      error: 'must be a Salesforce User Id: 15 or 18 letters and digits starting with 005, such as 005Dn000001AbCdIAK',
+    })
+    .nullable()
+    .describe('The Salesforce User this rep is, for owner write-back; null: the active User with the rep’s email.'),
 };
 
 /** Body of `POST /v1/reps`. */
@@ -51,6 +59,7 @@ export const createRepSchema = z.strictObject({
   holidays: repFields.holidays.default([]),
   outOfOffice: repFields.outOfOffice.default([]),
   managerId: repFields.managerId.default(null),
+  salesforceUserId: repFields.salesforceUserId.optional(),
 });
 export type CreateRep = z.output<typeof createRepSchema>;
 
@@ -68,6 +77,7 @@ export const updateRepSchema = z
     holidays: repFields.holidays.optional(),
     outOfOffice: repFields.outOfOffice.optional(),
     managerId: repFields.managerId.optional(),
+    salesforceUserId: repFields.salesforceUserId.optional(),
     available: z.boolean().optional().describe('The manual toggle: false makes the rep `away`.'),
     awayReason: z.string().trim().max(500).nullable().optional().describe('Why the rep is away, shown with its state.'),
     active: z.boolean().optional().describe('false deactivates the rep: its open leads are routed to others.'),
@@ -99,6 +109,8 @@ export interface RepProfile {
   readonly holidays: ReadonlyArray<string>;
   readonly outOfOffice: ReadonlyArray<OutOfOfficePeriod>;
   readonly managerId: RepId | null;
+  /** The Salesforce User this rep is (owner write-back); null: matched by email. */
+  readonly salesforceUserId: string | null;
   /** The manual availability toggle. */
   readonly available: boolean;
   readonly awayReason: string | null;

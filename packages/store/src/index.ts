@@ -26,9 +26,8 @@ export {
   type LeadTimeline,
   type TransitionRecord,
 } from './inspection-repository.ts';
-export { createReportRepository, type ReportRepository, type ReportPeriod, type FairnessRepRecord } from './report-repository.ts';
 export { createTeamShareLedgerRepository, type TeamShareLedgerRepository } from './team-share-ledger-repository.ts';
-
+export { createReportRepository, type ReportRepository, type ReportPeriod, type FairnessRepRecord } from './report-repository.ts';
 export {
   createLeadRepository,
   toLead,
@@ -40,6 +39,15 @@ export {
   type OpenLead,
   type StoredLeadActor,
 } from './lead-repository.ts';
+export {
+  createSalesforceRepository,
+  type NewSalesforceAttention,
+  type SalesforceAttentionRecord,
+  type SalesforceLeadChange,
+  type SalesforceLinkedLead,
+  type SalesforceRepository,
+  type SalesforceWatermark,
+} from './salesforce-repository.ts';
 export { createLeadIntakeWriter, type LeadIntakeWriter, type IntakeRecord, type IntakeResult } from './lead-intake-writer.ts';
 export {
   createRoutingWriter,

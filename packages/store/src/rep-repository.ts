@@ -56,6 +56,7 @@ export function toRep(row: RepRow): Rep {
     holidays: row.holidays,
     outOfOffice: row.out_of_office.map((p) => ({ from: new Date(p.from), to: new Date(p.to), ...(p.reason !== undefined && { reason: p.reason }) })),
     managerId: row.manager_id as RepId | null,
+    salesforceUserId: row.salesforce_user_id,
     available: row.available,
     awayReason: row.away_reason,
     active: row.active,
@@ -71,6 +72,9 @@ export function toRep(row: RepRow): Rep {
 function translate(error: unknown, email?: string): never {
   if (isForeignKeyViolation(error, 'reps_manager_id_fkey')) {
     throw new NotFoundError('managerId: rep', '(given)', 'the manager must be an existing rep', { cause: error });
+  }
+  if (isUniqueViolation(error, 'reps_salesforce_user_id')) {
+    throw new ConflictError('another rep already has this salesforceUserId; a Salesforce User belongs to one rep', { cause: error });
   }
   if (isUniqueViolation(error, 'reps_email_unique')) {
     throw new ConflictError(`a rep with email "${email}" already exists; change that rep with PATCH /v1/reps/:id instead`, {
@@ -99,6 +103,7 @@ export function createRepRepository(db: Kysely<Database>): RepRepository {
           holidays: JSON.stringify(input.holidays),
           out_of_office: JSON.stringify(input.outOfOffice),
           manager_id: input.managerId,
+          salesforce_user_id: input.salesforceUserId ?? null,
           available: true,
           state: input.cap === 0 ? 'capped' : 'available',
         })
@@ -123,6 +128,7 @@ export function createRepRepository(db: Kysely<Database>): RepRepository {
           ...(patch.holidays !== undefined && { holidays: JSON.stringify(patch.holidays) }),
           ...(patch.outOfOffice !== undefined && { out_of_office: JSON.stringify(patch.outOfOffice) }),
           ...(patch.managerId !== undefined && { manager_id: patch.managerId }),
+          ...(patch.salesforceUserId !== undefined && { salesforce_user_id: patch.salesforceUserId }),
           ...(patch.available !== undefined && { available: patch.available }),
           ...(patch.awayReason !== undefined && { away_reason: patch.awayReason }),
           ...(patch.active !== undefined && { active: patch.active }),

@@ -7,6 +7,7 @@ import {
   createLeadRepository,
   createRepRepository,
   createAccountRepository,
+  createSalesforceRepository,
   createConfigVersionRepository,
   createReportRepository,
   createTeamRepository,
@@ -30,6 +31,7 @@ import { teamRoutes } from './routes/teams.ts';
 import { configRoutes } from './routes/config.ts';
 import { simulateRoutes } from './routes/simulate.ts';
 import { reportRoutes } from './routes/reports.ts';
+import { salesforceRoutes } from './routes/salesforce.ts';
 import { ConfigService } from './config-service.ts';
 import { fastifySSE } from '@fastify/sse';
 import { inspectRoutes } from './routes/inspect.ts';
@@ -129,6 +131,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   configRoutes(app, { config: new ConfigService({ db: options.db, versions, reps }), versions, router });
   simulateRoutes(app, { versions, reps, teams, leads, accounts: createAccountRepository(options.db) });
   reportRoutes(app, { reports: createReportRepository(options.db), teams, clock: options.clock ?? Date.now });
+  salesforceRoutes(app, { salesforce: createSalesforceRepository(options.db) });
   await app.register(accountRoutes, { accounts: createAccountRepository(options.db), reps, router });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   metricsRoutes(app, { metrics: options.metrics ?? createMetrics() });

@@ -35,6 +35,7 @@ export const repSchema = z
     holidays: z.array(z.string()).readonly(),
     outOfOffice: z.array(z.object({ from: isoDate, to: isoDate, reason: z.string().optional() })).readonly(),
     managerId: z.uuid().nullable(),
+    salesforceUserId: z.string().nullable().describe('The Salesforce User this rep is (owner write-back); null: the active User with its email.'),
     available: z.boolean().describe('The manual availability toggle.'),
     awayReason: z.string().nullable(),
     active: z.boolean().describe('false: deactivated, takes no leads.'),

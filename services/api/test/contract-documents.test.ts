@@ -41,6 +41,7 @@ describe('committed contract documents', () => {
       '/v1/reports/sla',
       '/v1/reps',
       '/v1/reps/{id}',
+      '/v1/salesforce/attention',
       '/v1/simulate',
       '/v1/teams',
       '/v1/teams/{idOrName}',

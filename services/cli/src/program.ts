@@ -11,6 +11,7 @@ import { fairnessReport, ReportFormat, slaReport } from './commands/report.ts';
 import { addLead, collectAttribute, leadCommand, listLeads } from './commands/leads.ts';
 import { addRep, addTeam, listReps, setRep } from './commands/reps.ts';
 import { start } from './commands/start.ts';
+import { salesforceAttention } from './commands/salesforce.ts';
 import { type Output, processOutput } from './output.ts';
 
 const integer = (name: string) => (value: string) => {
@@ -127,9 +128,10 @@ export function buildProgram(io: Output = processOutput): Command {
     .option('--away', 'take the rep out of routing')
     .option('--available', 'put the rep back into routing')
     .option('--cap <n>', 'most active leads at once', integer('--cap'))
+    .option('--salesforce-user <id>', 'the Salesforce User Id (005...) owner write-backs use for this rep')
     .option('--json', 'print JSON')
     .action(
-      run((id: string, options: { away?: boolean; available?: boolean; cap?: number; json?: boolean }) =>
+      run((id: string, options: { away?: boolean; available?: boolean; cap?: number; salesforceUser?: string; json?: boolean }) =>
         setRep(
           api(),
           io,
@@ -138,6 +140,7 @@ export function buildProgram(io: Output = processOutput): Command {
             ...(options.away && { available: false }),
             ...(options.available && { available: true }),
             ...(options.cap !== undefined && { cap: options.cap }),
+            ...(options.salesforceUser !== undefined && { salesforceUserId: options.salesforceUser }),
           },
           options.json ?? false,
         ),
@@ -171,6 +174,14 @@ export function buildProgram(io: Output = processOutput): Command {
     .description('create or update accounts from a CSV file with the columns name,domains,owner; all or nothing')
     .option('--json', 'print JSON')
     .action(run((file: string, options: { json?: boolean }) => importAccounts(api(), io, file, options)));
+
+  const salesforce = program.command('salesforce').description('the Salesforce connector');
+  salesforce
+    .command('attention')
+    .description('owner write-backs Salesforce refused (validation rule, inactive user, ...), with its error')
+    .option('--all', 'also those resolved by a later write-back')
+    .option('--json', 'print JSON')
+    .action(run((options: { all?: boolean; json?: boolean }) => salesforceAttention(api(), io, options)));
 
   const inspect = program.command('inspect').description('show the state of a lead or a rep');
   type InspectOptions = { json?: boolean; xstate?: boolean; count?: number };

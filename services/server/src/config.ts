@@ -1,4 +1,5 @@
 import { ValidationError, toValidationIssues } from '@switchboard/core';
+import { type SalesforceConfig, salesforceConfigFromEnv, salesforceEnabled } from '@switchboard/salesforce';
 import { z } from 'zod';
 
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
@@ -37,6 +38,8 @@ export interface SwitchboardConfig {
   /** @default 54329 */
   readonly embeddedPostgresPort: number;
   readonly logLevel: string;
+  /** The Salesforce connector's configuration when `SALESFORCE_INSTANCE_URL` is set; it shows no secret when logged. */
+  readonly salesforce: SalesforceConfig | undefined;
 }
 
 /** Reads the configuration from environment variables; throws a `ValidationError` naming each bad variable. */
@@ -53,5 +56,6 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>> 
     dataDir: e.SWITCHBOARD_DATA_DIR,
     embeddedPostgresPort: e.SWITCHBOARD_EMBEDDED_PG_PORT,
     logLevel: e.LOG_LEVEL,
+    salesforce: salesforceEnabled(env) ? salesforceConfigFromEnv(env) : undefined,
   });
 }

@@ -3,6 +3,7 @@ import { type Bus, connectNatsBus, createInProcessBus, createSubjects, type Subj
 import type { Logger } from '@switchboard/core';
 import { createApiServer } from '@switchboard/api';
 import { createRouter, type Router, type Scheduler, systemScheduler } from '@switchboard/router';
+import { type SalesforceConnector, startSalesforceConnector } from '@switchboard/salesforce';
 import { createMetrics, registerTracing, type SwitchboardMetrics } from '@switchboard/telemetry';
 import { createDatabase, type Database, type EmbeddedPostgresServer, migrateToLatest, startEmbeddedPostgres } from '@switchboard/store';
 import type { Kysely } from 'kysely';
@@ -26,6 +27,8 @@ export interface RunningSwitchboard {
   readonly router: Router;
   /** This Switchboard's metrics (served at `GET /metrics`). */
   readonly metrics: SwitchboardMetrics;
+  /** The Salesforce connector, when `SALESFORCE_INSTANCE_URL` is set. */
+  readonly salesforce: SalesforceConnector | undefined;
   /** Stops accepting requests, finishes what is in flight, closes the bus and the database. */
   stop(): Promise<void>;
 }
@@ -102,6 +105,14 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       await api.app.close();
       await api.flush();
     });
+    // The Salesforce connector routes through the router and the bus, like any producer.
+    let salesforce: SalesforceConnector | undefined;
+    if (config.salesforce) {
+      salesforce = await startSalesforceConnector({ config: config.salesforce, db, bus, subjects, logger: log, clock: () => scheduler.now() });
+      const connector = salesforce;
+      cleanups.push(() => connector.stop());
+    }
+
     const address = await api.app.listen({ port: config.port, host: config.host });
     const port = (api.app.server.address() as { port: number }).port;
     logger.info({ address, bus: bus.kind, namespace: config.namespace }, `Switchboard is listening on ${address} (API docs at /docs)`);
@@ -113,6 +124,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       subjects,
       router,
       metrics,
+      salesforce,
       stop: cleanup,
     };
   } catch (error) {

@@ -7,6 +7,7 @@ import * as assignmentsWithoutTeam from './0005-assignments-without-team.ts';
 import * as openLeadsByEmail from './0006-open-leads-by-email.ts';
 import * as leadTraceparent from './0007-lead-traceparent.ts';
 import * as reportIndexes from './0008-report-indexes.ts';
+import * as salesforce from './0009-salesforce.ts';
 
 /**
  * Every migration, one file each, in order. Listed here rather than read from the
@@ -21,5 +22,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0006-open-leads-by-email': openLeadsByEmail,
   '0007-lead-traceparent': leadTraceparent,
   '0008-report-indexes': reportIndexes,
-
+  '0009-salesforce': salesforce,
 };

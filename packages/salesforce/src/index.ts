@@ -1,0 +1,29 @@
+/**
+ * `@switchboard/salesforce`: the Salesforce connector (jsforce). It polls new and changed
+ * Leads into Switchboard, writes each lead's owner back to `Lead.OwnerId`, turns Tasks,
+ * Events and Status changes into touches, reads Accounts for account matching, and keeps
+ * within the org's API limits.
+ */
+export {
+  DEFAULT_API_VERSION,
+  redactedView,
+  salesforceConfigFromEnv,
+  salesforceEnabled,
+  withRedaction,
+  type SalesforceAuth,
+  type SalesforceConfig,
+} from './salesforce-config.ts';
+export { defaultFieldMap, loadFieldMap, parseFieldMap, toLeadIntake, STATUS_ATTRIBUTE, type FieldMap } from './field-map.ts';
+export { createApiLimits, LimitLevel, type ApiLimits, type ApiLimitsOptions, type ApiUsage } from './api-limits.ts';
+export { connectSalesforce, jwtAssertion, type SalesforceClient, type SalesforceRecord, type SaveResult } from './salesforce-client.ts';
+export {
+  startSalesforceConnector,
+  type SalesforceConnector,
+  type SalesforceConnectorOptions,
+  type SalesforcePollReport,
+} from './salesforce-connector.ts';
+export { websiteDomain, type AccountSyncReport } from './account-sync.ts';
+export type { LeadPollReport } from './lead-ingest.ts';
+export type { ActivityPollReport } from './activity-touches.ts';
+export { isSalesforceId, isSalesforceLeadId, isSalesforceUserId, soqlString } from './salesforce-id.ts';
+export { isTransientCode, SalesforceApiError, SalesforceConfigError, SalesforceFieldMapError, toSalesforceApiError } from './errors.ts';

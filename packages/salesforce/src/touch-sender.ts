@@ -1,0 +1,40 @@
+import { type Bus, encodeJson, type Subjects } from '@switchboard/bus';
+import type { LeadId, Logger } from '@switchboard/core';
+import { SalesforceApiError } from './errors.ts';
+
+/** The kinds of touch Switchboard knows. */
+export type TouchType = 'call' | 'email' | 'status_change' | 'meeting';
+
+/** What became of a touch. */
+export type TouchOutcome = 'touched' | 'ignored';
+
+/** Sends touches seen in Salesforce to the lead's actor. */
+export interface TouchSender {
+  /**
+   * Sends one touch (the same lead command `POST /v1/leads/:id/touches` sends). Answers
+   * `ignored` when the router refused it (the lead is closed, not assigned, unknown);
+   * throws a transient `SalesforceApiError` when no router answered, so the caller tries again.
+   */
+  touch(leadId: LeadId, touch: TouchType, note: string): Promise<TouchOutcome>;
+}
+
+type LeadCommandReply = { ok: true; state: string } | { ok: false; code: string; message: string };
+
+/** Creates the touch sender: a request on the lead's command subject. */
+export function createTouchSender(bus: Bus, subjects: Subjects, logger: Logger): TouchSender {
+  return {
+    async touch(leadId, touch, note) {
+      let reply: LeadCommandReply;
+      try {
+        const answer = await bus.request(subjects.leadCommand(leadId), encodeJson({ type: 'touch', touch, note }), { timeoutMs: 10_000 });
+        reply = answer.json<LeadCommandReply>();
+      } catch (error) {
+        throw new SalesforceApiError(`no router answered the touch of lead ${leadId}; it is sent again on the next poll`, 'NO_ROUTER', true, { cause: error });
+      }
+      if (reply.ok) return 'touched';
+      if (reply.code === 'unavailable') throw new SalesforceApiError(`the router could not take the touch of lead ${leadId}: ${reply.message}`, 'ROUTER_UNAVAILABLE', true);
+      logger.debug({ leadId, touch, reason: reply.message }, 'a touch from Salesforce was not applied');
+      return 'ignored';
+    },
+  };
+}
