@@ -23,5 +23,6 @@ export {
 export { inProcessSpan, type MessageDestination, messagingSystemOf, startSendSpan } from './messaging-spans.ts';
 export { registerInMemoryTracing, type InMemoryTracing, type ReadableSpan } from './in-memory-tracing.ts';
 export { TelemetryConfigError } from './errors.ts';
+export { type DiagnosticsLog, logTelemetryDiagnostics } from './diagnostics.ts';
 export type { TelemetryEnv } from './telemetry-env.ts';
 export { type Context, context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';

@@ -4,7 +4,7 @@ import type { Logger } from '@switchboard/core';
 import { createApiServer } from '@switchboard/api';
 import { createRouter, type Router, type Scheduler, systemScheduler } from '@switchboard/router';
 import { type SalesforceConnector, startSalesforceConnector } from '@switchboard/salesforce';
-import { createMetrics, registerTracing, type SwitchboardMetrics } from '@switchboard/telemetry';
+import { createMetrics, logTelemetryDiagnostics, registerTracing, type SwitchboardMetrics } from '@switchboard/telemetry';
 import { createDatabase, type Database, type EmbeddedPostgresServer, migrateToLatest, startEmbeddedPostgres } from '@switchboard/store';
 import type { Kysely } from 'kysely';
 import pino from 'pino';
@@ -62,6 +62,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     }
   };
   try {
+    logTelemetryDiagnostics(log);
     // Tracing is process-wide and only on with an OTLP endpoint (or registered by the host, e.g. a test).
     const tracing = registerTracing();
     cleanups.push(() => tracing.shutdown());
