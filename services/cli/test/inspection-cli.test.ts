@@ -66,7 +66,7 @@ describe('switchboard watch, trace and inspect', () => {
 
   it('inspect rep shows the actor’s state and context and its last state changes; --xstate streams its inspection events', async () => {
     const shown = await cli('inspect', 'rep', ana);
-    expect(shown.out).toContain('  actor:    "available" (live, from the router; version');
+    expect(shown.out).toContain('  actor:        "available" (live, from the router; version');
     expect(shown.out).toMatch(/ {4}activeLeads\s+\d+/);
 
     // An OFFER arrives, its transitions run (two microsteps), and the new snapshot follows.

@@ -79,7 +79,7 @@ export async function inspectLead(api: ApiClient, io: Output, id: string, json: 
       `  received: ${formatTime(lead.createdAt)}`,
       ...(current?.decision.summary ? [`  why:      ${current.decision.summary}`] : []),
       ...(actor.traceId ? [`  trace:    ${actor.traceId}`] : []),
-      ...describeActor(actor),
+      ...describeActor(actor, 10),
       '',
       formatTable(
         ['time', 'event', 'transition', 'cause'],
@@ -106,7 +106,7 @@ export async function inspectRep(api: ApiClient, io: Output, id: string, json: b
       `  time zone:    ${rep.timezone}`,
       `  tags:         ${rep.tags.length > 0 ? rep.tags.join(', ') : '-'}`,
       `  last lead:    ${formatTime(rep.lastAssignedAt)}`,
-      ...describeActor(actor),
+      ...describeActor(actor, 14),
       '',
       actor.transitions.length === 0
         ? 'No state changes recorded yet.'
@@ -118,10 +118,10 @@ export async function inspectRep(api: ApiClient, io: Output, id: string, json: b
   );
 }
 
-/** The actor part: its XState state value, where it was read, and its context, one field a line. */
-function describeActor(actor: ActorInspection): string[] {
+/** The actor part: its XState state value, where it was read, and its context, one field a line; `label` pads like the lines above it. */
+function describeActor(actor: ActorInspection, label: number): string[] {
   const source = actor.live ? 'live, from the router' : 'as persisted (not in memory)';
-  const lines = [`  actor:    ${JSON.stringify(actor.value)} (${source}; version ${actor.version}${actor.status ? `, ${actor.status}` : ''})`];
+  const lines = [`  ${'actor:'.padEnd(label)}${JSON.stringify(actor.value)} (${source}; version ${actor.version}${actor.status ? `, ${actor.status}` : ''})`];
   if (actor.context !== null && typeof actor.context === 'object') {
     const fields = Object.entries(actor.context as Record<string, unknown>);
     const width = Math.max(0, ...fields.map(([key]) => key.length));
