@@ -42,6 +42,8 @@ export interface LeadIngestDeps {
 export function afterWatermark(field: string, at: Date, id: string, cutoff?: Date): string {
   const ts = soqlDatetime(at);
   const before = cutoff ? ` AND ${field} < ${soqlDatetime(cutoff)}` : '';
+  // No Id yet (the first poll): from the timestamp on; `Id > ''` is not a valid Id comparison in Salesforce.
+  if (id === '') return `${field} >= ${ts}${before}`;
   return `(${field} > ${ts} OR (${field} = ${ts} AND Id > ${soqlString(id)}))${before}`;
 }
 
@@ -90,7 +92,10 @@ export function createLeadIngest(deps: LeadIngestDeps): { poll(): Promise<LeadPo
       if (lead) {
         const before = lead.attributes[statusKey];
         const after = intake.attributes?.[statusKey];
-        if (typeof after === 'string' && before !== after && after !== initialStatus && lead.ownerId !== null) {
+        // A status set while the lead has no owner yet is kept out of the stored attributes (below),
+        // so that it counts as a touch once the lead is assigned and read again.
+        const unowned = lead.ownerId === null;
+        if (typeof after === 'string' && before !== after && after !== initialStatus && !unowned) {
           // Before the attributes change: a touch that fails is found again on the next poll.
           const outcome = await touches.touch(lead.id, 'status_change', `Salesforce Lead Status: ${String(before ?? initialStatus)} → ${after}`);
           if (outcome === 'touched') report.statusTouches++;
@@ -100,7 +105,7 @@ export function createLeadIngest(deps: LeadIngestDeps): { poll(): Promise<LeadPo
           firstName: intake.firstName ?? null,
           lastName: intake.lastName ?? null,
           company: intake.company ?? null,
-          attributes: intake.attributes ?? {},
+          attributes: unowned ? withoutKey(intake.attributes ?? {}, statusKey) : (intake.attributes ?? {}),
         });
         continue;
       }
@@ -138,4 +143,8 @@ export function createLeadIngest(deps: LeadIngestDeps): { poll(): Promise<LeadPo
       return report;
     },
   };
+}
+
+function withoutKey<V>(attributes: Readonly<Record<string, V>>, key: string): Record<string, V> {
+  return Object.fromEntries(Object.entries(attributes).filter(([k]) => k !== key));
 }

@@ -18,6 +18,8 @@ export interface OwnerWritebackDeps {
   readonly bus: Bus;
   readonly subjects: Subjects;
   readonly logger: Logger;
+  /** The `source` the ingest gives Salesforce leads (the field map's): only those are written back. */
+  readonly source: string;
   /** How long to gather assignments before a call, in milliseconds. @default 250 */
   readonly batchMs?: number;
   /** Tries of one call on transient errors (5xx, network, REQUEST_LIMIT_EXCEEDED) before the batch is handed back for redelivery. @default 5 */
@@ -108,7 +110,8 @@ export function createOwnerWriteback(deps: OwnerWritebackDeps): OwnerWriteback {
     }
     const leads = await repository.leadsById([...new Set(batch.map((p) => p.leadId))]);
     const targets = [...leads.values()].filter(
-      (lead) => lead.source === 'salesforce' && isSalesforceLeadId(lead.externalId) && lead.ownerId !== null,
+      // The configured source, not a fixed name: the field map may call it anything.
+      (lead) => lead.source === deps.source && isSalesforceLeadId(lead.externalId) && lead.ownerId !== null,
     );
     const repIds = [...new Set(targets.map((t) => t.ownerId as string))];
     const repRows = (await Promise.all(repIds.map((id) => reps.get(id)))).filter((r) => r !== undefined);
@@ -206,7 +209,8 @@ export function createOwnerWriteback(deps: OwnerWritebackDeps): OwnerWriteback {
         },
         (message) => {
           if (stopped) {
-            message.nak();
+            // Later, not at once: an immediate redelivery would loop until the subscription stops.
+            message.nak(5000);
             return;
           }
           let event: LeadAssignedEvent;

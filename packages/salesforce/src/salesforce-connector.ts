@@ -88,8 +88,11 @@ export async function startSalesforceConnector(options: SalesforceConnectorOptio
   // The first start's time (truncated to the second, like Salesforce's timestamps): leads already in the org are not routed.
   const firstStart = new Date(Math.floor(clock() / 1000) * 1000 - 1000);
   const since = () => config.ingestSince ?? firstStart;
-  // The start of the second `pollLagSeconds` ago: a second is read once it is complete.
-  const cutoff = () => new Date(Math.floor((clock() - config.pollLagSeconds * 1000) / 1000) * 1000);
+  // The start of the second `pollLagSeconds` ago: a second is read once it is complete. One
+  // cutoff per round, so a Task is never read in a second whose Lead was not read yet.
+  const currentCutoff = () => new Date(Math.floor((clock() - config.pollLagSeconds * 1000) / 1000) * 1000);
+  let roundCutoff = currentCutoff();
+  const cutoff = () => roundCutoff;
   const ingest = createLeadIngest({
     client: requireClient,
     repository,
@@ -106,7 +109,17 @@ export async function startSalesforceConnector(options: SalesforceConnectorOptio
   });
   const activities = createActivityTouches({ client: requireClient, repository, touches, logger: log, since, cutoff });
   const accounts = createAccountSync({ client: requireClient, repository, accounts: createAccountRepository(db), reps, users, bus, subjects, logger: log, cutoff });
-  const writeback = createOwnerWriteback({ client: () => client, repository, reps, users, bus, subjects, logger: log, ...options.writeback });
+  const writeback = createOwnerWriteback({
+    client: () => client,
+    repository,
+    reps,
+    users,
+    bus,
+    subjects,
+    logger: log,
+    source: config.fieldMap.source,
+    ...options.writeback,
+  });
 
   let lastAccountSync = Number.NEGATIVE_INFINITY;
   let running: Promise<unknown> = Promise.resolve();
@@ -127,6 +140,7 @@ export async function startSalesforceConnector(options: SalesforceConnectorOptio
   const pollOnce = async (round: { readonly accounts?: boolean } = {}): Promise<SalesforcePollReport> => {
     const skipped: string[] = [];
     if (!(await connect())) throw new Error('not connected to Salesforce');
+    roundCutoff = currentCutoff();
     const leadReport = await ingest.poll();
     const activityReport = await activities.poll();
     let accountReport: AccountSyncReport | undefined;

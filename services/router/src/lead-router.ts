@@ -550,7 +550,10 @@ export class LeadRouter {
     const key = { actorKind: 'lead' as const, actorId: leadId, kind: 'unassigned' };
     if (before === 'waiting' && after !== 'waiting') return { clear: key };
     if (before === 'waiting' || after !== 'waiting') return null;
-    const alertAfter = ctx.teamId ? this.#o.teams.cached(ctx.teamId)?.sla?.unassignedAlert : undefined;
+    // The routing policy's team first, as for the response SLA: the directory's cache may not
+    // have a team yet that the policy already routes to.
+    const team = ctx.teamId ? (this.#o.policy.policy.teamsById.get(ctx.teamId as TeamId) ?? this.#o.teams.cached(ctx.teamId)) : undefined;
+    const alertAfter = team?.sla?.unassignedAlert;
     if (alertAfter === undefined) return null;
     return { set: { ...key, dueAt: (ctx.waitingSince ?? this.#o.clock()) + alertAfter } };
   }
