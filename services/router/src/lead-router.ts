@@ -72,6 +72,8 @@ interface HeldLead {
   waitsFor?: { readonly teams: ReadonlySet<TeamId>; readonly reps: ReadonlySet<RepId> };
   /** When the policy wants to decide again for this waiting lead (a wait for an account owner ends). */
   decideAgainAt?: number | null;
+  /** The `waitingSince` of the spell of waiting whose "time unassigned" alert was raised. */
+  alertedFor?: number | null;
 }
 
 /** Reps that freed capacity, and their teams: the waiting leads to try again. */
@@ -564,6 +566,9 @@ export class LeadRouter {
       const held = this.#waiting.get(leadId);
       if (!held) return;
       const ctx = held.actor.getSnapshot().context;
+      // Once per spell of waiting: a timer poll that read the row before this alert deleted it
+      // may arm the same timer again.
+      if (held.alertedFor !== undefined && held.alertedFor === ctx.waitingSince) return;
       const now = this.#o.clock();
       const id = uuidv7();
       const data = { teamId: ctx.teamId, waitingSince: iso(ctx.waitingSince), waitedMs: now - (ctx.waitingSince ?? now), reason: ctx.waitingReason };
@@ -582,6 +587,7 @@ export class LeadRouter {
       });
       if (!result.committed) return;
       held.version = result.version ?? held.version + 1;
+      held.alertedFor = ctx.waitingSince;
       this.#o.publisher.publish({ id, type: 'lead.unassigned_alert', version: 1, occurredAt: new Date(now).toISOString(), leadId, data } as never);
     });
   }
