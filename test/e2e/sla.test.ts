@@ -4,6 +4,10 @@ import { createTeamOfReps, eventually, http, ManualScheduler, startTestSwitchboa
 
 const MINUTE = 60_000;
 
+// These tests move the manual clock across a night: every 30 s of it the timer poll runs and
+// is let settle, which takes real time (about a minute on a loaded machine); not a speed target.
+const OVERNIGHT_TIMEOUT_MS = 180_000;
+
 describe('response SLA on a controllable clock', () => {
   let sb: TestSwitchboard | undefined;
   afterEach(async () => {
@@ -123,7 +127,7 @@ describe('response SLA on a controllable clock', () => {
     expect(await leadOf(posted.body.id)).toMatchObject({ ownerId: lead.ownerId, breaches: 0 });
     await clock.advanceTo(Date.parse('2026-11-24T09:11:00+01:00'));
     await eventually(async () => (await leadOf(posted.body.id)).breaches === 1);
-  });
+  }, OVERNIGHT_TIMEOUT_MS);
 });
 
 describe('rep schedules on a controllable clock', () => {
@@ -155,7 +159,7 @@ describe('rep schedules on a controllable clock', () => {
 
     await clock.advanceTo(Date.parse('2026-11-23T17:00:01-05:00'));
     await eventually(async () => (await http(sb!.url, 'GET', `/v1/reps/${repIds[0]}`)).body.state === 'offline');
-  });
+  }, OVERNIGHT_TIMEOUT_MS);
 });
 
 describe('waiting leads on a controllable clock', () => {
