@@ -149,13 +149,23 @@ describe.each(availableBuses)('Salesforce connector (%s bus)', (bus) => {
     // A few rounds of polling after the restart.
     await eventually(async () => leadQueries().length >= 3, 15_000, 'polls after the restart');
     expect(await counts()).toEqual(before);
-    // The first poll after the restart started at the stored watermark (timestamp, then Id), not at the beginning.
+    // The first poll after the restart started at the stored watermark, less the look-back (5 min by default), not at the beginning.
     const first = new URLSearchParams(leadQueries()[0]?.query).get('q') as string;
-    expect(first).toContain(`SystemModstamp > ${watermark.watermark_at?.toISOString()}`);
-    expect(first).toContain(`Id > '${watermark.watermark_id}'`);
+    expect(first).toContain(`SystemModstamp >= ${new Date((watermark.watermark_at as Date).getTime() - 300_000).toISOString()}`);
 
     const lead = sf.org.create('Lead', { LastName: 'After', Company: 'Restart Inc', Email: 'after@restart.io' });
     await eventually(async () => [...userByRep.values()].includes(sf.org.get('Lead', lead.Id as string)?.OwnerId as string), 20_000, 'the new lead routed and written');
+    expect(await counts()).toEqual({ leads: before.leads + 1, assignments: before.assignments + 1 });
+  });
+
+  it('routes a lead that committed late, stamped behind the watermark, on a later poll (the look-back)', async () => {
+    const before = await counts();
+    // Saved a minute ago, visible only now (a slow flow): its SystemModstamp is behind the watermark.
+    const late = sf.org.create('Lead', { LastName: 'Late', Company: 'Slow Flow Inc', Email: 'late@slowflow.io' }, { stampedAt: new Date(Date.now() - 60_000) });
+    const watermark = await sb.running.db.selectFrom('salesforce_sync_state').selectAll().where('object', '=', 'Lead').executeTakeFirstOrThrow();
+    expect((watermark.watermark_at as Date).getTime()).toBeGreaterThan((late.SystemModstamp as Date).getTime());
+    await eventually(async () => [...userByRep.values()].includes(sf.org.get('Lead', late.Id as string)?.OwnerId as string), 20_000, 'the late lead routed and written');
+    // Re-reading the look-back window routed nothing twice.
     expect(await counts()).toEqual({ leads: before.leads + 1, assignments: before.assignments + 1 });
   });
 

@@ -31,6 +31,8 @@ export interface LeadIngestDeps {
   readonly since: () => Date;
   /** Only records stamped before this are read: seconds still filling up are left for the next poll. */
   readonly cutoff: () => Date;
+  /** How far behind the watermark each poll reads again, for records that committed late (ms). @default 0 */
+  readonly lookbackMs?: number;
 }
 
 /**
@@ -130,14 +132,27 @@ export function createLeadIngest(deps: LeadIngestDeps): { poll(): Promise<LeadPo
   return {
     async poll() {
       const report = { read: 0, created: 0, updated: 0, statusTouches: 0, skipped: 0 };
-      const watermark = (await repository.watermark('Lead')) ?? { at: deps.since(), id: '' };
-      const soql = `SELECT ${fields.join(', ')} FROM Lead WHERE IsConverted = false AND ${afterWatermark('SystemModstamp', watermark.at, watermark.id, deps.cutoff())} ORDER BY SystemModstamp, Id`;
+      const stored = await repository.watermark('Lead');
+      let watermark = stored ?? { at: deps.since(), id: '' };
+      const lookbackMs = deps.lookbackMs ?? 0;
+      // With a look-back, read again from a while before the watermark (a record that committed
+      // late sits there); ingesting a known lead again changes nothing that did not change.
+      const condition =
+        stored && lookbackMs > 0
+          ? afterWatermark('SystemModstamp', new Date(stored.at.getTime() - lookbackMs), '', deps.cutoff())
+          : afterWatermark('SystemModstamp', watermark.at, watermark.id, deps.cutoff());
+      const soql = `SELECT ${fields.join(', ')} FROM Lead WHERE IsConverted = false AND ${condition} ORDER BY SystemModstamp, Id`;
       await deps.client().queryPages(soql, async (records) => {
         if (records.length === 0) return;
         report.read += records.length;
         await ingestPage(records, report);
         const last = records.at(-1) as SalesforceRecord;
-        await repository.setWatermark('Lead', { at: parseSalesforceDatetime(String(last.SystemModstamp)), id: last.Id });
+        const next = { at: parseSalesforceDatetime(String(last.SystemModstamp)), id: last.Id };
+        // Forward only: a page of re-read records must not move the watermark back.
+        if (next.at > watermark.at || (next.at.getTime() === watermark.at.getTime() && next.id > watermark.id)) {
+          watermark = next;
+          await repository.setWatermark('Lead', next);
+        }
       });
       if (report.read > 0) logger.info(report, 'Salesforce leads polled');
       return report;

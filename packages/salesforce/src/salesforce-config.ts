@@ -34,6 +34,13 @@ export interface SalesforceConfig {
   /** Seconds between polls. @default 30 */
   readonly pollSeconds: number;
   /**
+   * How far back each Lead poll reads again (`SALESFORCE_LOOKBACK_SECONDS`): a record is
+   * stamped when it is saved, not when its transaction commits, so one that commits late (flows,
+   * triggers) can appear behind the watermark. Re-reading is harmless: known leads change only
+   * if they changed. @default 300
+   */
+  readonly lookbackSeconds: number;
+  /**
    * How far behind the clock polling reads (`SALESFORCE_POLL_LAG_SECONDS`): Salesforce stamps
    * whole seconds, so a second is read only once it is over, plus this much for clock skew
    * and transactions still committing. @default 2
@@ -68,6 +75,7 @@ const envSchema = z.object({
   ),
   SALESFORCE_POLL_SECONDS: z.preprocess(empty, z.coerce.number({ error: 'must be a number of seconds' }).positive({ error: 'must be more than 0' }).max(86_400).default(30)),
   SALESFORCE_POLL_LAG_SECONDS: z.preprocess(empty, z.coerce.number({ error: 'must be a number of seconds' }).min(0, { error: 'must be 0 or more' }).max(3600).default(2)),
+  SALESFORCE_LOOKBACK_SECONDS: z.preprocess(empty, z.coerce.number({ error: 'must be a number of seconds' }).min(0, { error: 'must be 0 or more' }).max(86_400).default(300)),
   SALESFORCE_ACCOUNT_SYNC_SECONDS: z.preprocess(empty, z.coerce.number({ error: 'must be a number of seconds' }).positive({ error: 'must be more than 0' }).default(600)),
   SALESFORCE_INITIAL_STATUS: z.preprocess(empty, z.string().default('Open - Not Contacted')),
   SALESFORCE_ACCESS_TOKEN: optionalText,
@@ -117,6 +125,7 @@ export function salesforceConfigFromEnv(env: Readonly<Record<string, string | un
     auth,
     pollSeconds: e.SALESFORCE_POLL_SECONDS,
     pollLagSeconds: e.SALESFORCE_POLL_LAG_SECONDS,
+    lookbackSeconds: e.SALESFORCE_LOOKBACK_SECONDS,
     accountSyncSeconds: e.SALESFORCE_ACCOUNT_SYNC_SECONDS,
     initialStatus: e.SALESFORCE_INITIAL_STATUS,
     fieldMap,
@@ -161,6 +170,7 @@ export function redactedView(config: SalesforceConfig): Record<string, unknown> 
     auth,
     pollSeconds: config.pollSeconds,
     pollLagSeconds: config.pollLagSeconds,
+    lookbackSeconds: config.lookbackSeconds,
     accountSyncSeconds: config.accountSyncSeconds,
     initialStatus: config.initialStatus,
     ingestSince: config.ingestSince?.toISOString() ?? null,

@@ -106,6 +106,7 @@ export async function startSalesforceConnector(options: SalesforceConnectorOptio
     initialStatus: config.initialStatus,
     since,
     cutoff,
+    lookbackMs: config.lookbackSeconds * 1000,
   });
   const activities = createActivityTouches({ client: requireClient, repository, touches, logger: log, since, cutoff });
   const accounts = createAccountSync({ client: requireClient, repository, accounts: createAccountRepository(db), reps, users, bus, subjects, logger: log, cutoff });

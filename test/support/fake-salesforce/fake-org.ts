@@ -124,7 +124,7 @@ export class FakeOrg {
    * (a Lead's Status `Open - Not Contacted`, a User active). Throws a `FakeSaveError` list
    * when a required field is missing. Custom fields in `values` are declared on the way.
    */
-  create(object: FakeObjectName, values: Readonly<Record<string, FieldValue>>): FakeRecord {
+  create(object: FakeObjectName, values: Readonly<Record<string, FieldValue>>, options: { readonly stampedAt?: Date } = {}): FakeRecord {
     const record: FakeRecord = {};
     for (const [key, value] of Object.entries(values)) {
       if (key.endsWith('__c') && !this.canonicalField(object, key)) this.addCustomField(object, key);
@@ -136,7 +136,8 @@ export class FakeOrg {
     if (missing.length > 0) {
       throw [{ statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${missing.join(', ')}]`, fields: missing }];
     }
-    const now = this.timestamp();
+    // `stampedAt`: a record saved then but committed only now (a slow flow or trigger).
+    const now = options.stampedAt ? new Date(Math.floor(options.stampedAt.getTime() / 1000) * 1000) : this.timestamp();
     record.Id = this.newId(object);
     record.CreatedDate = now;
     record.SystemModstamp = now;
