@@ -382,8 +382,17 @@ export class LeadRouter {
     }
   }
 
+  /**
+   * The team whose SLA applies to a lead: the routing policy's, else the team directory's
+   * cache, which may not have yet a team the policy already routes to.
+   */
+  #slaTeamOf(teamId: string | null): Pick<PolicyTeam, 'sla'> | undefined {
+    if (!teamId) return undefined;
+    return this.#o.policy.policy.teamsById.get(teamId as TeamId) ?? this.#o.teams.cached(teamId);
+  }
+
   #followUpDeadline(context: LeadContext, now: number): number | null {
-    const team = context.teamId ? this.#o.teams.cached(context.teamId) : undefined;
+    const team = this.#slaTeamOf(context.teamId);
     const owner = context.ownerId ? this.#o.reps.get(context.ownerId) : undefined;
     return deadline(team?.sla ?? null, 'followUp', owner, now);
   }
@@ -552,10 +561,7 @@ export class LeadRouter {
     const key = { actorKind: 'lead' as const, actorId: leadId, kind: 'unassigned' };
     if (before === 'waiting' && after !== 'waiting') return { clear: key };
     if (before === 'waiting' || after !== 'waiting') return null;
-    // The routing policy's team first, as for the response SLA: the directory's cache may not
-    // have a team yet that the policy already routes to.
-    const team = ctx.teamId ? (this.#o.policy.policy.teamsById.get(ctx.teamId as TeamId) ?? this.#o.teams.cached(ctx.teamId)) : undefined;
-    const alertAfter = team?.sla?.unassignedAlert;
+    const alertAfter = this.#slaTeamOf(ctx.teamId)?.sla?.unassignedAlert;
     if (alertAfter === undefined) return null;
     return { set: { ...key, dueAt: (ctx.waitingSince ?? this.#o.clock()) + alertAfter } };
   }
@@ -594,8 +600,7 @@ export class LeadRouter {
 
   #escalate(held: HeldLead, lastOwner: RepId | null): void {
     const context = held.actor.getSnapshot().context;
-    const team = context.teamId ? this.#o.teams.cached(context.teamId) : undefined;
-    const target = team?.sla?.escalateTo ?? 'manager';
+    const target = this.#slaTeamOf(context.teamId)?.sla?.escalateTo ?? 'manager';
     if (target === 'manager') {
       const managerId = lastOwner ? (this.#o.reps.get(lastOwner)?.profile.managerId ?? null) : null;
       held.actor.send({ type: 'ESCALATE_TO', repId: managerId, queue: managerId ? null : 'escalations' });
