@@ -14,6 +14,13 @@ export interface DatabaseOptions {
   readonly poolSize?: number;
   /** Schema to use instead of `public` (tests give each file its own). */
   readonly schema?: string;
+  /**
+   * Hears of a connection that failed outside a query (the server restarted, or ended the
+   * backend). The pool drops that connection and opens a new one on demand. @default ignore
+   */
+  readonly onConnectionError?: (error: Error) => void;
+  /** How long a query waits for a connection before failing as unavailable. @default 5000 */
+  readonly connectTimeoutMs?: number;
 }
 
 /** Opens a Kysely connection pool to PostgreSQL. */
@@ -21,10 +28,19 @@ export function createDatabase(options: DatabaseOptions): Kysely<Database> {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
-  // An idle client's error (server restart) must not crash the process; the pool drops it.
-  pool.on('error', () => {});
+  const onError = options.onConnectionError ?? (() => {});
+  // A connection can fail while no query runs on it: idle in the pool (the pool's 'error'),
+  // or checked out between two queries of a transaction, when pg-pool has taken its own
+  // listener off. An 'error' event nobody listens to kills the process (57P01 on a server
+  // restart under load), so every client gets a listener of its own for its whole life; the
+  // pool then drops the broken client on release, and the next query opens a new one.
+  pool.on('error', (error) => onError(error));
+  pool.on('connect', (client) => {
+    client.on('error', (error) => onError(error));
+  });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

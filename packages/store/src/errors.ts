@@ -15,6 +15,36 @@ export class EmbeddedPostgresError extends StoreError {
   override name = 'EmbeddedPostgresError';
 }
 
+/**
+ * PostgreSQL can't be reached or dropped the connection: the operation changed nothing that
+ * was acknowledged, and the same request may be sent again once the database is back.
+ */
+export class DatabaseUnavailableError extends StoreError {
+  override name = 'DatabaseUnavailableError';
+}
+
+// Class 08 (connection exception) and 57P0x (the server is shutting down or starting up).
+const UNAVAILABLE_CODES = /^(08...|57P0[1-4]|53300)$/;
+const UNAVAILABLE_SYSTEM_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+// node-postgres reports a lost or refused connection in words, without a code.
+const UNAVAILABLE_MESSAGES = /Connection terminated|not queryable|timeout exceeded when trying to connect|connection timeout|Client was closed|Cannot use a pool after calling end/i;
+
+/**
+ * True if `error` means the database is unavailable (down, restarting, unreachable, out
+ * of connections) rather than that the operation was wrong: retry later, don't blame the input.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof DatabaseUnavailableError) return true;
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && (UNAVAILABLE_CODES.test(code) || UNAVAILABLE_SYSTEM_CODES.has(code))) return true;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message)) return true;
+    // Kysely and pg wrap several attempts in an AggregateError (e.g. IPv4 and IPv6 refused).
+    if (e instanceof AggregateError && e.errors.some((inner) => isDatabaseUnavailable(inner))) return true;
+  }
+  return false;
+}
+
 /** PostgreSQL's code for a unique violation. */
 export const UNIQUE_VIOLATION = '23505';
 

@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError, ValidationError, type ValidationIssue } from '@switchboard/core';
+import { isDatabaseUnavailable } from '@switchboard/store';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
@@ -23,6 +24,9 @@ function withKeys(issue: { message: string; params?: { keys?: unknown } }): stri
   }
   return issue.message;
 }
+
+/** What `Retry-After` tells a client when PostgreSQL is down: about how long a restart takes. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** Maps every failure to an answer that names the problem; unknown errors are 500 and logged. */
 export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
@@ -53,6 +57,16 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   }
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     return reply.code(error.statusCode).send({ error: 'bad_request', message: error.message } satisfies ErrorBody);
+  }
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ err: error }, 'request refused: the database is unavailable');
+    return reply
+      .code(503)
+      .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+      .send({
+        error: 'database_unavailable',
+        message: `the database is unavailable right now, so nothing was stored or changed; send the same request again in ${DATABASE_RETRY_AFTER_SECONDS} seconds (GET /healthz shows when it is back)`,
+      } satisfies ErrorBody);
   }
   request.log.error({ err: error }, 'request failed');
   return reply.code(500).send({ error: 'internal', message: 'something went wrong on our side; the request changed nothing if it was not acknowledged' } satisfies ErrorBody);

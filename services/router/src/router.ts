@@ -159,9 +159,20 @@ export function createRouter(options: RouterOptions): Router {
     applyTimerChanges(timers, changes);
   };
 
+  /**
+   * A retry pass nobody waits for. A pass that fails (the database went away) leaves its
+   * leads waiting, and the next freed rep, config change or sweep tries again: it must not
+   * become an unhandled rejection, which would end the process.
+   */
+  const retryInBackground = (freed?: Parameters<LeadRouter['retryWaiting']>[0]): void => {
+    router()
+      .retryWaiting(freed)
+      .catch((error: unknown) => logger.error({ err: error }, 'offering waiting leads again failed; they stay waiting and are tried again later'));
+  };
+
   const capacityMayHaveFreed = (repIds: ReadonlyArray<RepId>): void => {
     const teamIds = new Set(repIds.flatMap((repId) => teams.teamsOf(repId).map((t) => t.id)));
-    void router().retryWaiting({ teams: teamIds, reps: new Set(repIds) });
+    retryInBackground({ teams: teamIds, reps: new Set(repIds) });
   };
 
   /** Offers a lead to a rep's actor over the bus: the rep's host answers from the actor's mailbox. */
@@ -264,7 +275,7 @@ export function createRouter(options: RouterOptions): Router {
     await loadMembersOf([team]);
     policy.recompile();
     // Teams change rarely, and a new team may be what a parked lead waited for: decide again for all.
-    void router().retryWaiting();
+    retryInBackground();
     return { ok: true };
   };
 
@@ -273,7 +284,7 @@ export function createRouter(options: RouterOptions): Router {
     await teams.load();
     await loadMembersOf(teams.all());
     await policy.reload();
-    void router().retryWaiting();
+    retryInBackground();
     return { ok: true };
   };
 

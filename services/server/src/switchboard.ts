@@ -78,7 +78,12 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       cleanups.push(() => embedded.stop());
       databaseUrl = embedded.url;
     }
-    const db = createDatabase({ url: databaseUrl, poolSize: 12 });
+    const db = createDatabase({
+      url: databaseUrl,
+      poolSize: 12,
+      // The pool replaces the connection; requests meanwhile answer 503 and the router retries.
+      onConnectionError: (error) => logger.warn({ err: error }, 'a PostgreSQL connection failed; it is replaced on the next query'),
+    });
     cleanups.push(() => db.destroy());
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
