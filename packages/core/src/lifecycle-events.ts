@@ -19,6 +19,7 @@ export const LifecycleEventType = {
   leadClosed: 'lead.closed',
   leadConverted: 'lead.converted',
   leadUnassignedAlert: 'lead.unassigned_alert',
+  leadDeadLettered: 'lead.dead_lettered',
 } as const;
 export type LifecycleEventType = (typeof LifecycleEventType)[keyof typeof LifecycleEventType];
 
@@ -146,6 +147,17 @@ export const leadUnassignedAlertEventSchema = z.object({
   data: z.object({ teamId: z.uuid().nullable(), waitingSince: z.iso.datetime().nullable(), waitedMs: z.number(), reason: z.string().nullable() }),
 });
 
+/**
+ * `lead.dead_lettered`: the lead was accepted, but its routing outcome could not be stored
+ * (the database refused it as data, not for being down). It stays `new` with the reason, is
+ * published to the intake dead-letter subject, and is not retried.
+ */
+export const leadDeadLetteredEventSchema = z.object({
+  ...envelope,
+  type: z.literal('lead.dead_lettered'),
+  data: z.object({ reason: z.string() }),
+});
+
 /** Any lead lifecycle event. */
 export const leadLifecycleEventSchema = z.union([
   leadReceivedEventSchema,
@@ -159,6 +171,7 @@ export const leadLifecycleEventSchema = z.union([
   leadEscalatedEventSchema,
   leadClosedEventSchema,
   leadUnassignedAlertEventSchema,
+  leadDeadLetteredEventSchema,
 ]);
 export type LeadLifecycleEvent = z.output<typeof leadLifecycleEventSchema>;
 export type LeadReceivedEvent = z.output<typeof leadReceivedEventSchema>;

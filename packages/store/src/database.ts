@@ -74,7 +74,10 @@ export interface LeadsTable {
   owner_id: string | null;
   team_id: string | null;
   waiting_reason: string | null;
+  /** The configured priority field's value (any finite number): orders the waiting line. */
   priority: Generated<number>;
+  /** Set when the lead's routing outcome could not be stored: why it was dead-lettered. */
+  dead_letter_reason: ColumnType<string | null, string | null | undefined, string | null>;
   sla_deadline_at: Date | null;
   breaches: Generated<number>;
   outcome: string | null;

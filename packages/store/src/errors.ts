@@ -64,3 +64,13 @@ export function isForeignKeyViolation(error: unknown, constraint?: string): bool
   const e = error as { code?: string; constraint?: string };
   return e.code === FOREIGN_KEY_VIOLATION && (constraint === undefined || e.constraint === constraint);
 }
+
+/**
+ * True if PostgreSQL refused the operation for its data (SQLSTATE class 22, data exception,
+ * or 23, integrity constraint violation): sending it again fails the same way.
+ */
+export function isDataError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
+}

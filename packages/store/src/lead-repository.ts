@@ -28,6 +28,8 @@ export interface AssignmentRecord {
 /** A lead with its history. */
 export interface LeadDetail extends Lead {
   readonly waitingReason: string | null;
+  /** Why the lead's routing outcome could not be stored and it was dead-lettered, if it was. */
+  readonly deadLetterReason: string | null;
   readonly events: ReadonlyArray<LeadEventRecord>;
   readonly assignments: ReadonlyArray<AssignmentRecord>;
 }
@@ -94,6 +96,16 @@ export interface LeadRepository {
   getForActor(id: string): Promise<StoredLeadActor | undefined>;
   /** How many leads a rep holds (assigned or touched): its active load. */
   countActiveOf(repId: string): Promise<number>;
+  /** Every rep's active load, counted from the leads it holds (reps holding none are left out). */
+  countActiveByRep(): Promise<ReadonlyMap<RepId, number>>;
+  /** For each (rep, since) pair, the rep's assignments at or after `since`: recounts a cap window. */
+  countAssignmentsOfRepsSince(windows: ReadonlyArray<{ readonly repId: RepId; readonly since: number }>): Promise<number[]>;
+  /**
+   * Records that a lead still `new` could not be routed because its outcome can't be stored:
+   * the reason is kept on the row and in its log, and neither the sweep nor a restart picks it
+   * up again. Answers false if the lead is no longer `new`.
+   */
+  markDeadLettered(id: LeadId, dead: { readonly reason: string; readonly eventId: string; readonly at: Date; readonly cause: string }): Promise<boolean>;
   /** Ids of the leads a rep holds. */
   listHeldBy(repId: string): Promise<LeadId[]>;
   /** Per rep, the assignments since each window start (epoch ms): for load balancing. */
@@ -153,6 +165,7 @@ export function createLeadRepository(db: Kysely<Database>): LeadRepository {
       return {
         ...toLead(row),
         waitingReason: row.waiting_reason,
+        deadLetterReason: row.dead_letter_reason,
         events: events.map((e) => ({
           id: e.event_id,
           type: e.type,
@@ -200,6 +213,7 @@ export function createLeadRepository(db: Kysely<Database>): LeadRepository {
         .selectFrom('leads')
         .select(['id', 'state', 'requested_team', 'team_id', 'version', 'snapshot', 'external_id', 'created_at', 'trace_id', 'traceparent', ...FACT_COLUMNS])
         .where('state', 'in', options.states ?? ['new', 'routing', 'waiting'])
+        .where('dead_letter_reason', 'is', null)
         .orderBy('id');
       if (options.createdBefore) query = query.where('created_at', '<', options.createdBefore);
       const rows = await query.execute();
@@ -246,6 +260,44 @@ export function createLeadRepository(db: Kysely<Database>): LeadRepository {
         .where('state', 'in', ['assigned', 'touched'])
         .executeTakeFirstOrThrow();
       return Number(row.n);
+    },
+
+    async countActiveByRep() {
+      const rows = await db
+        .selectFrom('leads')
+        .select(['owner_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('state', 'in', ['assigned', 'touched'])
+        .where('owner_id', 'is not', null)
+        .groupBy('owner_id')
+        .execute();
+      return new Map(rows.map((r) => [r.owner_id as RepId, Number(r.n)]));
+    },
+
+    async countAssignmentsOfRepsSince(windows) {
+      if (windows.length === 0) return [];
+      const { rows } = await sql<{ n: number }>`
+        select (select count(*) from assignments a where a.rep_id = w.rep_id and a.assigned_at >= w.since)::int as n
+        from unnest(${windows.map((w) => w.repId)}::uuid[], ${windows.map((w) => new Date(w.since).toISOString())}::timestamptz[])
+          with ordinality as w(rep_id, since, position)
+        order by w.position`.execute(db);
+      return rows.map((r) => Number(r.n));
+    },
+
+    async markDeadLettered(id, dead) {
+      return db.transaction().execute(async (trx) => {
+        const updated = await trx
+          .updateTable('leads')
+          .set({ dead_letter_reason: dead.reason, version: sql`version + 1`, updated_at: dead.at })
+          .where('id', '=', id)
+          .where('state', '=', 'new')
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) === 0) return false;
+        await trx
+          .insertInto('lead_events')
+          .values({ event_id: dead.eventId, lead_id: id, type: 'lead.dead_lettered', from_state: 'new', to_state: 'new', cause: dead.cause, data: JSON.stringify({ reason: dead.reason }), trace_id: null, occurred_at: dead.at })
+          .execute();
+        return true;
+      });
     },
 
     async listHeldBy(repId) {

@@ -150,7 +150,7 @@ export function createRoutingWriter(db: Kysely<Database>, options?: GroupCommitO
             ${leads.map((l) => l.state)}::text[], ${leads.map((l) => l.ownerId)}::uuid[],
             ${leads.map((l) => l.teamId)}::uuid[], ${leads.map((l) => l.waitingReason)}::text[],
             ${leads.map((l) => JSON.stringify(l.snapshot))}::jsonb[],
-            ${optional(leads.map((l) => l.priority))}::int[],
+            ${optional(leads.map((l) => l.priority))}::float8[],
             ${leads.map((l) => l.slaDeadlineAt !== undefined)}::bool[],
             ${leads.map((l) => (l.slaDeadlineAt ? new Date(l.slaDeadlineAt).toISOString() : null))}::timestamptz[],
             ${optional(leads.map((l) => l.breaches))}::int[], ${optional(leads.map((l) => l.outcome))}::text[],

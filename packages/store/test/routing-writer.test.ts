@@ -1,5 +1,6 @@
 import { type LeadId, newId, type RepId, type RoutingDecision, type TeamId } from '@switchboard/core';
 import { createTestDatabase, type TestDatabase } from '@switchboard/testing';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createLeadIntakeWriter,
@@ -86,5 +87,28 @@ describe('routing writer', () => {
     expect(results.filter((r) => r.committed)).toHaveLength(1);
     const lead = await createLeadRepository(database.db).get(leadId);
     expect(lead?.assignments).toHaveLength(1);
+  });
+
+  it('re-assigns in one statement (the open assignment ends, the next opens) under the one-open-assignment constraint', async () => {
+    const writer = createRoutingWriter(database.db);
+    const leadId = await newLead();
+    expect(await writer.write({ lead: assignment(leadId, 0) })).toMatchObject({ committed: true });
+    expect(await writer.write({ lead: { ...assignment(leadId, 1), endAssignment: 'breached' } })).toMatchObject({ committed: true });
+    const lead = await createLeadRepository(database.db).get(leadId);
+    expect(lead?.assignments.map((a) => a.endReason)).toEqual(['breached', null]);
+  });
+});
+
+describe('the database itself', () => {
+  it('refuses a second open assignment of one lead at commit (assignments_one_open_per_lead)', async () => {
+    const leadId = await newLead();
+    const open = () => sql`insert into assignments (lead_id, rep_id, team_id, decision, assigned_at) values (${leadId}, ${repId}, ${teamId}, '{}', now())`;
+    await open().execute(database.db);
+    await expect(database.db.transaction().execute(async (trx) => open().execute(trx))).rejects.toMatchObject({
+      code: '23P01',
+      constraint: 'assignments_one_open_per_lead',
+    });
+    const rows = await database.db.selectFrom('assignments').select('id').where('lead_id', '=', leadId).execute();
+    expect(rows).toHaveLength(1);
   });
 });

@@ -116,6 +116,10 @@ export const leadEventSchema = z
 export const leadDetailSchema = leadSummarySchema
   .extend({
     waitingReason: z.string().nullable().describe('Why the lead is waiting, when it is.'),
+    deadLetterReason: z
+      .string()
+      .nullable()
+      .describe('Set when the lead could not be routed because its outcome could not be stored: why. It was published to the intake dead-letter subject and is not retried.'),
     events: z.array(leadEventSchema).readonly(),
     assignments: z.array(
       z.object({

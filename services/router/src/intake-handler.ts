@@ -11,8 +11,9 @@ import {
   type ValidationIssue,
 } from '@switchboard/core';
 import { type Bus, type BusMessage, encodeJson, type Subjects } from '@switchboard/bus';
-import type { LeadIntakeWriter, LeadRepository } from '@switchboard/store';
+import { isDataError, type LeadIntakeWriter, type LeadRepository } from '@switchboard/store';
 import { traceIdOf } from '@switchboard/telemetry';
+import type { DeadLetterOrigin } from './lead-dead-letter.ts';
 import type { LeadRouter } from './lead-router.ts';
 import type { LifecyclePublisher } from './lifecycle-publisher.ts';
 import type { PolicyState } from './policy-state.ts';
@@ -30,6 +31,8 @@ export interface IntakeHandlerDeps {
   readonly intakeWriter: LeadIntakeWriter;
   readonly publisher: LifecyclePublisher;
   readonly router: () => LeadRouter;
+  /** Dead-letters a lead whose routing outcome the database refuses to store. */
+  readonly deadLetterLead: (leadId: LeadId, error: unknown, origin: DeadLetterOrigin) => Promise<void>;
 }
 
 /**
@@ -39,7 +42,7 @@ export interface IntakeHandlerDeps {
  * outcome is committed; a handler that throws leaves it for redelivery.
  */
 export function createIntakeHandler(deps: IntakeHandlerDeps): (message: BusMessage) => Promise<void> {
-  const { bus, subjects, logger, clock, leads, teams, policy, intakeWriter, publisher, router } = deps;
+  const { bus, subjects, logger, clock, leads, teams, policy, intakeWriter, publisher, router, deadLetterLead } = deps;
   // A lead id minted after this router started cannot have been routed by an earlier process.
   const startedAt = clock();
   const isFresh = (id: string): boolean => uuidTime(id) >= startedAt;
@@ -132,18 +135,24 @@ export function createIntakeHandler(deps: IntakeHandlerDeps): (message: BusMessa
     }
     const receivedHeader = message.headers[IntakeHeader.receivedAt];
     const receivedAt = receivedHeader ? Date.parse(receivedHeader) : clock();
-    await router().admit({
-      id,
-      receivedAt: Number.isNaN(receivedAt) ? clock() : receivedAt,
-      // The configured priority field (a number, `priority` by default) orders the waiting line, higher first.
-      priority: priorityOf(intake, policy.policy.priorityField),
-      facts: factsOfIntake(intake),
-      requestedTeam: intake.team ?? null,
-      externalId: intake.externalId ?? null,
-      version: 0,
-      traceId,
-      cause,
-    });
+    try {
+      await router().admit({
+        id,
+        receivedAt: Number.isNaN(receivedAt) ? clock() : receivedAt,
+        // The configured priority field (a number, `priority` by default) orders the waiting line, higher first.
+        priority: priorityOf(intake, policy.policy.priorityField),
+        facts: factsOfIntake(intake),
+        requestedTeam: intake.team ?? null,
+        externalId: intake.externalId ?? null,
+        version: 0,
+        traceId,
+        cause,
+      });
+    } catch (error) {
+      // An outage is worth waiting out (the message is redelivered); a refusal of the data is not.
+      if (!isDataError(error)) throw error;
+      await deadLetterLead(id, error, { subject: message.subject, payload: new TextDecoder().decode(message.data), cause });
+    }
     message.ack();
   };
 

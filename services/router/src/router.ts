@@ -16,11 +16,13 @@ import {
   type LeadRepository,
   type RepRepository,
   type RoutingWriter,
+  isDataError,
 } from '@switchboard/store';
 import type { Kysely } from 'kysely';
 import { DeadlineTimers, type DueTimer } from './deadline-timers.ts';
 import { createIntakeHandler } from './intake-handler.ts';
-import { type LeadCommand, LeadRouter } from './lead-router.ts';
+import { createLeadDeadLetter } from './lead-dead-letter.ts';
+import { type AdmittedLead, type LeadCommand, LeadRouter } from './lead-router.ts';
 import type { OfferAnswer } from '@switchboard/machines';
 import { type Scheduler, systemScheduler } from './scheduler.ts';
 import { applyTimerChanges, timerWrites } from './timer-change.ts';
@@ -144,7 +146,18 @@ export function createRouter(options: RouterOptions): Router {
       clock,
     });
 
-  const onIntake = createIntakeHandler({ bus, subjects, logger, clock, leads, teams, policy, intakeWriter, publisher, router });
+  const deadLetterLead = createLeadDeadLetter({ bus, subjects, leads, publisher, logger, clock });
+  const onIntake = createIntakeHandler({ bus, subjects, logger, clock, leads, teams, policy, intakeWriter, publisher, router, deadLetterLead });
+
+  /** Routes a stored lead picked up again (sweep, restart); one whose outcome can't be stored is dead-lettered, not retried forever. */
+  const admitStored = async (lead: AdmittedLead, origin: string): Promise<void> => {
+    try {
+      await router().admit(lead);
+    } catch (error) {
+      if (!isDataError(error)) throw error;
+      await deadLetterLead(lead.id, error, { subject: origin, payload: JSON.stringify(lead.facts), cause: lead.cause });
+    }
+  };
 
 
   /** Persists a rep's state and its next self-change (shift, out of office, cap window) as a durable timer. */
@@ -325,7 +338,7 @@ export function createRouter(options: RouterOptions): Router {
       const stranded = await leads.listOpen({ states: ['new'], createdBefore: new Date(clock() - 10_000) });
       for (const lead of stranded) {
         if (router().holds(lead.id)) continue;
-        await router().admit({
+        await admitStored({
           id: lead.id,
           receivedAt: lead.createdAt.getTime(),
           requestedTeam: lead.requestedTeam,
@@ -334,7 +347,7 @@ export function createRouter(options: RouterOptions): Router {
           traceId: lead.traceId,
           cause: 'recovered',
           facts: lead.facts,
-        });
+        }, 'sweep');
       }
     } catch (error) {
       logger.error({ err: error }, 'sweeping stranded leads failed; will try again');
@@ -418,7 +431,7 @@ export function createRouter(options: RouterOptions): Router {
           facts: lead.facts,
         };
         if (lead.state === 'waiting' && lead.snapshot) leadRouter.restoreWaiting(admitted, lead.snapshot);
-        else await leadRouter.admit(admitted);
+        else await admitStored(admitted, 'restart');
       }
       await leadRouter.retryWaiting();
       // Overdue timers (deadlines that passed while no router ran) fire now.

@@ -8,6 +8,8 @@ import * as openLeadsByEmail from './0006-open-leads-by-email.ts';
 import * as leadTraceparent from './0007-lead-traceparent.ts';
 import * as reportIndexes from './0008-report-indexes.ts';
 import * as salesforce from './0009-salesforce.ts';
+import * as oneOpenAssignmentPerLead from './0010-one-open-assignment-per-lead.ts';
+import * as numericPriorityAndDeadLetters from './0011-numeric-priority-and-dead-letters.ts';
 
 /**
  * Every migration, one file each, in order. Listed here rather than read from the
@@ -23,4 +25,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0007-lead-traceparent': leadTraceparent,
   '0008-report-indexes': reportIndexes,
   '0009-salesforce': salesforce,
+  '0010-one-open-assignment-per-lead': oneOpenAssignmentPerLead,
+  '0011-numeric-priority-and-dead-letters': numericPriorityAndDeadLetters,
 };
