@@ -88,8 +88,11 @@ export type RepEvent =
       readonly active?: boolean;
       readonly schedule?: AvailabilitySchedule;
     }
-  /** The store's count of leads the rep holds, after a step that did not commit. */
-  | { readonly type: 'SYNC_LOAD'; readonly activeLeads: number };
+  /**
+   * The store's count of leads the rep holds (after a step that did not commit, or on start),
+   * and optionally its cap windows recounted from its assignments.
+   */
+  | { readonly type: 'SYNC_LOAD'; readonly activeLeads: number; readonly windows?: WindowCounts };
 
 const WINDOWS: ReadonlyArray<CapWindow> = ['hour', 'day', 'week'];
 
@@ -233,7 +236,10 @@ export const repMachine = setup({
     TICK: { actions: 'advanceClock', target: '.deciding' },
     REJECTED: { actions: ['advanceClock', 'countRejection'] },
     UPDATE: { actions: ['advanceClock', 'update'], target: '.deciding' },
-    SYNC_LOAD: { actions: assign(({ event }) => (event.type === 'SYNC_LOAD' ? { activeLeads: event.activeLeads } : {})), target: '.deciding' },
+    SYNC_LOAD: {
+      actions: assign(({ event }) => (event.type === 'SYNC_LOAD' ? { activeLeads: event.activeLeads, ...(event.windows && { windows: event.windows }) } : {})),
+      target: '.deciding',
+    },
   },
   states: {
     // Transient: picks the state that matches the context as of `asOf`.

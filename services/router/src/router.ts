@@ -22,6 +22,7 @@ import type { Kysely } from 'kysely';
 import { DeadlineTimers, type DueTimer } from './deadline-timers.ts';
 import { createIntakeHandler } from './intake-handler.ts';
 import { createLeadDeadLetter } from './lead-dead-letter.ts';
+import { reconcileRepLoads } from './reconcile-rep-loads.ts';
 import { type AdmittedLead, type LeadCommand, LeadRouter } from './lead-router.ts';
 import type { OfferAnswer } from '@switchboard/machines';
 import { type Scheduler, systemScheduler } from './scheduler.ts';
@@ -386,6 +387,11 @@ export function createRouter(options: RouterOptions): Router {
         ...(metrics && { metrics }),
         inspector,
       });
+      // A kill between a rep's accept and its lead's commit leaves the stored load wrong: recount it from the leads.
+      for (const { entry, stored, actual } of await reconcileRepLoads(reps, leads, clock())) {
+        logger.warn({ repId: entry.profile.id, stored, actual }, `rep ${entry.profile.name}: stored load did not match its leads; corrected from the leads it holds`);
+        await saveRep(entry, 'reconciled');
+      }
       timers = new DeadlineTimers({ db, scheduler, logger, onDue, ...(options.timerHorizonMs !== undefined && { horizonMs: options.timerHorizonMs }) });
       // Shifts may have begun or ended while no router ran: bring every rep up to now.
       for (const entry of reps.values()) {
