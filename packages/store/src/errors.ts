@@ -45,6 +45,21 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/** Another router holds this database's router lock; see `acquireRouterLock`. */
+export class RouterLockedError extends StoreError {
+  override name = 'RouterLockedError';
+  /** The `application_name` of the connection that holds the lock, if it could be read. */
+  readonly holder: string | null;
+  /** The database schema the lock is for. */
+  readonly schema: string | null;
+
+  constructor(message: string, details: { holder: string | null; schema: string | null }, options?: ErrorOptions) {
+    super(message, options);
+    this.holder = details.holder;
+    this.schema = details.schema;
+  }
+}
+
 /** PostgreSQL's code for a unique violation. */
 export const UNIQUE_VIOLATION = '23505';
 

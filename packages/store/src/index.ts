@@ -60,3 +60,4 @@ export {
   type TimerClear,
 } from './routing-writer.ts';
 export * from './errors.ts';
+export { acquireRouterLock, type RouterLock, type RouterLockOptions } from './router-lock.ts';

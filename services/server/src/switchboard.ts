@@ -5,7 +5,14 @@ import { createApiServer } from '@switchboard/api';
 import { createRouter, type Router, type Scheduler, systemScheduler } from '@switchboard/router';
 import { type SalesforceConnector, startSalesforceConnector } from '@switchboard/salesforce';
 import { createMetrics, logTelemetryDiagnostics, registerTracing, type SwitchboardMetrics } from '@switchboard/telemetry';
-import { createDatabase, type Database, type EmbeddedPostgresServer, migrateToLatest, startEmbeddedPostgres } from '@switchboard/store';
+import {
+  acquireRouterLock,
+  createDatabase,
+  type Database,
+  type EmbeddedPostgresServer,
+  migrateToLatest,
+  startEmbeddedPostgres,
+} from '@switchboard/store';
 import type { Kysely } from 'kysely';
 import pino from 'pino';
 import type { SwitchboardConfig } from './config.ts';
@@ -102,6 +109,18 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     const scheduler = options.scheduler ?? systemScheduler;
     const router = createRouter({ db, bus, subjects, logger: log, scheduler, meter: metrics.meter });
     if (options.router !== false) {
+      // One router per database for now: a second one refuses to start, naming the first.
+      const lock = await acquireRouterLock({
+        url: databaseUrl,
+        namespace: config.namespace,
+        onConnectionLost: (error) => logger.warn({ err: error }, 'the router lock’s PostgreSQL connection failed; taking the lock back when the database answers'),
+        onRegained: () => logger.info('the router lock is held again'),
+        onLost: (error) => {
+          logger.fatal({ err: error }, 'another router took the router lock while the database was away: this router stops routing');
+          void router.stop().catch((stopError: unknown) => logger.error({ err: stopError }, 'stopping the router failed'));
+        },
+      });
+      cleanups.push(() => lock.release());
       await router.start();
       cleanups.push(() => router.stop());
     }
