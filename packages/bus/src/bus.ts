@@ -140,6 +140,12 @@ export interface Bus {
   subscribe(subject: string, handler: (event: BusEvent) => void): Promise<BusSubscription>;
   /** Answers `true` if the bus can reach its server. */
   ping(): Promise<boolean>;
+  /**
+   * Calls `listener` each time the connection to the server is back after it was lost (never,
+   * on the in-process bus): what could not be sent meanwhile can be caught up at once.
+   * Answers a function that removes the listener.
+   */
+  onReconnect(listener: () => void): () => void;
   /** Stops consumers, flushes pending publishes and closes the connection. */
   close(): Promise<void>;
 }

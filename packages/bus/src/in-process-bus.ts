@@ -191,6 +191,11 @@ export function createInProcessBus(options: InProcessBusOptions = {}): Bus {
       return !closed;
     },
 
+    // Nothing to lose a connection to.
+    onReconnect() {
+      return () => {};
+    },
+
     async close() {
       if (closed) {
         return;

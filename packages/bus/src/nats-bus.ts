@@ -88,6 +88,19 @@ export async function connectNatsBus(options: NatsBusOptions): Promise<Bus> {
   const js = jetstream(nc, { timeout: callTimeoutMs });
   const running = new Set<BusSubscription>();
   let closed = false;
+  const reconnectListeners = new Set<() => void>();
+  void (async () => {
+    for await (const status of nc.status()) {
+      if (status.type !== 'reconnect') continue;
+      for (const listener of reconnectListeners) {
+        try {
+          listener();
+        } catch (error) {
+          report(new BusError('a reconnect listener threw', { cause: error }));
+        }
+      }
+    }
+  })();
 
 
   const assertOpen = (operation: string): void => {
@@ -155,6 +168,11 @@ export async function connectNatsBus(options: NatsBusOptions): Promise<Bus> {
         ...(publishOptions.msgId === undefined ? {} : { 'Nats-Msg-Id': publishOptions.msgId }),
       });
       nc.publish(subject, data, headers === undefined ? undefined : { headers });
+    },
+
+    onReconnect(listener) {
+      reconnectListeners.add(listener);
+      return () => reconnectListeners.delete(listener);
     },
 
     notify(subject, data, headers = {}) {

@@ -61,14 +61,12 @@ export function createLeadIngest(deps: LeadIngestDeps): { poll(): Promise<LeadPo
   const fields = selectedFields(fieldMap);
   const statusKey = statusAttribute(fieldMap);
 
-  const publishNew = async (id: LeadId, intake: LeadIntake, receivedAt: Date, event: unknown) => {
+  const publishNew = async (id: LeadId, intake: LeadIntake, receivedAt: Date) => {
     const headers = { [IntakeHeader.leadId]: id, [IntakeHeader.receivedAt]: receivedAt.toISOString() };
     // Committed already: a failed publish is picked up by the router's sweep.
     await bus.publish(subjects.leadIntake, encodeJson(intake), { msgId: id, headers }).catch((error: unknown) => {
       logger.warn({ err: error, leadId: id }, 'publishing a Salesforce lead for routing failed; the router’s sweep will route it');
     });
-    const e = event as { type: string; id: string };
-    bus.emit(subjects.event(e.type), encodeJson(event), { msgId: e.id });
   };
 
   const ingestPage = async (records: SalesforceRecord[], report: { created: number; updated: number; statusTouches: number; skipped: number }) => {
@@ -115,11 +113,10 @@ export function createLeadIngest(deps: LeadIngestDeps): { poll(): Promise<LeadPo
       const receivedAt = new Date(clock());
       writes.push(
         writer.write({ id, intake, receivedAt, via: 'api' }).then(async (result) => {
+          // A merge's lead.merged event, like a new lead's lead.received, is in the event log: the router's relay publishes it.
           if (!result.duplicate) {
             report.created++;
-            await publishNew(id, intake, receivedAt, result.event);
-          } else if (result.merged) {
-            bus.emit(subjects.event(result.event.type), encodeJson(result.event), { msgId: result.event.id });
+            await publishNew(id, intake, receivedAt);
           }
         }),
       );

@@ -133,6 +133,16 @@ export interface LeadEventsTable {
   data: Json<unknown>;
   trace_id: string | null;
   occurred_at: Date;
+  /** The writing transaction's id (xid8, as text): the relay's order; see migration 0012. */
+  txid: Generated<string>;
+}
+
+export interface EventRelayCursorsTable {
+  name: string;
+  /** The transaction id (xid8, as text) and row id of the last event published. */
+  txid: string;
+  event_row: number;
+  updated_at: UpdatedAt;
 }
 
 export interface AccountsTable {
@@ -201,6 +211,7 @@ export interface Database {
   leads: LeadsTable;
   assignments: AssignmentsTable;
   lead_events: LeadEventsTable;
+  event_relay_cursors: EventRelayCursorsTable;
   timers: TimersTable;
   rep_events: RepEventsTable;
   accounts: AccountsTable;

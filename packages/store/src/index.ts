@@ -61,3 +61,11 @@ export {
 } from './routing-writer.ts';
 export * from './errors.ts';
 export { acquireRouterLock, type RouterLock, type RouterLockOptions } from './router-lock.ts';
+export {
+  createEventLogRelayRepository,
+  type EventLogRelayRepository,
+  type LoggedEvent,
+  type RelayableEvent,
+  type RelayCursor,
+  UNPUBLISHED_EVENT_TYPES,
+} from './event-log-relay-repository.ts';

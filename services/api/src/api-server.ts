@@ -50,6 +50,12 @@ export interface ApiServerOptions {
   readonly clock?: () => number;
   /** What `GET /metrics` serves (the process's metrics, router included). @default metrics of the API alone */
   readonly metrics?: MetricsSource;
+  /**
+   * Says that lifecycle events were committed (intake's `lead.received`): a router in the
+   * same process publishes them at once. Without one, the router's relay finds them within
+   * its poll interval. @default nothing
+   */
+  readonly eventsCommitted?: () => void;
   /** The web console's build, served at `/`. @default services/console/dist */
   readonly consoleDir?: string;
 }
@@ -118,6 +124,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     teams,
     logger: log,
     clock: options.clock ?? Date.now,
+    ...(options.eventsCommitted && { eventsCommitted: options.eventsCommitted }),
   });
 
   await app.register(fastifySSE, { heartbeatInterval: 15_000 });

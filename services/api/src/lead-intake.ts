@@ -20,10 +20,11 @@ export interface IntakeAnswer {
 }
 
 /**
- * Accepts leads from the HTTP API: validates the team, commits the lead (group
- * commit; the answer waits for it), then publishes it on the intake subject for the
- * router. The publish does not hold up the answer: if it fails, the lead is already
- * safe in PostgreSQL and the router's sweep routes it.
+ * Accepts leads from the HTTP API: validates the team, commits the lead with its
+ * `lead.received` event (group commit; the answer waits for it), then publishes it on the
+ * intake subject for the router. The publish does not hold up the answer: if it fails, the
+ * lead is already safe in PostgreSQL and the router's sweep routes it. The event is
+ * published by the router's event relay, from the event log, so it survives a bus outage.
  */
 export class LeadIntakeService {
   readonly #writer: LeadIntakeWriter;
@@ -35,9 +36,20 @@ export class LeadIntakeService {
   readonly #knownTeams = new Map<string, Team>();
   readonly #pending = new Set<Promise<unknown>>();
   readonly #clock: () => number;
+  readonly #eventsCommitted: () => void;
 
-  constructor(deps: { writer: LeadIntakeWriter; bus: Bus; subjects: Subjects; teams: TeamRepository; logger: Logger; clock: () => number }) {
+  constructor(deps: {
+    writer: LeadIntakeWriter;
+    bus: Bus;
+    subjects: Subjects;
+    teams: TeamRepository;
+    logger: Logger;
+    clock: () => number;
+    /** Says that lifecycle events were committed (wakes the event relay of a router in this process). @default nothing */
+    eventsCommitted?: () => void;
+  }) {
     this.#clock = deps.clock;
+    this.#eventsCommitted = deps.eventsCommitted ?? (() => {});
     this.#writer = deps.writer;
     this.#bus = deps.bus;
     this.#subjects = deps.subjects;
@@ -61,7 +73,7 @@ export class LeadIntakeService {
     const traceId = traceIdOf(traceparentOf() ?? traceparent);
     const result = await this.#writer.write({ id, intake, receivedAt, via: 'api', traceId });
     if (result.duplicate && result.merged) {
-      this.#bus.emit(this.#subjects.event(result.event.type), encodeJson(result.event), { msgId: result.event.id });
+      this.#eventsCommitted();
       return { id: result.id, duplicate: true, merged: true };
     }
     if (result.duplicate) return { id: result.id, duplicate: true, merged: false };
@@ -83,11 +95,8 @@ export class LeadIntakeService {
       id,
       'intake',
     );
-    // A notification: the event is committed with the lead; no need to wait for the stream's ack.
-    const subject = this.#subjects.event(result.event.type);
-    const notify = startSendSpan({ system, subject });
-    this.#bus.emit(subject, encodeJson(result.event), { msgId: result.event.id, ...(notify.headers && { headers: notify.headers }) });
-    notify.span.end();
+    // lead.received is committed with the lead; the router's event relay publishes it.
+    this.#eventsCommitted();
     return { id, duplicate: false, merged: false };
   }
 

@@ -5,6 +5,7 @@ import { type Bus, type BusSubscription, encodeJson, type Subjects } from '@swit
 import {
   createAccountRepository,
   createConfigVersionRepository,
+  createEventLogRelayRepository,
   createTeamShareLedgerRepository,
   createLeadIntakeWriter,
   createLeadRepository,
@@ -30,6 +31,7 @@ import { applyTimerChanges, timerWrites } from './timer-change.ts';
 import type { RepEntry } from './rep-actors.ts';
 import { z } from 'zod';
 import { LifecyclePublisher } from './lifecycle-publisher.ts';
+import { createEventRelay } from './event-relay.ts';
 import { RepActors } from './rep-actors.ts';
 import { ActorInspector } from './actor-inspector.ts';
 import { TeamDirectory } from './team-directory.ts';
@@ -81,6 +83,11 @@ export interface Router {
   /** Stops consuming, finishes what is in flight, and stops the actors. */
   stop(): Promise<void>;
   stats(): RouterStats;
+  /**
+   * Lifecycle events were committed by another part of this process (the API's intake): the
+   * event relay publishes them now rather than at its next poll.
+   */
+  eventsCommitted(): void;
   /** The durable timers (for the benchmark's lag figures). */
   timers(): DeadlineTimers | undefined;
 }
@@ -104,7 +111,8 @@ export function createRouter(options: RouterOptions): Router {
   const teams = new TeamDirectory(createTeamRepository(db));
   const writer: RoutingWriter = createRoutingWriter(db);
   const intakeWriter: LeadIntakeWriter = createLeadIntakeWriter(db);
-  const publisher = new LifecyclePublisher(bus, subjects, logger);
+  const eventRelay = createEventRelay({ log: createEventLogRelayRepository(db), bus, subjects, logger });
+  const publisher = new LifecyclePublisher(eventRelay);
   const inspector = new ActorInspector(bus, subjects, clock);
   const reps = new RepActors(inspector);
   const policy = new PolicyState({
@@ -123,6 +131,8 @@ export function createRouter(options: RouterOptions): Router {
   const subscriptions: BusSubscription[] = [];
   let sweepTimer: NodeJS.Timeout | undefined;
   let sweeping = false;
+  let sweepAgain = false;
+  let stopReconnectListener: (() => void) | undefined;
 
   const router = (): LeadRouter => {
     if (!leadRouter) throw new Error('the router is not started; call start() first');
@@ -332,11 +342,17 @@ export function createRouter(options: RouterOptions): Router {
 
   // Leads committed by the API whose intake message never arrived (the bus was down
   // between commit and publish, or the in-process bus died with the process).
-  const sweepStranded = async (): Promise<void> => {
-    if (sweeping) return;
+  // `minAgeMs` leaves alone a lead whose intake message may still be on its way; after the bus
+  // came back, every lead stored while it was away is stranded, whatever its age.
+  const sweepStranded = async (minAgeMs = 10_000): Promise<void> => {
+    if (sweeping) {
+      // A sweep that began before the bus came back may have missed the newest leads.
+      if (minAgeMs === 0) sweepAgain = true;
+      return;
+    }
     sweeping = true;
     try {
-      const stranded = await leads.listOpen({ states: ['new'], createdBefore: new Date(clock() - 10_000) });
+      const stranded = await leads.listOpen({ states: ['new'], createdBefore: new Date(clock() - minAgeMs) });
       for (const lead of stranded) {
         if (router().holds(lead.id)) continue;
         await admitStored({
@@ -355,11 +371,16 @@ export function createRouter(options: RouterOptions): Router {
     } finally {
       sweeping = false;
     }
+    if (sweepAgain) {
+      sweepAgain = false;
+      await sweepStranded(0);
+    }
   };
 
   return {
     async start() {
       await bus.ensureStreams(subjects.streamSpecs);
+      await eventRelay.start();
       await teams.load();
       let lastSeq = 0;
       const stored = await db.selectFrom('reps').select(['id', 'last_assignment_seq', 'snapshot']).execute();
@@ -472,9 +493,17 @@ export function createRouter(options: RouterOptions): Router {
       ledgerFlush.unref();
       sweepTimer = setInterval(() => void sweepStranded(), options.sweepIntervalMs ?? 15_000);
       sweepTimer.unref();
+      // Leads accepted while the bus was away were stored but their intake messages were not
+      // sent: route them as soon as it is back, not at the next sweep.
+      stopReconnectListener = bus.onReconnect(() => {
+        logger.info({ bus: bus.kind }, 'the bus is back: routing the leads stored while it was away');
+        void sweepStranded(0);
+        eventRelay.wake();
+      });
     },
 
     async stop() {
+      stopReconnectListener?.();
       if (sweepTimer) clearInterval(sweepTimer);
       if (ledgerFlush) clearInterval(ledgerFlush);
       // Last started, first stopped: the intake consumer finishes its in-flight leads while the
@@ -484,8 +513,12 @@ export function createRouter(options: RouterOptions): Router {
       await writer.drain();
       await intakeWriter.drain();
       await policy.flush();
+      // Last: the events of everything above are committed by now.
+      await eventRelay.stop();
       reps.stopAll();
     },
+
+    eventsCommitted: () => eventRelay.wake(),
 
     stats() {
       const counts = leadRouter?.counts ?? { routing: 0, waiting: 0 };

@@ -125,7 +125,15 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       cleanups.push(() => router.stop());
     }
 
-    const api = await createApiServer({ db, bus, subjects, logger, clock: () => scheduler.now(), metrics });
+    const api = await createApiServer({
+      db,
+      bus,
+      subjects,
+      logger,
+      clock: () => scheduler.now(),
+      metrics,
+      ...(options.router !== false && { eventsCommitted: () => router.eventsCommitted() }),
+    });
     cleanups.push(async () => {
       await api.app.close();
       await api.flush();

@@ -1,0 +1,183 @@
+import type { Context } from '@opentelemetry/api';
+import { type Bus, encodeJson, type Subjects } from '@switchboard/bus';
+import type { Logger } from '@switchboard/core';
+import type { EventLogRelayRepository, RelayableEvent, RelayCursor } from '@switchboard/store';
+import { messagingSystemOf, recordFailure, startSendSpan } from '@switchboard/telemetry';
+
+/** Options of an event relay. */
+export interface EventRelayOptions {
+  readonly log: EventLogRelayRepository;
+  readonly bus: Bus;
+  readonly subjects: Subjects;
+  readonly logger: Logger;
+  /** Names the relay's cursor. @default 'lifecycle-events' */
+  readonly name?: string;
+  /** Most events read and published in one round. @default 500 */
+  readonly batchSize?: number;
+  /** How often the log is read when nobody says an event was committed (events written by other processes). @default 250 */
+  readonly pollMs?: number;
+  /** The wait before publishing again after the bus refused (NATS down). @default 1000 */
+  readonly retryMs?: number;
+}
+
+/** Publishes the lead event log to the bus; see `createEventRelay`. */
+export interface EventRelay {
+  /** Events were committed: read the log now rather than at the next poll. */
+  wake(): void;
+  /**
+   * The trace context of the step that committed `eventId`: its `send` span becomes that
+   * step's child when the relay publishes it. Optional; without it the span has no parent.
+   */
+  hint(eventId: string, parent: Context): void;
+  start(): Promise<void>;
+  /** Publishes what is committed (for at most `graceMs`), then stops. */
+  stop(graceMs?: number): Promise<void>;
+  /** How far the relay has published. */
+  readonly cursor: RelayCursor | undefined;
+}
+
+// Hints are a courtesy to traces; a relay that lags far (the bus down for long) drops the oldest.
+const MAX_HINTS = 100_000;
+
+/**
+ * The transactional outbox's relay: every lifecycle event is written to the lead event log in
+ * its transition's transaction, and this relay is the only thing that publishes them, in
+ * commit order (so in order per lead), each with its event id as `Nats-Msg-Id`.
+ *
+ * While the bus is down nothing is lost: the cursor stays at the first event the bus did not
+ * take, and publishing resumes from there once it is back. The cursor is saved after each
+ * round, so a process that dies re-publishes at most the round it was in; the stream drops
+ * those repeats by their id (within its duplicate window, two minutes).
+ */
+export function createEventRelay(options: EventRelayOptions): EventRelay {
+  const { log, bus, subjects, logger } = options;
+  const name = options.name ?? 'lifecycle-events';
+  const batchSize = options.batchSize ?? 500;
+  const pollMs = options.pollMs ?? 250;
+  const retryMs = options.retryMs ?? 1000;
+  const system = messagingSystemOf(bus.kind);
+  const hints = new Map<string, Context>();
+  let cursor: RelayCursor | undefined;
+  let stopping = false;
+  let woken = false;
+  let wakeUp: (() => void) | undefined;
+  let loop: Promise<void> | undefined;
+  let failingSince: number | null = null;
+
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      if (woken || stopping) {
+        woken = false;
+        resolve();
+        return;
+      }
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        wakeUp = undefined;
+        woken = false;
+        resolve();
+      }
+      wakeUp = done;
+    });
+
+  const publish = async (item: RelayableEvent): Promise<void> => {
+    const subject = subjects.event(item.event.type);
+    const parent = hints.get(item.event.id);
+    const send = startSendSpan({ system, subject }, undefined, parent);
+    try {
+      await bus.publish(subject, encodeJson(item.event), { msgId: item.event.id, ...(send.headers && { headers: send.headers }) });
+    } catch (error) {
+      recordFailure(send.span, error);
+      throw error;
+    } finally {
+      send.span.end();
+    }
+  };
+
+  /** One round: answers how many events it published, or throws if it could not read the log. */
+  const round = async (): Promise<{ read: number; published: number }> => {
+    const from = cursor as RelayCursor;
+    const batch = await log.readAfter(from, batchSize);
+    if (batch.length === 0) return { read: 0, published: 0 };
+    // In flight together over one connection, so stored in this order.
+    const outcomes = await Promise.allSettled(batch.map(publish));
+    const firstFailure = outcomes.findIndex((o) => o.status === 'rejected');
+    const published = firstFailure === -1 ? batch.length : firstFailure;
+    if (published > 0) {
+      const last = batch[published - 1] as RelayableEvent;
+      cursor = last.cursor;
+      for (const item of batch.slice(0, published)) hints.delete(item.event.id);
+      try {
+        await log.saveCursor(name, cursor);
+      } catch (error) {
+        // Kept in memory; saved with the next round. A crash meanwhile re-publishes (deduplicated).
+        logger.warn({ err: error }, 'saving the event relay cursor failed; it is saved with the next round');
+      }
+    }
+    if (firstFailure !== -1) {
+      const reason = (outcomes[firstFailure] as PromiseRejectedResult).reason as unknown;
+      if (failingSince === null) {
+        failingSince = Date.now();
+        logger.warn({ err: reason, pending: batch.length - published }, 'the bus refused lifecycle events; they stay in the event log and are published, in order, once it takes them');
+      }
+      throw Object.assign(new Error('the bus refused an event'), { busDown: true, cause: reason });
+    }
+    if (failingSince !== null) {
+      logger.info({ downForMs: Date.now() - failingSince }, 'the bus takes lifecycle events again; publishing the backlog');
+      failingSince = null;
+    }
+    return { read: batch.length, published };
+  };
+
+  const run = async (): Promise<void> => {
+    while (!stopping) {
+      try {
+        const { read } = await round();
+        // A full round means more is waiting: go on at once.
+        if (read < batchSize) await sleep(pollMs);
+      } catch (error) {
+        if (!(error as { busDown?: boolean }).busDown) logger.error({ err: error }, 'reading the event log failed; trying again');
+        await sleep(retryMs);
+      }
+    }
+  };
+
+  return {
+    wake() {
+      woken = true;
+      wakeUp?.();
+    },
+    hint(eventId, parent) {
+      if (hints.size >= MAX_HINTS) {
+        const oldest = hints.keys().next().value;
+        if (oldest !== undefined) hints.delete(oldest);
+      }
+      hints.set(eventId, parent);
+    },
+    async start() {
+      cursor = await log.cursor(name);
+      stopping = false;
+      loop = run();
+    },
+    async stop(graceMs = 5000) {
+      if (!loop) return;
+      stopping = true;
+      wakeUp?.();
+      await loop;
+      loop = undefined;
+      // What was committed before the stop still goes out, unless the bus is down.
+      const deadline = Date.now() + graceMs;
+      while (Date.now() < deadline) {
+        try {
+          if ((await round()).read === 0) break;
+        } catch {
+          break;
+        }
+      }
+    },
+    get cursor() {
+      return cursor;
+    },
+  };
+}
