@@ -23,8 +23,11 @@ if (!runs) {
 /** A nats-server of the test's own, on a free port with its own store, that the test can stop and start. */
 class OwnNatsServer {
   readonly dir = mkdtempSync(join(tmpdir(), 'sb-nats-'));
+  readonly port: number;
   #process: ChildProcess | undefined;
-  constructor(readonly port: number) {}
+  constructor(port: number) {
+    this.port = port;
+  }
 
   get url(): string {
     return `nats://127.0.0.1:${this.port}`;
