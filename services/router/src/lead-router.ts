@@ -13,6 +13,7 @@ import type { PolicyState } from './policy-state.ts';
 import { type RepActors, type RepEntry, scheduleOf } from './rep-actors.ts';
 import { type RoutingOutcome, routeLead } from './route-lead.ts';
 import type { TeamDirectory } from './team-directory.ts';
+import { TeamMailboxes } from './team-mailboxes.ts';
 import { describeTransition, endReason, iso } from './transition-record.ts';
 import { applyTimerChanges, type TimerChange, timerChange, timerWrites } from './timer-change.ts';
 
@@ -133,6 +134,7 @@ export class LeadRouter {
   #seq: number;
   #retries: Promise<void> = Promise.resolve();
   readonly #pendingOffers = new Map<RepId, { count: number; seq: number }>();
+  readonly #teams = new TeamMailboxes();
 
   #reserve = (repId: RepId, seq: number): (() => void) => {
     const pending = this.#pendingOffers.get(repId) ?? { count: 0, seq };
@@ -455,6 +457,7 @@ export class LeadRouter {
           offer: this.#o.offer,
           pending: this.#pendingOffers,
           reserve: this.#reserve,
+          teams: this.#teams,
           lead: held.facts,
           policy: this.#o.policy,
           requestedTeam,

@@ -1,4 +1,5 @@
 import {
+  type Decision,
   decideRoute,
   type LeadFacts,
   type LeadId,
@@ -13,6 +14,7 @@ import type { Actor } from 'xstate';
 import type { PolicyState } from './policy-state.ts';
 import type { RepActors, RepEntry } from './rep-actors.ts';
 import { type PendingOffers, repFactsOf } from './rep-facts.ts';
+import type { TeamMailboxes } from './team-mailboxes.ts';
 
 /** Where a routing step left the lead. */
 export type RoutingOutcome =
@@ -44,7 +46,12 @@ export interface RoutingStepContext {
   readonly pending: PendingOffers;
   /** Records an offer in flight (synchronously, before it is sent) and, with the returned function, its answer. */
   readonly reserve: (repId: RepId, seq: number) => () => void;
+  /** Where a team's decisions run one at a time (its strategy state has one writer). */
+  readonly teams: TeamMailboxes;
 }
+
+/** How often a lead may move on to another team's mailbox before it is decided without one. */
+const MAX_TEAM_HOPS = 8;
 
 /**
  * One routing step of a lead actor in `routing`: let the policy decide, offer the lead to
@@ -64,8 +71,8 @@ export async function routeLead(lead: Actor<typeof leadMachine>, step: RoutingSt
     facts.set(repId, fact);
     return fact;
   };
-  for (;;) {
-    const { record, outcome } = decideRoute({
+  const decide = () =>
+    decideRoute({
       policy: policy.policy,
       lead: step.lead,
       requestedTeam: step.requestedTeam,
@@ -76,10 +83,13 @@ export async function routeLead(lead: Actor<typeof leadMachine>, step: RoutingSt
       now: step.now,
       waitingSince: lead.getSnapshot().context.waitingSince,
     });
-    if (outcome.type === 'wait') {
-      lead.send({ type: 'NO_CANDIDATE', teamId: outcome.team?.id ?? null, reason: outcome.reason, at: step.now });
-      return { type: 'waiting', reason: outcome.reason, decision: record, wait: outcome };
-    }
+  const waiting = ({ record, outcome }: Decision & { outcome: { type: 'wait' } }): RoutingOutcome => {
+    lead.send({ type: 'NO_CANDIDATE', teamId: outcome.team?.id ?? null, reason: outcome.reason, at: step.now });
+    return { type: 'waiting', reason: outcome.reason, decision: record, wait: outcome };
+  };
+
+  // Offers the decided rep the lead; answers the outcome, or undefined if the rep declined.
+  const offerTo = async ({ record, outcome }: Decision & { outcome: { type: 'assign' } }): Promise<RoutingOutcome | undefined> => {
     const rep = step.reps.get(outcome.repId) as RepEntry;
     const leadId = lead.getSnapshot().context.leadId;
     // The lead offers itself over the bus; the rep accepts or declines in its own mailbox,
@@ -107,5 +117,33 @@ export async function routeLead(lead: Actor<typeof leadMachine>, step: RoutingSt
     excluded.set(outcome.repId, 'declined');
     facts.delete(outcome.repId);
     lead.send({ type: 'DECLINED', repId: outcome.repId });
+    return undefined;
+  };
+
+  // A first look says which team the lead goes to; the decision that counts is taken again
+  // inside that team's mailbox, from the team's state as earlier leads left it.
+  let decision = decide();
+  for (let hops = 0; ; hops++) {
+    if (decision.outcome.type === 'wait') return waiting(decision as Decision & { outcome: { type: 'wait' } });
+    const teamId = decision.outcome.team?.id;
+    if (teamId === undefined || hops >= MAX_TEAM_HOPS) {
+      const outcome = await offerTo(decision as Decision & { outcome: { type: 'assign' } });
+      if (outcome) return outcome;
+      decision = decide();
+      continue;
+    }
+    const settled = await step.teams.run(teamId, async (): Promise<RoutingOutcome | Decision> => {
+      for (;;) {
+        // What earlier decisions of this team changed: loads, orders, credits.
+        facts.clear();
+        const inTeam = decide();
+        if (inTeam.outcome.type !== 'assign' || inTeam.outcome.team?.id !== teamId) return inTeam;
+        const outcome = await offerTo(inTeam as Decision & { outcome: { type: 'assign' } });
+        if (outcome) return outcome;
+      }
+    });
+    if ('type' in settled) return settled;
+    // The team could no longer take it: on to where the fresh decision sends it.
+    decision = settled;
   }
 }
