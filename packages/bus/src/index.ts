@@ -31,3 +31,24 @@ export {
 export { decodeJson, encodeJson } from './json-codec.ts';
 export { SERVE_ERROR_HEADER } from './serve-error-reply.ts';
 export { subjectMatches } from './subject-pattern.ts';
+export {
+  actorIdOf,
+  inspectReplySchema,
+  type InspectReply,
+  type InspectRequest,
+  inspectRequestSchema,
+  leadCommandReplySchema,
+  type LeadCommandReply,
+  type LeadCommandRequest,
+  leadCommandSchema,
+  offerAnswerSchema,
+  parseReply,
+  policySyncSchema,
+  repOfferSchema,
+  type RepRequest,
+  repRequestSchema,
+  repSyncSchema,
+  type SyncReply,
+  syncReplySchema,
+  teamSyncSchema,
+} from './actor-messages.ts';

@@ -1,3 +1,4 @@
+import { touchTypeSchema } from './touch.ts';
 import { z } from 'zod';
 
 /**
@@ -94,7 +95,7 @@ export const leadTouchedEventSchema = z.object({
   ...envelope,
   type: z.literal('lead.touched'),
   data: z.object({
-    touch: z.enum(['call', 'email', 'status_change', 'meeting']),
+    touch: touchTypeSchema,
     repId: z.uuid().nullable(),
     followUpDeadlineAt: z.iso.datetime().nullable(),
   }),

@@ -9,4 +9,4 @@ export {
   type RepInput,
   type WindowCounts,
 } from './rep-machine.ts';
-export { leadMachine, TouchType, type LeadContext, type LeadEvent, type LeadInput } from './lead-machine.ts';
+export { leadMachine, type LeadContext, type LeadEvent, type LeadInput } from './lead-machine.ts';

@@ -1,4 +1,4 @@
-import type { LeadId, RepId, TeamId } from '@switchboard/core';
+import type { LeadId, RepId, TeamId, TouchType } from '@switchboard/core';
 import { assign, setup } from 'xstate';
 
 export interface LeadInput {
@@ -8,15 +8,6 @@ export interface LeadInput {
   /** When the lead was received (epoch ms): among equal priorities, the oldest waits least. */
   readonly receivedAt?: number;
 }
-
-/** How a lead was touched. */
-export const TouchType = {
-  call: 'call',
-  email: 'email',
-  statusChange: 'status_change',
-  meeting: 'meeting',
-} as const;
-export type TouchType = (typeof TouchType)[keyof typeof TouchType];
 
 export interface LeadContext {
   readonly leadId: LeadId;

@@ -3,7 +3,8 @@ import type { SalesforceRepository } from '@switchboard/store';
 import { afterWatermark } from './lead-ingest.ts';
 import type { SalesforceClient, SalesforceRecord } from './salesforce-client.ts';
 import { isSalesforceLeadId, parseSalesforceDatetime } from './salesforce-id.ts';
-import type { TouchSender, TouchType } from './touch-sender.ts';
+import type { TouchType } from '@switchboard/core';
+import type { TouchSender } from './touch-sender.ts';
 
 /** What one poll of Tasks and Events did. */
 export interface ActivityPollReport {

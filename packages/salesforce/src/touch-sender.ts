@@ -1,9 +1,6 @@
-import { type Bus, encodeJson, type Subjects } from '@switchboard/bus';
-import type { LeadId, Logger } from '@switchboard/core';
+import { type Bus, encodeJson, type LeadCommandReply, type LeadCommandRequest, leadCommandReplySchema, parseReply, type Subjects } from '@switchboard/bus';
+import type { LeadId, Logger, TouchType } from '@switchboard/core';
 import { SalesforceApiError } from './errors.ts';
-
-/** The kinds of touch Switchboard knows. */
-export type TouchType = 'call' | 'email' | 'status_change' | 'meeting';
 
 /** What became of a touch. */
 export type TouchOutcome = 'touched' | 'ignored';
@@ -18,16 +15,15 @@ export interface TouchSender {
   touch(leadId: LeadId, touch: TouchType, note: string): Promise<TouchOutcome>;
 }
 
-type LeadCommandReply = { ok: true; state: string } | { ok: false; code: string; message: string };
-
 /** Creates the touch sender: a request on the lead's command subject. */
 export function createTouchSender(bus: Bus, subjects: Subjects, logger: Logger): TouchSender {
   return {
     async touch(leadId, touch, note) {
       let reply: LeadCommandReply;
       try {
-        const answer = await bus.request(subjects.leadCommand(leadId), encodeJson({ type: 'touch', touch, note }), { timeoutMs: 10_000 });
-        reply = answer.json<LeadCommandReply>();
+        const request: LeadCommandRequest = { type: 'touch', touch, note };
+        const answer = await bus.request(subjects.leadCommand(leadId), encodeJson(request), { timeoutMs: 10_000 });
+        reply = parseReply(leadCommandReplySchema, answer, `the touch of lead ${leadId}`);
       } catch (error) {
         throw new SalesforceApiError(`no router answered the touch of lead ${leadId}; it is sent again on the next poll`, 'NO_ROUTER', true, { cause: error });
       }

@@ -1,25 +1,21 @@
-import { type Bus, encodeJson, type Subjects } from '@switchboard/bus';
+import {
+  type Bus,
+  encodeJson,
+  type InspectReply,
+  inspectReplySchema,
+  type InspectRequest,
+  type LeadCommandReply,
+  leadCommandReplySchema,
+  type LeadCommandRequest,
+  parseReply,
+  type Subjects,
+  type SyncReply,
+  syncReplySchema,
+} from '@switchboard/bus';
 import type { Logger } from '@switchboard/core';
 import { messagingSystemOf, recordFailure, startSendSpan } from '@switchboard/telemetry';
 
-/** What a router answered about a rep. */
-export interface RepSyncReply {
-  readonly ok: boolean;
-  readonly state?: string;
-  readonly activeLeads?: number;
-  readonly error?: string;
-}
-
-/** What a router answered to a lead command. */
-export type LeadCommandReply =
-  | { readonly ok: true; readonly state: string; readonly ownerId: string | null }
-  | { readonly ok: false; readonly code: 'not_found' | 'conflict' | 'invalid' | 'unavailable'; readonly message: string };
-
-/** What a router answered about an actor's live state. */
-export type InspectReply =
-  | { readonly ok: true; readonly live: true; readonly value: unknown; readonly context: unknown; readonly status: string }
-  | { readonly ok: true; readonly live: false }
-  | { readonly ok: false; readonly error: string };
+export type { InspectReply, LeadCommandReply, SyncReply };
 
 /**
  * Tells the router that a rep or team changed in the database. The router owns the
@@ -38,17 +34,17 @@ export class RouterClient {
   }
 
   /** Asks the router to reload a rep; answers undefined if no router answered. */
-  async syncRep(repId: string): Promise<RepSyncReply | undefined> {
+  async syncRep(repId: string): Promise<SyncReply | undefined> {
     return this.#request(this.#subjects.repCommand(repId), { type: 'rep.sync' });
   }
 
   /** Asks the router to reload a team. */
-  async syncTeam(teamId: string): Promise<RepSyncReply | undefined> {
+  async syncTeam(teamId: string): Promise<SyncReply | undefined> {
     return this.#request(this.#subjects.teamCommand(teamId), { type: 'team.sync' });
   }
 
   /** Tells the router that the routing configuration or the accounts changed. */
-  async syncPolicy(): Promise<RepSyncReply | undefined> {
+  async syncPolicy(): Promise<SyncReply | undefined> {
     return this.#request(this.#subjects.policyCommand, { type: 'policy.sync' }, 10_000);
   }
 
@@ -56,13 +52,13 @@ export class RouterClient {
    * Sends a command to a lead's actor (touch, close, reject) and answers what the router
    * said; undefined when no router answered.
    */
-  async leadCommand(leadId: string, command: unknown): Promise<LeadCommandReply | undefined> {
+  async leadCommand(leadId: string, command: LeadCommandRequest): Promise<LeadCommandReply | undefined> {
     const subject = this.#subjects.leadCommand(leadId);
     // The router's step joins the lead's own trace and links back to this request's.
     const send = startSendSpan({ system: messagingSystemOf(this.#bus.kind), subject, template: this.#subjects.allLeadCommands });
     try {
       const reply = await this.#bus.request(subject, encodeJson(command), { timeoutMs: 10_000, ...(send.headers && { headers: send.headers }) });
-      return reply.json<LeadCommandReply>();
+      return parseReply(leadCommandReplySchema, reply, `a command to lead ${leadId}`);
     } catch (error) {
       recordFailure(send.span, error);
       this.#logger.warn({ err: error, leadId }, 'no router answered a lead command');
@@ -78,19 +74,19 @@ export class RouterClient {
    */
   async inspect(kind: 'lead' | 'rep', id: string, watchSeconds?: number): Promise<InspectReply | undefined> {
     try {
-      const body = { kind, id, ...(watchSeconds !== undefined && { watchSeconds }) };
+      const body: InspectRequest = { kind, id, ...(watchSeconds !== undefined && { watchSeconds }) };
       const reply = await this.#bus.request(this.#subjects.inspect, encodeJson(body), { timeoutMs: 2000 });
-      return reply.json<InspectReply>();
+      return parseReply(inspectReplySchema, reply, `inspecting ${kind} ${id}`);
     } catch (error) {
       this.#logger.debug({ err: error, kind, id }, 'no router answered an inspect request; showing the stored state');
       return undefined;
     }
   }
 
-  async #request(subject: string, body: unknown, timeoutMs = 5000): Promise<RepSyncReply | undefined> {
+  async #request(subject: string, body: { readonly type: 'rep.sync' | 'team.sync' | 'policy.sync' }, timeoutMs = 5000): Promise<SyncReply | undefined> {
     try {
       const reply = await this.#bus.request(subject, encodeJson(body), { timeoutMs });
-      return reply.json<RepSyncReply>();
+      return parseReply(syncReplySchema, reply, body.type);
     } catch (error) {
       this.#logger.warn({ err: error, subject }, 'no router answered; the change is stored and applies when a router starts');
       return undefined;

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { TouchType } from '@switchboard/core';
 export { CommanderError } from 'commander';
 import { ApiClient, ApiError } from './api-client.ts';
 import { addAccount, collectRepeated, importAccounts, listAccounts } from './commands/accounts.ts';
@@ -86,7 +87,7 @@ export function buildProgram(io: Output = processOutput): Command {
   leads
     .command('touch <id>')
     .description('record a touch: stops the response SLA')
-    .addOption(new Option('--type <type>', 'how').choices(['call', 'email', 'status_change', 'meeting']).default('call'))
+    .addOption(new Option('--type <type>', 'how').choices(Object.values(TouchType)).default('call'))
     .option('--note <text>')
     .option('--json', 'print JSON')
     .action(

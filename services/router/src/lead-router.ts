@@ -1,5 +1,6 @@
-import { addBusinessTime, type LeadFacts, type LeadId, type Logger, type PolicyTeam, type RepId, type SlaPolicy, type TeamId } from '@switchboard/core';
-import { type LeadContext, type LeadEvent, leadMachine, type OfferAnswer, type TouchType } from '@switchboard/machines';
+import { addBusinessTime, type TouchType, type LeadFacts, type LeadId, type Logger, type PolicyTeam, type RepId, type SlaPolicy, type TeamId } from '@switchboard/core';
+import type { LeadCommandReply } from '@switchboard/bus';
+import { type LeadContext, type LeadEvent, leadMachine, type OfferAnswer } from '@switchboard/machines';
 import type { LeadRepository, RepLiveState, RoutingWriter } from '@switchboard/store';
 import { v7 as uuidv7 } from 'uuid';
 import { Attr, contextOfTraceparent, context as traceContext, inSpan, linksToOtherTrace, type Span, SpanName, traceparentOf } from '@switchboard/telemetry';
@@ -49,10 +50,8 @@ export type LeadCommand =
   | { readonly type: 'reroute'; readonly reason: string }
   | { readonly type: 'sla-expired'; readonly deadlineAt: number };
 
-/** The answer to a command. */
-export type CommandResult =
-  | { readonly ok: true; readonly state: string; readonly ownerId: RepId | null; readonly changed: boolean }
-  | { readonly ok: false; readonly code: 'not_found' | 'conflict' | 'unavailable'; readonly message: string };
+/** The answer to a command: the wire contract's reply (an `invalid` command never gets this far). */
+export type CommandResult = Exclude<LeadCommandReply, { readonly code: 'invalid' }>;
 
 interface HeldLead {
   readonly id: LeadId;

@@ -1,7 +1,22 @@
 import { IntakeHeader, type LeadId, type Logger, type RepId, type Team, type TeamId } from '@switchboard/core';
 import type { Meter } from '@opentelemetry/api';
 import { Attr, inProcessSpan, messagingSystemOf, recordFailure, startSendSpan } from '@switchboard/telemetry';
-import { type Bus, type BusSubscription, encodeJson, type Subjects } from '@switchboard/bus';
+import {
+  actorIdOf,
+  type Bus,
+  type BusSubscription,
+  encodeJson,
+  type InspectReply,
+  inspectRequestSchema,
+  type LeadCommandReply,
+  leadCommandSchema,
+  offerAnswerSchema,
+  parseReply,
+  type RepRequest,
+  repRequestSchema,
+  type Subjects,
+  type SyncReply,
+} from '@switchboard/bus';
 import {
   createAccountRepository,
   createConfigVersionRepository,
@@ -29,7 +44,6 @@ import type { OfferAnswer } from '@switchboard/machines';
 import { type Scheduler, systemScheduler } from './scheduler.ts';
 import { applyTimerChanges, timerWrites } from './timer-change.ts';
 import type { RepEntry } from './rep-actors.ts';
-import { z } from 'zod';
 import { LifecyclePublisher } from './lifecycle-publisher.ts';
 import { createEventRelay } from './event-relay.ts';
 import { RepActors } from './rep-actors.ts';
@@ -66,18 +80,6 @@ export interface RouterStats {
 }
 
 /** The router: hosts the rep and lead actors, consumes intake, routes, persists. */
-/** What a router answers on the inspect subject. */
-export type InspectReply =
-  | { readonly ok: true; readonly live: true; readonly value: unknown; readonly context: unknown; readonly status: string }
-  | { readonly ok: true; readonly live: false }
-  | { readonly ok: false; readonly error: string };
-
-const inspectRequestSchema = z.object({
-  kind: z.enum(['lead', 'rep']),
-  id: z.string().min(1),
-  watchSeconds: z.number().min(0).optional(),
-});
-
 export interface Router {
   start(): Promise<void>;
   /** Stops consuming, finishes what is in flight, and stops the actors. */
@@ -91,11 +93,6 @@ export interface Router {
   /** The durable timers (for the benchmark's lag figures). */
   timers(): DeadlineTimers | undefined;
 }
-
-/** Reply to a rep or team command. */
-export type CommandReply =
-  | { readonly ok: true; readonly state?: string; readonly activeLeads?: number }
-  | { readonly ok: false; readonly error: string };
 
 /**
  * Creates a router. `start()` restores the actors from the store, picks up leads
@@ -204,8 +201,9 @@ export function createRouter(options: RouterOptions): Router {
     const subject = subjects.repCommand(repId);
     const send = startSendSpan({ system: messagingSystem, subject, template: subjects.allRepCommands });
     try {
-      const reply = await bus.request(subject, encodeJson({ type: 'rep.offer', ...offer }), { timeoutMs: 5000, ...(send.headers && { headers: send.headers }) });
-      const answer = reply.json<OfferAnswer>();
+      const request: RepRequest = { type: 'rep.offer', ...offer };
+      const reply = await bus.request(subject, encodeJson(request), { timeoutMs: 5000, ...(send.headers && { headers: send.headers }) });
+      const answer = parseReply(offerAnswerSchema, reply, `an offer to rep ${repId}`) as OfferAnswer;
       if (send.span.isRecording()) send.span.setAttribute(Attr.offerAccepted, answer.accepted);
       return answer;
     } catch (error) {
@@ -225,8 +223,8 @@ export function createRouter(options: RouterOptions): Router {
     return answer && answer.leadId === offer.leadId ? answer : { leadId: offer.leadId, accepted: false, reason: 'capped' };
   };
 
-  const onRepCommand = async (subject: string): Promise<CommandReply> => {
-    const repId = subject.slice(subject.lastIndexOf('.') + 1) as RepId;
+  const onRepCommand = async (subject: string): Promise<SyncReply> => {
+    const repId = actorIdOf<RepId>(subject);
     const rep = await repRepository.get(repId);
     if (!rep) return { ok: false, error: `rep "${repId}" does not exist` };
     let entry = reps.get(repId);
@@ -270,17 +268,11 @@ export function createRouter(options: RouterOptions): Router {
     }
   };
 
-  const leadCommandSchema = z.discriminatedUnion('type', [
-    z.object({ type: z.literal('touch'), touch: z.enum(['call', 'email', 'status_change', 'meeting']), note: z.string().optional() }),
-    z.object({ type: z.literal('close'), outcome: z.string().min(1) }),
-    z.object({ type: z.literal('reject'), repId: z.string().optional(), reason: z.string().min(1) }),
-  ]);
-
   const onLeadCommand = async (request: { subject: string; json<T>(): T }): Promise<Uint8Array> => {
-    const leadId = request.subject.slice(request.subject.lastIndexOf('.') + 1) as LeadId;
+    const leadId = actorIdOf<LeadId>(request.subject);
     const parsed = leadCommandSchema.safeParse(request.json());
-    if (!parsed.success) return encodeJson({ ok: false, code: 'invalid', message: parsed.error.message });
-    return encodeJson(await router().command(leadId, parsed.data as LeadCommand));
+    if (!parsed.success) return encodeJson({ ok: false, code: 'invalid', message: parsed.error.message } satisfies LeadCommandReply);
+    return encodeJson((await router().command(leadId, parsed.data as LeadCommand)) satisfies LeadCommandReply);
   };
 
   /** Starts the actors of team members this router does not host yet (reps created since it started). */
@@ -292,8 +284,8 @@ export function createRouter(options: RouterOptions): Router {
     }
   };
 
-  const onTeamCommand = async (subject: string): Promise<CommandReply> => {
-    const teamId = subject.slice(subject.lastIndexOf('.') + 1) as TeamId;
+  const onTeamCommand = async (subject: string): Promise<SyncReply> => {
+    const teamId = actorIdOf<TeamId>(subject);
     const team = await teams.refresh(teamId);
     if (!team) return { ok: false, error: `team "${teamId}" does not exist` };
     await loadMembersOf([team]);
@@ -304,7 +296,7 @@ export function createRouter(options: RouterOptions): Router {
   };
 
   /** The API applied a configuration or changed accounts: reload, and give every waiting lead a new decision. */
-  const onPolicyCommand = async (): Promise<CommandReply> => {
+  const onPolicyCommand = async (): Promise<SyncReply> => {
     await teams.load();
     await loadMembersOf(teams.all());
     await policy.reload();
@@ -312,12 +304,12 @@ export function createRouter(options: RouterOptions): Router {
     return { ok: true };
   };
 
-  const serveCommand = (handler: (subject: string) => Promise<CommandReply>) => async (request: { subject: string }) => {
+  const serveCommand = (handler: (subject: string) => Promise<SyncReply>) => async (request: { subject: string }) => {
     try {
       return encodeJson(await handler(request.subject));
     } catch (error) {
       logger.error({ err: error, subject: request.subject }, 'command failed');
-      return encodeJson({ ok: false, error: (error as Error).message } satisfies CommandReply);
+      return encodeJson({ ok: false, error: (error as Error).message } satisfies SyncReply);
     }
   };
 
@@ -424,10 +416,12 @@ export function createRouter(options: RouterOptions): Router {
       // Rep actors answer offers from here on: restoring leads below already offers them.
       subscriptions.push(
         await bus.serve(subjects.allRepCommands, { queue: subjects.consumers.router }, async (request) => {
-          const body = request.json<{ type?: string; leadId?: LeadId; at?: number; seq?: number }>();
-          if (body.type === 'rep.offer' && body.leadId && typeof body.at === 'number' && typeof body.seq === 'number') {
-            const repId = request.subject.slice(request.subject.lastIndexOf('.') + 1) as RepId;
-            const offer = { leadId: body.leadId, at: body.at, seq: body.seq };
+          const parsed = repRequestSchema.safeParse(request.json());
+          if (!parsed.success) return encodeJson({ ok: false, error: `bad rep request: ${parsed.error.message}` } satisfies SyncReply);
+          const body = parsed.data;
+          if (body.type === 'rep.offer') {
+            const repId = actorIdOf<RepId>(request.subject);
+            const offer = { leadId: body.leadId as LeadId, at: body.at, seq: body.seq };
             const destination = { system: messagingSystem, subject: request.subject, template: subjects.allRepCommands };
             return inProcessSpan(destination, request.headers, (span) => {
               const answer = onOffer(repId, offer);

@@ -1,9 +1,10 @@
-import { leadIntakeSchema, NotFoundError } from '@switchboard/core';
+import { leadIntakeSchema, NotFoundError, touchTypeSchema } from '@switchboard/core';
 import type { LeadRepository } from '@switchboard/store';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { LeadIntakeService } from '../lead-intake.ts';
+import type { LeadCommandRequest } from '@switchboard/bus';
 import type { LeadCommandReply, RouterClient } from '../router-client.ts';
 import {
   decisionSchema,
@@ -17,7 +18,7 @@ import {
 } from '../schemas.ts';
 
 const touchSchema = z.strictObject({
-  type: z.enum(['call', 'email', 'status_change', 'meeting'], { error: 'must be one of call, email, status_change, meeting' }),
+  type: z.enum(touchTypeSchema.options, { error: `must be one of ${touchTypeSchema.options.join(', ')}` }),
   note: z.string().max(2000).optional(),
 });
 const closeSchema = z.strictObject({
@@ -133,7 +134,7 @@ function commandRoutes(app: FastifyInstance, deps: { router: RouterClient }): vo
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['leads'];
   const responses = { 200: leadCommandAnswerSchema, 400: errorSchema, 404: errorSchema, 409: errorSchema, 503: errorSchema };
-  const send = async (reply: FastifyReply, leadId: string, command: unknown) => {
+  const send = async (reply: FastifyReply, leadId: string, command: LeadCommandRequest) => {
     const answer: LeadCommandReply | undefined = await deps.router.leadCommand(leadId, command);
     if (!answer) {
       return reply.code(503).send({ error: 'unavailable', message: 'no router is running to act on the lead; nothing was changed, try again' });

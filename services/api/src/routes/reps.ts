@@ -3,12 +3,12 @@ import type { RepRepository } from '@switchboard/store';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { RouterClient } from '../router-client.ts';
+import type { RouterClient, SyncReply } from '../router-client.ts';
 import { errorSchema, idParams, repSchema } from '../schemas.ts';
 
 /** Overlays what the router answered (the actor's live state) on the stored rep. */
-function withLiveState(rep: Rep, reply: { state?: string; activeLeads?: number } | undefined): Rep {
-  if (!reply?.state) return rep;
+function withLiveState(rep: Rep, reply: SyncReply | undefined): Rep {
+  if (!reply?.ok || !reply.state) return rep;
   return { ...rep, state: reply.state as Rep['state'], activeLeads: reply.activeLeads ?? rep.activeLeads };
 }
 
