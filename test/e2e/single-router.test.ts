@@ -24,11 +24,15 @@ async function start(options: Parameters<typeof startTestSwitchboard>[0]): Promi
 
 /** The backends that hold a router lock on this schema. */
 async function lockHolders(sb: TestSwitchboard): Promise<string[]> {
-  const { rows } = await sql<{ application_name: string }>`
-    select a.application_name from pg_locks l join pg_stat_activity a on a.pid = l.pid
+  return (await lockHolderPids(sb)).map((h) => h.application_name);
+}
+
+async function lockHolderPids(sb: TestSwitchboard): Promise<Array<{ pid: number; application_name: string }>> {
+  const { rows } = await sql<{ pid: number; application_name: string }>`
+    select a.pid, a.application_name from pg_locks l join pg_stat_activity a on a.pid = l.pid
     where l.locktype = 'advisory' and l.granted and l.objsubid = 2
       and l.classid = hashtext('switchboard-router')::oid and l.objid = hashtext(current_schema())::oid`.execute(sb.database.db);
-  return rows.map((r) => r.application_name);
+  return rows;
 }
 
 describe('one router per database', () => {
@@ -58,10 +62,14 @@ describe('one router per database', () => {
 
   it('takes the lock back when its connection is cut, and still refuses a second router', async () => {
     const first = await start({ bus: 'in-process' });
-    await sql`
-      select pg_terminate_backend(pid) from pg_stat_activity
-      where application_name like ${`switchboard-router ${first.namespace}%`}`.execute(first.database.db);
-    await eventually(async () => (await lockHolders(first)).length === 1, 15_000, 'the lock held again');
+    const [before] = await lockHolderPids(first);
+    expect(before).toBeDefined();
+    await sql`select pg_terminate_backend(${before!.pid})`.execute(first.database.db);
+    // Held again by a new connection of the same router (the old backend may linger a moment).
+    await eventually(async () => {
+      const holders = await lockHolderPids(first);
+      return holders.length === 1 && holders[0]!.pid !== before!.pid && holders[0]!.application_name === before!.application_name;
+    }, 15_000, 'the lock held again');
     await expect(startTestSwitchboard({ bus: 'in-process', database: first.database })).rejects.toBeInstanceOf(RouterLockedError);
     await first.database.drop();
   });

@@ -8,6 +8,7 @@ import {
   leadReroutedEventSchema,
   leadTouchedEventSchema,
   leadUnassignedAlertEventSchema,
+  leadDeadLetteredEventSchema,
   leadIntakeSchema,
   leadReceivedEventSchema,
   leadMergedEventSchema,
@@ -87,6 +88,11 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         parameters: namespaceParameter,
         messages: { event: { $ref: '#/components/messages/LeadUnassignedAlert' } },
       },
+      leadDeadLettered: {
+        address: '{namespace}.evt.lead.dead_lettered',
+        parameters: namespaceParameter,
+        messages: { event: { $ref: '#/components/messages/LeadDeadLettered' } },
+      },
       ...Object.fromEntries(
         (['touched', 'breached', 'rejected', 'rerouted', 'escalated', 'closed', 'converted'] as const).map((type) => [
           `lead${type[0]?.toUpperCase()}${type.slice(1)}`,
@@ -122,6 +128,11 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         channel: { $ref: '#/channels/leadUnassignedAlert' },
         summary: 'A lead has waited for a rep longer than its team allows.',
       },
+      receiveLeadDeadLettered: {
+        action: 'receive',
+        channel: { $ref: '#/channels/leadDeadLettered' },
+        summary: 'A lead was accepted but its routing outcome could not be stored; it is on the dead-letter subject and is not retried.',
+      },
       receiveLeadTouched: { action: 'receive', channel: { $ref: '#/channels/leadTouched' }, summary: 'The owner touched the lead; the SLA clock stopped.' },
       receiveLeadBreached: { action: 'receive', channel: { $ref: '#/channels/leadBreached' }, summary: 'An SLA ran out; the lead is taken back.' },
       receiveLeadRejected: { action: 'receive', channel: { $ref: '#/channels/leadRejected' }, summary: 'The owner rejected the lead.' },
@@ -154,6 +165,7 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         LeadEscalated: { name: 'LeadEscalated', payload: schema(leadEscalatedEventSchema) },
         LeadClosed: { name: 'LeadClosed', payload: schema(leadClosedEventSchema) },
         LeadUnassignedAlert: { name: 'LeadUnassignedAlert', payload: schema(leadUnassignedAlertEventSchema) },
+        LeadDeadLettered: { name: 'LeadDeadLettered', payload: schema(leadDeadLetteredEventSchema) },
       },
     },
   };
