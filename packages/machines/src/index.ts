@@ -2,6 +2,8 @@ export {
   nextRepChange,
   repMachine,
   repUnavailability,
+  repUnavailabilityDetail,
+  type RepUnavailability,
   type OfferAnswer,
   type RepCaps,
   type RepContext,
@@ -9,4 +11,6 @@ export {
   type RepInput,
   type WindowCounts,
 } from './rep-machine.ts';
-export { leadMachine, type LeadContext, type LeadEvent, type LeadInput } from './lead-machine.ts';
+export { DEFAULT_ESCALATION_QUEUE, leadMachine, LeadTag, type LeadContext, type LeadEvent, type LeadInput } from './lead-machine.ts';
+export { LEAD_MACHINE_VERSION, leadSnapshotForStore, leadSnapshotFromStore, type LeadSnapshotUpgrade } from './lead-snapshot.ts';
+export { SnapshotVersionError } from './errors.ts';

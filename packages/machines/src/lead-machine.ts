@@ -36,7 +36,27 @@ export interface LeadContext {
   readonly waitingReason: string | null;
   readonly waitingSince: number | null;
   readonly outcome: string | null;
+  /**
+   * Where the lead goes when it has breached `maxBreaches` times, fixed at assignment from the
+   * team's SLA policy: `manager` (the breaching owner's manager, else the `escalations` queue)
+   * or the name of an escalation queue.
+   */
+  readonly escalateTo: string;
+  /** The current owner's manager, for `escalateTo: manager`. */
+  readonly ownerManagerId: RepId | null;
 }
+
+/** Tags of the lead's states, so that callers ask the machine instead of listing state names. */
+export const LeadTag = {
+  /** The lead counts against its owner's active leads (`assigned`, `touched`). */
+  holding: 'holding',
+  /** The lead's life is over (`closed`, `converted`). */
+  closed: 'closed',
+} as const;
+export type LeadTag = (typeof LeadTag)[keyof typeof LeadTag];
+
+/** The queue an escalated lead waits in when its owner has no manager. */
+export const DEFAULT_ESCALATION_QUEUE = 'escalations';
 
 /** Events a lead actor understands. Times are epoch ms, supplied by the router's clock. */
 export type LeadEvent =
@@ -50,6 +70,10 @@ export type LeadEvent =
       /** The response SLA's deadline, or null when the team has no SLA. */
       readonly deadlineAt: number | null;
       readonly maxBreaches?: number;
+      /** The team SLA's escalation target. @default 'manager' */
+      readonly escalateTo?: string;
+      /** The new owner's manager. @default null */
+      readonly managerId?: RepId | null;
     }
   | { readonly type: 'NO_CANDIDATE'; readonly teamId: TeamId | null; readonly reason: string; readonly at: number }
   | { readonly type: 'RETRY' }
@@ -59,9 +83,7 @@ export type LeadEvent =
   | { readonly type: 'REJECT'; readonly repId: RepId; readonly reason: string }
   /** The owner can no longer hold the lead (deactivated): route it again. */
   | { readonly type: 'REROUTE'; readonly reason: string }
-  | { readonly type: 'CLOSE'; readonly outcome: string; readonly converted: boolean }
-  /** Who holds an escalated lead: the breaching rep's manager, or nobody (an escalation queue). */
-  | { readonly type: 'ESCALATE_TO'; readonly repId: RepId | null; readonly queue: string | null };
+  | { readonly type: 'CLOSE'; readonly outcome: string; readonly converted: boolean };
 
 const closing = {
   CLOSE: [
@@ -109,6 +131,12 @@ export const leadMachine = setup({
         ? { rejectedBy: [...context.rejectedBy, event.repId], ownerId: null, slaDeadlineAt: null }
         : {},
     ),
+    // The breaching owner's manager takes the lead, or it waits in the escalation queue.
+    escalate: assign(({ context }) => {
+      if (context.escalateTo === 'manager' && context.ownerManagerId !== null) return { ownerId: context.ownerManagerId, waitingReason: null };
+      const queue = context.escalateTo === 'manager' ? DEFAULT_ESCALATION_QUEUE : context.escalateTo;
+      return { ownerId: null, waitingReason: `escalated to queue ${queue}` };
+    }),
     recordTouch: assign(({ context, event }) =>
       event.type === 'TOUCH'
         ? { touches: context.touches + 1, lastTouchAt: event.at, slaDeadlineAt: event.followUpDeadlineAt }
@@ -134,6 +162,8 @@ export const leadMachine = setup({
     waitingReason: null,
     waitingSince: null,
     outcome: null,
+    escalateTo: 'manager',
+    ownerManagerId: null,
   }),
   initial: 'new',
   states: {
@@ -148,6 +178,8 @@ export const leadMachine = setup({
             teamId: event.teamId,
             slaDeadlineAt: event.deadlineAt,
             maxBreaches: event.maxBreaches ?? context.maxBreaches,
+            escalateTo: event.escalateTo ?? 'manager',
+            ownerManagerId: event.managerId ?? null,
             waitingReason: null,
             waitingSince: null,
             declinedBy: [],
@@ -166,6 +198,7 @@ export const leadMachine = setup({
     },
     waiting: { on: { RETRY: 'routing', ...closing } },
     assigned: {
+      tags: [LeadTag.holding],
       on: {
         TOUCH: { target: 'touched', actions: 'recordTouch' },
         SLA_EXPIRED: { guard: 'isCurrentDeadline', target: 'breached' },
@@ -175,6 +208,7 @@ export const leadMachine = setup({
       },
     },
     touched: {
+      tags: [LeadTag.holding],
       on: {
         TOUCH: { target: 'touched', actions: 'recordTouch', reenter: true },
         SLA_EXPIRED: { guard: 'isCurrentDeadline', target: 'breached' },
@@ -186,22 +220,17 @@ export const leadMachine = setup({
     breached: {
       entry: 'recordBreach',
       always: [
-        {
-          guard: 'tooManyBreaches',
-          target: 'escalated',
-          actions: assign(({ context }) => ({ waitingReason: `SLA breached ${context.breaches} time(s); escalated` })),
-        },
+        { guard: 'tooManyBreaches', target: 'escalated', actions: 'escalate' },
         { target: 'routing' },
       ],
     },
     escalated: {
       on: {
-        ESCALATE_TO: { actions: assign(({ event }) => ({ ownerId: event.repId, waitingReason: event.queue ? `escalated to queue ${event.queue}` : null })) },
         TOUCH: { actions: 'recordTouch' },
         ...closing,
       },
     },
-    closed: { type: 'final' },
-    converted: { type: 'final' },
+    closed: { type: 'final', tags: [LeadTag.closed] },
+    converted: { type: 'final', tags: [LeadTag.closed] },
   },
 });

@@ -40,6 +40,8 @@ export interface RepInput {
   readonly lastAssignmentSeq?: number | null;
   readonly windows?: WindowCounts;
   readonly rejections?: { readonly day: number; readonly count: number };
+  /** Leads the rep may reject per (UTC) day. @default 10 */
+  readonly maxRejectionsPerDay?: number;
 }
 
 /** The answer to the last offer, read by whoever made it. */
@@ -63,6 +65,7 @@ export interface RepContext {
   readonly lastAssignmentSeq: number | null;
   readonly windows: WindowCounts;
   readonly rejections: { readonly day: number; readonly count: number };
+  readonly maxRejectionsPerDay: number;
   readonly lastOffer: OfferAnswer | null;
 }
 
@@ -103,17 +106,38 @@ function countIn(context: RepContext, kind: CapWindow, at: number): number {
   return window.start === capWindowStart(kind, context.schedule.timezone, at) ? window.count : 0;
 }
 
-/** Why a rep can't take a lead at `asOf`, or null if it can. Order matters: it is the state. */
-export function repUnavailability(context: RepContext, extra = 0): 'inactive' | 'away' | 'offline' | 'capped' | null {
-  if (!context.active) return 'inactive';
-  if (!context.available || currentOutOfOffice(context.schedule, context.asOf)) return 'away';
-  if (!isOnShift(context.schedule, context.asOf)) return 'offline';
-  if (context.cap !== null && context.activeLeads + extra >= context.cap) return 'capped';
+/** Why a rep can't take a lead. */
+export type RepUnavailability = 'inactive' | 'away' | 'offline' | 'capped';
+
+/**
+ * Why a rep can't take a lead at `asOf`, with a detail people understand (`OOO until 8 Dec`,
+ * `10/10 active`, `25/25 this day`), or null if it can. `extra` counts leads offered and not
+ * yet answered as held. One function for the machine's state and the decision's explanation,
+ * so the two can't disagree; order matters: it is the state.
+ */
+export function repUnavailabilityDetail(context: RepContext, extra = 0): { readonly reason: RepUnavailability; readonly detail: string } | null {
+  if (!context.active) return { reason: 'inactive', detail: 'deactivated' };
+  const ooo = currentOutOfOffice(context.schedule, context.asOf);
+  if (ooo) return { reason: 'away', detail: `OOO until ${formatDay(ooo.to.getTime(), context.schedule.timezone)}${ooo.reason ? `: ${ooo.reason}` : ''}` };
+  if (!context.available) return { reason: 'away', detail: context.awayReason ?? 'set away' };
+  if (!isOnShift(context.schedule, context.asOf)) return { reason: 'offline', detail: 'outside working hours' };
+  const active = context.activeLeads + extra;
+  if (context.cap !== null && active >= context.cap) return { reason: 'capped', detail: `${active}/${context.cap} active` };
   for (const kind of WINDOWS) {
     const cap = context.caps[kind];
-    if (cap !== undefined && countIn(context, kind, context.asOf) + extra >= cap) return 'capped';
+    const used = countIn(context, kind, context.asOf) + extra;
+    if (cap !== undefined && used >= cap) return { reason: 'capped', detail: `${used}/${cap} this ${kind}` };
   }
   return null;
+}
+
+/** Why a rep can't take a lead at `asOf`, or null if it can. */
+export function repUnavailability(context: RepContext, extra = 0): RepUnavailability | null {
+  return repUnavailabilityDetail(context, extra)?.reason ?? null;
+}
+
+function formatDay(at: number, timezone: string): string {
+  return new Date(at).toLocaleString('en-GB', { timeZone: timezone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 }
 
 /**
@@ -164,6 +188,8 @@ export const repMachine = setup({
     away: ({ context }) => repUnavailability(context) === 'away',
     offline: ({ context }) => repUnavailability(context) === 'offline',
     capped: ({ context }) => repUnavailability(context) === 'capped',
+    underRejectionLimit: ({ context, event }) =>
+      event.type === 'REJECTED' && (context.rejections.day !== utcDay(event.at) || context.rejections.count < context.maxRejectionsPerDay),
     canAccept: ({ context, event }) => event.type === 'OFFER' && repUnavailability({ ...context, asOf: Math.max(context.asOf, event.at) }) === null,
   },
   actions: {
@@ -226,6 +252,7 @@ export const repMachine = setup({
     lastAssignmentSeq: input.lastAssignmentSeq ?? null,
     windows: input.windows ?? {},
     rejections: input.rejections ?? { day: 0, count: 0 },
+    maxRejectionsPerDay: input.maxRejectionsPerDay ?? 10,
     lastOffer: null,
   }),
   initial: 'deciding',
@@ -234,7 +261,8 @@ export const repMachine = setup({
     OFFER: { actions: 'decline' },
     RELEASE: { actions: ['advanceClock', 'release'], target: '.deciding' },
     TICK: { actions: 'advanceClock', target: '.deciding' },
-    REJECTED: { actions: ['advanceClock', 'countRejection'] },
+    // Past the daily limit the rejection is refused: the router asks `can()` first.
+    REJECTED: { guard: 'underRejectionLimit', actions: ['advanceClock', 'countRejection'] },
     UPDATE: { actions: ['advanceClock', 'update'], target: '.deciding' },
     SYNC_LOAD: {
       actions: assign(({ event }) => (event.type === 'SYNC_LOAD' ? { activeLeads: event.activeLeads, ...(event.windows && { windows: event.windows }) } : {})),

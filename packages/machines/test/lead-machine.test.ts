@@ -1,7 +1,7 @@
 import type { LeadId, RepId, TeamId } from '@switchboard/core';
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
-import { leadMachine } from '../src/index.ts';
+import { LEAD_MACHINE_VERSION, leadMachine, leadSnapshotForStore, leadSnapshotFromStore, LeadTag, SnapshotVersionError } from '../src/index.ts';
 
 const r1 = 'r1' as RepId;
 const r2 = 'r2' as RepId;
@@ -57,15 +57,57 @@ describe('lead machine', () => {
     expect(actor.getSnapshot().context.breaches).toBe(0);
   });
 
-  it('escalates instead of re-routing once the policy’s maximum of breaches is reached', () => {
+  it('escalates instead of re-routing once the policy’s maximum of breaches is reached, to the breaching owner’s manager', () => {
     const actor = assigned(r1, 10_000, 2);
     actor.send({ type: 'SLA_EXPIRED', deadlineAt: 10_000 });
-    actor.send({ type: 'ASSIGNED', repId: r2, teamId: t1, deadlineAt: 20_000 });
+    actor.send({ type: 'ASSIGNED', repId: r2, teamId: t1, deadlineAt: 20_000, maxBreaches: 2, managerId: 'boss' as RepId });
     actor.send({ type: 'SLA_EXPIRED', deadlineAt: 20_000 });
     expect(actor.getSnapshot().value).toBe('escalated');
-    expect(actor.getSnapshot().context).toMatchObject({ breaches: 2, breachedBy: ['r1', 'r2'] });
-    actor.send({ type: 'ESCALATE_TO', repId: 'boss' as RepId, queue: null });
-    expect(actor.getSnapshot().context.ownerId).toBe('boss');
+    expect(actor.getSnapshot().context).toMatchObject({ breaches: 2, breachedBy: ['r1', 'r2'], ownerId: 'boss', waitingReason: null });
+  });
+
+  it('escalates to the escalation queue when the owner has no manager, or to the queue the team’s SLA names', () => {
+    const noManager = assigned(r1, 10_000, 1);
+    noManager.send({ type: 'SLA_EXPIRED', deadlineAt: 10_000 });
+    expect(noManager.getSnapshot().context).toMatchObject({ ownerId: null, waitingReason: 'escalated to queue escalations' });
+    const toQueue = lead();
+    toQueue.send({ type: 'ROUTE' });
+    toQueue.send({ type: 'ASSIGNED', repId: r1, teamId: t1, deadlineAt: 10_000, maxBreaches: 1, escalateTo: 'Team leads', managerId: 'boss' as RepId });
+    toQueue.send({ type: 'SLA_EXPIRED', deadlineAt: 10_000 });
+    expect(toQueue.getSnapshot().context).toMatchObject({ ownerId: null, waitingReason: 'escalated to queue Team leads' });
+  });
+
+  it('tags the states that hold a lead against its owner, and the closed ones', () => {
+    const actor = assigned();
+    expect(actor.getSnapshot().hasTag(LeadTag.holding)).toBe(true);
+    actor.send({ type: 'TOUCH', touch: 'call', at: 1, followUpDeadlineAt: null });
+    expect(actor.getSnapshot().hasTag(LeadTag.holding)).toBe(true);
+    actor.send({ type: 'CLOSE', outcome: 'won', converted: false });
+    expect(actor.getSnapshot().hasTag(LeadTag.holding)).toBe(false);
+    expect(actor.getSnapshot().hasTag(LeadTag.closed)).toBe(true);
+  });
+
+  it('stores its snapshot with the machine version, upgrades a version 1 snapshot, and refuses a newer one', () => {
+    const actor = assigned(r1, 10_000, 1);
+    const stored = leadSnapshotForStore(actor);
+    expect(stored.machineVersion).toBe(LEAD_MACHINE_VERSION);
+    const upgrade = { escalationOf: () => ({ escalateTo: 'Night desk', ownerManagerId: null }) };
+    expect(createActor(leadMachine, { input: { leadId: 'l1' as LeadId }, snapshot: leadSnapshotFromStore(stored, upgrade) }).start().getSnapshot().context.escalateTo).toBe('manager');
+
+    // Version 1 had no escalation target in its context: the router supplies it.
+    const v1 = { ...stored };
+    delete v1.machineVersion;
+    const context = { ...(v1.context as Record<string, unknown>) };
+    delete context.escalateTo;
+    delete context.ownerManagerId;
+    const restored = createActor(leadMachine, { input: { leadId: 'l1' as LeadId }, snapshot: leadSnapshotFromStore({ ...v1, context }, upgrade) }).start();
+    restored.send({ type: 'SLA_EXPIRED', deadlineAt: 10_000 });
+    expect(restored.getSnapshot().context.waitingReason).toBe('escalated to queue Night desk');
+
+    expect(() => leadSnapshotFromStore({ ...stored, machineVersion: LEAD_MACHINE_VERSION + 1 }, upgrade)).toThrow(SnapshotVersionError);
+    expect(() => leadSnapshotFromStore({ ...stored, machineVersion: LEAD_MACHINE_VERSION + 1 }, upgrade)).toThrow(
+      `a stored lead snapshot was written by machine version ${LEAD_MACHINE_VERSION + 1}, newer than this code's ${LEAD_MACHINE_VERSION}`,
+    );
   });
 
   it('is rejected only by its owner, and then routed again without that rep', () => {

@@ -140,4 +140,17 @@ describe('rep machine with a schedule', () => {
     actor.send(offer(9));
     expect(actor.getSnapshot().context.lastOffer).toMatchObject({ accepted: false, reason: 'inactive' });
   });
+
+  it('guards its daily rejection limit: past it a rejection is refused, and a new UTC day starts over', () => {
+    const actor = createActor(repMachine, { input: { repId: 'r1' as RepId, name: 'Sarah', cap: null, available: true, at: 1000, maxRejectionsPerDay: 2 } }).start();
+    const rejected = (n: number, at: number) => ({ type: 'REJECTED' as const, leadId: `l${n}` as LeadId, at });
+    expect(actor.getSnapshot().can(rejected(1, 2000))).toBe(true);
+    actor.send(rejected(1, 2000));
+    actor.send(rejected(2, 3000));
+    expect(actor.getSnapshot().context.rejections).toEqual({ day: 0, count: 2 });
+    expect(actor.getSnapshot().can(rejected(3, 4000))).toBe(false);
+    actor.send(rejected(3, 4000));
+    expect(actor.getSnapshot().context.rejections).toEqual({ day: 0, count: 2 });
+    expect(actor.getSnapshot().can(rejected(4, 86_400_000 + 1))).toBe(true);
+  });
 });

@@ -1,10 +1,19 @@
 import { addBusinessTime, type TouchType, type LeadFacts, type LeadId, type Logger, type PolicyTeam, type RepId, type SlaPolicy, type TeamId } from '@switchboard/core';
 import type { LeadCommandReply } from '@switchboard/bus';
-import { type LeadContext, type LeadEvent, leadMachine, type OfferAnswer } from '@switchboard/machines';
+import {
+  type LeadContext,
+  type LeadEvent,
+  leadMachine,
+  type LeadSnapshotUpgrade,
+  leadSnapshotForStore,
+  leadSnapshotFromStore,
+  LeadTag,
+  type OfferAnswer,
+} from '@switchboard/machines';
 import type { LeadRepository, RepLiveState, RoutingWriter } from '@switchboard/store';
 import { v7 as uuidv7 } from 'uuid';
 import { Attr, contextOfTraceparent, context as traceContext, inSpan, linksToOtherTrace, type Span, SpanName, traceparentOf } from '@switchboard/telemetry';
-import { type Actor, createActor } from 'xstate';
+import { type Actor, createActor, type SnapshotFrom } from 'xstate';
 import type { ActorInspector } from './actor-inspector.ts';
 import type { DeadlineTimers } from './deadline-timers.ts';
 import type { RouterMetrics } from './router-metrics.ts';
@@ -94,8 +103,6 @@ export interface LeadRouterOptions {
   readonly clock: () => number;
   /** The highest assignment sequence already used (from the store). */
   readonly lastAssignmentSeq: number;
-  /** Rejections a rep may make per (UTC) day. @default 10 */
-  readonly maxRejectionsPerDay?: number;
   /** Tells the router that reps freed capacity (after the write that freed it). */
   readonly onCapacityFreed: (repIds: ReadonlyArray<RepId>) => void;
   /** Sends an offer to a rep's actor over the bus. */
@@ -115,9 +122,6 @@ const COMMAND_SPANS = {
   'sla-expired': SpanName.slaExpired,
 } as const satisfies Record<LeadCommand['type'], SpanName>;
 
-const CLOSED_STATES = new Set(['closed', 'converted']);
-/** States in which a lead counts against its owner's active leads. */
-const HOLDING_STATES = new Set(['assigned', 'touched']);
 
 /**
  * Hosts the lead actors and persists every transition before it is acknowledged.
@@ -150,6 +154,14 @@ export class LeadRouter {
     this.#o = options;
     this.#seq = options.lastAssignmentSeq;
   }
+
+  /** What a snapshot from before the escalation target was kept in the context (machine version 1) lacks. */
+  readonly #snapshotUpgrade: LeadSnapshotUpgrade = {
+    escalationOf: (context) => ({
+      escalateTo: this.#slaTeamOf(context.teamId)?.sla?.escalateTo ?? 'manager',
+      ownerManagerId: context.ownerId ? (this.#o.reps.get(context.ownerId)?.profile.managerId ?? null) : null,
+    }),
+  };
 
   #inspect(id: LeadId) {
     return this.#o.inspector?.observer('lead', id);
@@ -209,7 +221,7 @@ export class LeadRouter {
 
   /** Restores a lead that was waiting when the process stopped. */
   restoreWaiting(lead: AdmittedLead, snapshot: unknown): void {
-    const actor = createActor(leadMachine, { input: { leadId: lead.id }, snapshot: snapshot as never, inspect: this.#inspect(lead.id) }).start();
+    const actor = createActor(leadMachine, { input: { leadId: lead.id }, snapshot: leadSnapshotFromStore(snapshot, this.#snapshotUpgrade), inspect: this.#inspect(lead.id) }).start();
     this.#waiting.set(lead.id, { ...lead, traceparent: lead.traceparent ?? null, actor });
     this.#sortWaiting();
   }
@@ -221,10 +233,11 @@ export class LeadRouter {
     return this.#serial(leadId, async () => {
       const held = this.#routing.get(leadId) ?? this.#waiting.get(leadId) ?? (await this.#load(leadId));
       if (!held) return { ok: false, code: 'not_found', message: `lead "${leadId}" does not exist` } as const;
-      const context = held.actor.getSnapshot().context;
-      const state = String(held.actor.getSnapshot().value);
+      const snapshot = held.actor.getSnapshot();
+      const { context } = snapshot;
+      const state = String(snapshot.value);
       const now = this.#o.clock();
-      const event = this.#eventFor(command, context, state, now);
+      const event = this.#eventFor(command, snapshot, now);
       if ('error' in event) return { ok: false, code: 'conflict', message: event.error } as const;
       if (!held.actor.getSnapshot().can(event)) {
         if (command.type === 'sla-expired') return { ok: true, state, ownerId: context.ownerId, changed: false } as const;
@@ -341,7 +354,7 @@ export class LeadRouter {
   async #load(leadId: LeadId): Promise<HeldLead | undefined> {
     const stored = await this.#o.leads.getForActor(leadId);
     if (!stored?.snapshot) return undefined;
-    const actor = createActor(leadMachine, { input: { leadId }, snapshot: stored.snapshot as never, inspect: this.#inspect(leadId) }).start();
+    const actor = createActor(leadMachine, { input: { leadId }, snapshot: leadSnapshotFromStore(stored.snapshot, this.#snapshotUpgrade), inspect: this.#inspect(leadId) }).start();
     return {
       id: leadId,
       requestedTeam: stored.requestedTeam,
@@ -354,12 +367,13 @@ export class LeadRouter {
     };
   }
 
-  #eventFor(command: LeadCommand, context: LeadContext, state: string, now: number): LeadEvent | { error: string } {
+  #eventFor(command: LeadCommand, snapshot: SnapshotFrom<typeof leadMachine>, now: number): LeadEvent | { error: string } {
+    const { context } = snapshot;
     switch (command.type) {
       case 'touch':
         return { type: 'TOUCH', touch: command.touch, at: now, followUpDeadlineAt: this.#followUpDeadline(context, now) };
       case 'close': {
-        if (CLOSED_STATES.has(state)) return { error: `lead "${context.leadId}" is already ${state}` };
+        if (snapshot.hasTag(LeadTag.closed)) return { error: `lead "${context.leadId}" is already ${String(snapshot.value)}` };
         return { type: 'CLOSE', outcome: command.outcome, converted: command.outcome === 'converted' };
       }
       case 'reject': {
@@ -367,12 +381,10 @@ export class LeadRouter {
         if (!repId || repId !== context.ownerId) {
           return { error: `only the lead's owner can reject it (owner: ${context.ownerId ?? 'nobody'})` };
         }
-        const entry = this.#o.reps.get(repId);
-        const limit = this.#o.maxRejectionsPerDay ?? 10;
-        const today = Math.floor(now / 86_400_000);
-        const rejections = entry?.actor.getSnapshot().context.rejections;
-        if (rejections && rejections.day === today && rejections.count >= limit) {
-          return { error: `rep "${repId}" has rejected ${limit} leads today, the daily limit; ask a manager to re-route it` };
+        // The rep's machine guards its daily rejection limit.
+        const rep = this.#o.reps.get(repId)?.actor.getSnapshot();
+        if (rep && !rep.can({ type: 'REJECTED', leadId: context.leadId, at: now })) {
+          return { error: `rep "${repId}" has rejected ${rep.context.maxRejectionsPerDay} leads today, the daily limit; ask a manager to re-route it` };
         }
         return { type: 'REJECT', repId, reason: command.reason };
       }
@@ -435,7 +447,7 @@ export class LeadRouter {
 
     // Ownership ended (breach, rejection, close, re-route): the owner gets the slot back.
     const previousOwner = before.context.ownerId;
-    const releases = previousOwner !== null && HOLDING_STATES.has(String(before.value)) && !HOLDING_STATES.has(String(held.actor.getSnapshot().value));
+    const releases = previousOwner !== null && before.hasTag(LeadTag.holding) && !held.actor.getSnapshot().hasTag(LeadTag.holding);
     if (releases) {
       const entry = this.#o.reps.get(previousOwner);
       if (entry) {
@@ -476,7 +488,6 @@ export class LeadRouter {
       held.waitsFor = outcome.type === 'waiting' ? { teams: new Set(outcome.wait.retryTeams), reps: new Set(outcome.wait.retryReps) } : undefined;
     }
     const after = held.actor.getSnapshot();
-    if (after.value === 'escalated' && before.value !== 'escalated') this.#escalate(held, previousOwner);
     const afterState = String(held.actor.getSnapshot().value);
 
     // A retry that ends where it started records nothing.
@@ -511,7 +522,7 @@ export class LeadRouter {
             ownerId: ctx.ownerId,
             teamId: ctx.teamId,
             waitingReason: ctx.waitingReason,
-            snapshot: held.actor.getPersistedSnapshot(),
+            snapshot: leadSnapshotForStore(held.actor),
             events: log.rows,
             priority: ctx.priority,
             ...(ctx.slaDeadlineAt !== before.context.slaDeadlineAt && { slaDeadlineAt: ctx.slaDeadlineAt }),
@@ -588,7 +599,7 @@ export class LeadRouter {
           ownerId: null,
           teamId: ctx.teamId,
           waitingReason: ctx.waitingReason,
-          snapshot: held.actor.getPersistedSnapshot(),
+          snapshot: leadSnapshotForStore(held.actor),
           events: [{ id, type: 'lead.unassigned_alert', from: 'waiting', to: 'waiting', cause: 'timer:unassigned', data, traceId: held.traceId, at: new Date(now) }],
         },
         clearTimers: [{ actorKind: 'lead', actorId: leadId, kind: 'unassigned' }],
@@ -598,17 +609,6 @@ export class LeadRouter {
       held.alertedFor = ctx.waitingSince;
       this.#o.publisher.publish({ id, type: 'lead.unassigned_alert', version: 1, occurredAt: new Date(now).toISOString(), leadId, data } as never);
     });
-  }
-
-  #escalate(held: HeldLead, lastOwner: RepId | null): void {
-    const context = held.actor.getSnapshot().context;
-    const target = this.#slaTeamOf(context.teamId)?.sla?.escalateTo ?? 'manager';
-    if (target === 'manager') {
-      const managerId = lastOwner ? (this.#o.reps.get(lastOwner)?.profile.managerId ?? null) : null;
-      held.actor.send({ type: 'ESCALATE_TO', repId: managerId, queue: managerId ? null : 'escalations' });
-    } else {
-      held.actor.send({ type: 'ESCALATE_TO', repId: null, queue: target });
-    }
   }
 
   /** A step that did not commit leaves nothing behind: the lead as it was, the reps as stored. */

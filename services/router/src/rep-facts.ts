@@ -1,4 +1,5 @@
-import { type AssignmentCounts, currentOutOfOffice, type RepFacts, type RepId } from '@switchboard/core';
+import type { AssignmentCounts, RepFacts, RepId } from '@switchboard/core';
+import { repUnavailabilityDetail } from '@switchboard/machines';
 import type { RepEntry } from './rep-actors.ts';
 
 /** Offers in flight per rep: counted as held, so that concurrent leads spread out. */
@@ -30,34 +31,7 @@ export function repFactsOf(entry: RepEntry, pending: PendingOffers, counts: Assi
   };
   // Reasons only for reps that can't take a lead: most are available, and this runs per member per decision.
   if (state === 'available') return facts;
-  const detail = stateDetail(entry, state, activeLeads, now);
+  // The rep machine's own reason, as of now, counting offers in flight as held.
+  const detail = repUnavailabilityDetail({ ...context, asOf: Math.max(context.asOf, now) }, inFlight?.count ?? 0)?.detail;
   return detail === undefined ? facts : { ...facts, stateDetail: detail };
-}
-
-function stateDetail(entry: RepEntry, state: RepFacts['state'], activeLeads: number, now: number): string | undefined {
-  const { context } = entry.actor.getSnapshot();
-  switch (state) {
-    case 'away': {
-      const ooo = currentOutOfOffice(context.schedule, now);
-      if (ooo) return `OOO until ${formatDay(ooo.to.getTime(), context.schedule.timezone)}${ooo.reason ? `: ${ooo.reason}` : ''}`;
-      return context.awayReason ?? 'set away';
-    }
-    case 'offline':
-      return 'outside working hours';
-    case 'capped': {
-      if (context.cap !== null && activeLeads >= context.cap) return `${activeLeads}/${context.cap} active`;
-      for (const window of ['hour', 'day', 'week'] as const) {
-        const limit = context.caps[window];
-        const used = context.windows[window]?.count ?? 0;
-        if (limit !== undefined && used >= limit) return `${used}/${limit} this ${window}`;
-      }
-      return undefined;
-    }
-    default:
-      return undefined;
-  }
-}
-
-function formatDay(at: number, timezone: string): string {
-  return new Date(at).toLocaleString('en-GB', { timeZone: timezone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 }

@@ -110,7 +110,8 @@ export async function routeLead(lead: Actor<typeof leadMachine>, step: RoutingSt
         repId: outcome.repId,
         teamId: outcome.team?.id ?? null,
         deadlineAt: step.deadlineFor(rep, outcome.team),
-        ...(outcome.team?.sla && { maxBreaches: outcome.team.sla.maxBreaches }),
+        ...(outcome.team?.sla && { maxBreaches: outcome.team.sla.maxBreaches, escalateTo: outcome.team.sla.escalateTo }),
+        managerId: rep.profile.managerId,
       });
       return { type: 'assigned', rep, team: outcome.team, decision: record };
     }
