@@ -23,7 +23,7 @@ import type { PolicyState } from './policy-state.ts';
 import { type RepActors, type RepEntry, scheduleOf } from './rep-actors.ts';
 import { type RoutingOutcome, routeLead } from './route-lead.ts';
 import type { TeamDirectory } from './team-directory.ts';
-import { TeamMailboxes } from './team-mailboxes.ts';
+import { Mailboxes } from './mailboxes.ts';
 import { describeTransition, endReason, iso } from './transition-record.ts';
 import { applyTimerChanges, type TimerChange, timerChange, timerWrites } from './timer-change.ts';
 
@@ -133,11 +133,11 @@ export class LeadRouter {
   readonly #o: LeadRouterOptions;
   readonly #routing = new Map<LeadId, HeldLead>();
   readonly #waiting = new Map<LeadId, HeldLead>();
-  readonly #mailboxes = new Map<LeadId, Promise<unknown>>();
+  readonly #mailboxes = new Mailboxes<LeadId>();
   #seq: number;
   #retries: Promise<void> = Promise.resolve();
   readonly #pendingOffers = new Map<RepId, { count: number; seq: number }>();
-  readonly #teams = new TeamMailboxes();
+  readonly #teams = new Mailboxes<TeamId>();
 
   #reserve = (repId: RepId, seq: number): (() => void) => {
     const pending = this.#pendingOffers.get(repId) ?? { count: 0, seq };
@@ -341,14 +341,7 @@ export class LeadRouter {
   }
 
   #serial<T>(leadId: LeadId, work: () => Promise<T>): Promise<T> {
-    const previous = this.#mailboxes.get(leadId) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const settled = next.catch(() => {});
-    this.#mailboxes.set(leadId, settled);
-    void settled.then(() => {
-      if (this.#mailboxes.get(leadId) === settled) this.#mailboxes.delete(leadId);
-    });
-    return next;
+    return this.#mailboxes.run(leadId, work);
   }
 
   async #load(leadId: LeadId): Promise<HeldLead | undefined> {

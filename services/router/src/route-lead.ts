@@ -7,6 +7,7 @@ import {
   type RepFacts,
   type RepId,
   type RoutingDecision,
+  type TeamId,
   type WaitOutcome,
 } from '@switchboard/core';
 import type { leadMachine, OfferAnswer } from '@switchboard/machines';
@@ -14,7 +15,7 @@ import type { Actor } from 'xstate';
 import type { PolicyState } from './policy-state.ts';
 import type { RepActors, RepEntry } from './rep-actors.ts';
 import { type PendingOffers, repFactsOf } from './rep-facts.ts';
-import type { TeamMailboxes } from './team-mailboxes.ts';
+import type { Mailboxes } from './mailboxes.ts';
 
 /** Where a routing step left the lead. */
 export type RoutingOutcome =
@@ -47,7 +48,7 @@ export interface RoutingStepContext {
   /** Records an offer in flight (synchronously, before it is sent) and, with the returned function, its answer. */
   readonly reserve: (repId: RepId, seq: number) => () => void;
   /** Where a team's decisions run one at a time (its strategy state has one writer). */
-  readonly teams: TeamMailboxes;
+  readonly teams: Mailboxes<TeamId>;
 }
 
 /** How often a lead may move on to another team's mailbox before it is decided without one. */

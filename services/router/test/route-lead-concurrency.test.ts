@@ -8,7 +8,7 @@ import { PolicyState } from '../src/policy-state.ts';
 import { RepActors } from '../src/rep-actors.ts';
 import { routeLead } from '../src/route-lead.ts';
 import { TeamDirectory } from '../src/team-directory.ts';
-import { TeamMailboxes } from '../src/team-mailboxes.ts';
+import { Mailboxes } from '../src/mailboxes.ts';
 
 // Leads of one team routed concurrently, their offers answered in an order fast-check's
 // scheduler picks: the strategies' promises must hold however the awaits interleave. Before
@@ -83,7 +83,7 @@ async function routingStateFor(reps: ReadonlyArray<Rep>, strategy: Strategy) {
  */
 async function routeConcurrently(s: fc.Scheduler, reps: ReadonlyArray<Rep>, strategy: Strategy, leads: number) {
   const { actors, policy } = await routingStateFor(reps, strategy);
-  const mailboxes = new TeamMailboxes();
+  const mailboxes = new Mailboxes<TeamId>();
   const pending = new Map<RepId, { count: number; seq: number }>();
   const reserve = (repId: RepId, seq: number) => {
     const entry = pending.get(repId) ?? { count: 0, seq };
