@@ -100,9 +100,24 @@ export function createEventRelay(options: EventRelayOptions): EventRelay {
     const from = cursor as RelayCursor;
     const batch = await log.readAfter(from, batchSize);
     if (batch.length === 0) return { read: 0, published: 0 };
-    // In flight together over one connection, so stored in this order.
-    const outcomes = await Promise.allSettled(batch.map(publish));
-    const firstFailure = outcomes.findIndex((o) => o.status === 'rejected');
+    // Leads' events are in flight together; one lead's go one after another, and none after one
+    // the bus refused, so a lead's events are stored in its order even when a round half fails.
+    const failures: Array<unknown> = new Array(batch.length);
+    const byLead = new Map<string, number[]>();
+    batch.forEach((item, i) => byLead.set(item.event.leadId, [...(byLead.get(item.event.leadId) ?? []), i]));
+    await Promise.all(
+      [...byLead.values()].map(async (indices) => {
+        for (const [n, i] of indices.entries()) {
+          try {
+            await publish(batch[i] as RelayableEvent);
+          } catch (error) {
+            for (const skipped of indices.slice(n)) failures[skipped] = error;
+            return;
+          }
+        }
+      }),
+    );
+    const firstFailure = failures.findIndex((f) => f !== undefined);
     const published = firstFailure === -1 ? batch.length : firstFailure;
     if (published > 0) {
       const last = batch[published - 1] as RelayableEvent;
@@ -116,7 +131,7 @@ export function createEventRelay(options: EventRelayOptions): EventRelay {
       }
     }
     if (firstFailure !== -1) {
-      const reason = (outcomes[firstFailure] as PromiseRejectedResult).reason as unknown;
+      const reason = failures[firstFailure];
       if (failingSince === null) {
         failingSince = Date.now();
         logger.warn({ err: reason, pending: batch.length - published }, 'the bus refused lifecycle events; they stay in the event log and are published, in order, once it takes them');
