@@ -19,6 +19,9 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, val
 import type { Kysely } from 'kysely';
 import { createMetrics } from '@switchboard/telemetry';
 import { handleError } from './errors.ts';
+import { installCrossSiteGuard } from './cross-site-guard.ts';
+import { installInputGuard } from './input-guard.ts';
+import { installSecurityHeaders } from './security-headers.ts';
 import { installHttpTracing } from './http-tracing.ts';
 import { type MetricsSource, metricsRoutes } from './routes/metrics.ts';
 import { LeadIntakeService } from './lead-intake.ts';
@@ -56,6 +59,8 @@ export interface ApiServerOptions {
    * its poll interval. @default nothing
    */
   readonly eventsCommitted?: () => void;
+  /** Origins besides the API's own that may send writes (`SWITCHBOARD_ALLOWED_ORIGINS`). @default none */
+  readonly allowedOrigins?: ReadonlyArray<string>;
   /** The web console's build, served at `/`. @default services/console/dist */
   readonly consoleDir?: string;
 }
@@ -80,6 +85,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
   installHttpTracing(app);
+  installCrossSiteGuard(app, { ...(options.allowedOrigins && { allowedOrigins: options.allowedOrigins }) });
+  installInputGuard(app);
+  await installSecurityHeaders(app);
   const consoleDir = options.consoleDir ?? defaultConsoleDir;
   app.setNotFoundHandler((request, reply) =>
     isConsolePage(request)
@@ -111,7 +119,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  // The API explorer brings its own scripts and styles: its own policy, with their hashes.
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   const reps = createRepRepository(options.db);
   const teams = createTeamRepository(options.db);

@@ -55,6 +55,7 @@ describe('committed contract documents', () => {
       '{namespace}.evt.lead.assigned',
       '{namespace}.evt.lead.waiting',
       '{namespace}.evt.lead.unassigned_alert',
+      '{namespace}.evt.lead.dead_lettered',
       '{namespace}.evt.lead.touched',
       '{namespace}.evt.lead.breached',
       '{namespace}.evt.lead.rejected',

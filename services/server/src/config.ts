@@ -18,6 +18,14 @@ const envSchema = z.object({
   ),
   SWITCHBOARD_DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('.switchboard')),
   SWITCHBOARD_EMBEDDED_PG_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(65535).default(54329)),
+  SWITCHBOARD_ALLOWED_ORIGINS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+      .pipe(z.array(z.url({ error: 'list origins such as https://admin.example.com, separated by commas' })))
+      .default([]),
+  ),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 });
 
@@ -38,6 +46,8 @@ export interface SwitchboardConfig {
   /** @default 54329 */
   readonly embeddedPostgresPort: number;
   readonly logLevel: string;
+  /** Origins besides the API's own that may send writes from a browser. @default none */
+  readonly allowedOrigins: ReadonlyArray<string>;
   /** The Salesforce connector's configuration when `SALESFORCE_INSTANCE_URL` is set; it shows no secret when logged. */
   readonly salesforce: SalesforceConfig | undefined;
 }
@@ -56,6 +66,7 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>> 
     dataDir: e.SWITCHBOARD_DATA_DIR,
     embeddedPostgresPort: e.SWITCHBOARD_EMBEDDED_PG_PORT,
     logLevel: e.LOG_LEVEL,
+    allowedOrigins: e.SWITCHBOARD_ALLOWED_ORIGINS,
     salesforce: salesforceEnabled(env) ? salesforceConfigFromEnv(env) : undefined,
   });
 }

@@ -132,6 +132,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       logger,
       clock: () => scheduler.now(),
       metrics,
+      allowedOrigins: config.allowedOrigins,
       ...(options.router !== false && { eventsCommitted: () => router.eventsCommitted() }),
     });
     cleanups.push(async () => {

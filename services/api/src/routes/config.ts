@@ -7,7 +7,14 @@ import type { ConfigService, ConfigSubmission } from '../config-service.ts';
 import type { RouterClient } from '../router-client.ts';
 import { errorSchema, isoDate } from '../schemas.ts';
 
-const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'];
+// Not text/plain: a browser sends that from any site without asking (a cross-site write).
+const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
+
+/** Configuration versions are stored as 32-bit integers. */
+const MAX_VERSION = 2_147_483_647;
+const pastMaxVersion = { error: `is past the highest version number there can be (${MAX_VERSION}); list versions with GET /v1/config/versions` };
+/** A configuration version number in a path or query string. */
+const versionNumber = z.coerce.number().int().min(1).max(MAX_VERSION, pastMaxVersion);
 
 const versionSummarySchema = z
   .object({
@@ -139,7 +146,7 @@ export function configRoutes(
       schema: {
         tags,
         summary: 'Read one configuration version',
-        params: z.object({ version: z.coerce.number().int().min(1) }),
+        params: z.object({ version: versionNumber }),
         response: { 200: versionSchema, 404: errorSchema },
       },
     },
@@ -157,7 +164,7 @@ export function configRoutes(
         tags,
         summary: 'Diff two configuration versions',
         description: 'A unified diff of the two documents, normalised to YAML. `to` defaults to the current version.',
-        querystring: z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1).optional() }),
+        querystring: z.object({ from: versionNumber, to: versionNumber.optional() }),
         response: { 200: z.object({ from: z.int(), to: z.int(), diff: z.string() }), 400: errorSchema, 404: errorSchema },
       },
     },
@@ -176,7 +183,7 @@ export function configRoutes(
         summary: 'Roll back to an earlier version',
         description: 'Applies the document of `version` again, as a new version that records which one it restored.',
         headers: authorHeader,
-        body: z.strictObject({ version: z.int().min(1), comment: z.string().max(1000).optional() }),
+        body: z.strictObject({ version: z.int().min(1).max(MAX_VERSION, pastMaxVersion), comment: z.string().max(1000).optional() }),
         response: { 200: appliedSchema, 400: errorSchema },
       },
     },
