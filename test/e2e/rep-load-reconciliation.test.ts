@@ -36,14 +36,14 @@ describe('rep load after a crash', () => {
     const db = sb.database.db;
     await sql`
       update reps set active_leads = 2, state = 'capped',
-        snapshot = jsonb_set(snapshot, '{windows,day,count}', '3'::jsonb)
+        snapshot = jsonb_set(jsonb_set(snapshot, '{context,windows,day,count}', '3'::jsonb), '{context,activeLeads}', '2'::jsonb)
       where id = ${rep.body.id}`.execute(db);
 
     sb = await sb.restart();
     const restored = (await http(sb.url, 'GET', `/v1/reps/${rep.body.id}`)).body;
     expect(restored).toMatchObject({ state: 'available', activeLeads: 1 });
     const stored = await db.selectFrom('reps').select(['active_leads', 'state', 'snapshot']).where('id', '=', rep.body.id).executeTakeFirstOrThrow();
-    expect(stored).toMatchObject({ active_leads: 1, state: 'available', snapshot: { windows: { day: { count: 1 } } } });
+    expect(stored).toMatchObject({ active_leads: 1, state: 'available', snapshot: { machineVersion: 2, context: { activeLeads: 1, windows: { day: { count: 1 } } } } });
     const reconciled = await db.selectFrom('rep_events').select(['from_state', 'to_state', 'cause']).where('rep_id', '=', rep.body.id).where('cause', '=', 'reconciled').execute();
     expect(reconciled).toEqual([{ from_state: 'capped', to_state: 'available', cause: 'reconciled' }]);
 

@@ -14,3 +14,4 @@ export {
 export { DEFAULT_ESCALATION_QUEUE, leadMachine, LeadTag, type LeadContext, type LeadEvent, type LeadInput } from './lead-machine.ts';
 export { LEAD_MACHINE_VERSION, leadSnapshotForStore, leadSnapshotFromStore, type LeadSnapshotUpgrade } from './lead-snapshot.ts';
 export { SnapshotVersionError } from './errors.ts';
+export { REP_MACHINE_VERSION, repFromStore, repSnapshotForStore, type StoredRep } from './rep-snapshot.ts';

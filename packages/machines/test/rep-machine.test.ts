@@ -1,7 +1,7 @@
 import type { LeadId, RepId } from '@switchboard/core';
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
-import { repMachine } from '../src/index.ts';
+import { REP_MACHINE_VERSION, repFromStore, repMachine, repSnapshotForStore, SnapshotVersionError } from '../src/index.ts';
 
 
 function rep(options: { cap?: number | null; available?: boolean; activeLeads?: number } = {}) {
@@ -152,5 +152,18 @@ describe('rep machine with a schedule', () => {
     actor.send(rejected(3, 4000));
     expect(actor.getSnapshot().context.rejections).toEqual({ day: 0, count: 2 });
     expect(actor.getSnapshot().can(rejected(4, 86_400_000 + 1))).toBe(true);
+  });
+
+  it('is stored whole with its machine version, read back as it was; counters of version 1 are read as counters; a newer version is refused', () => {
+    const actor = rep({ cap: 3 });
+    actor.send(offer(1));
+    const stored = repSnapshotForStore(actor);
+    expect(stored.machineVersion).toBe(REP_MACHINE_VERSION);
+    const kept = repFromStore(JSON.parse(JSON.stringify(stored)));
+    if (kept.kind !== 'snapshot') throw new Error('expected a whole snapshot');
+    const restored = createActor(repMachine, { input: { repId: 'r1' as RepId, name: 'x', cap: null, available: true, at: 0 }, snapshot: kept.snapshot }).start();
+    expect(restored.getSnapshot().context).toMatchObject({ activeLeads: 1, cap: 3, lastAssignmentSeq: 1 });
+    expect(repFromStore({ windows: { day: { start: 0, count: 2 } } })).toEqual({ kind: 'counters', windows: { day: { start: 0, count: 2 } } });
+    expect(() => repFromStore({ ...stored, machineVersion: REP_MACHINE_VERSION + 1 })).toThrow(SnapshotVersionError);
   });
 });

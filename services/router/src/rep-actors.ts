@@ -1,5 +1,5 @@
 import type { AvailabilitySchedule, Rep, RepId, RepState } from '@switchboard/core';
-import { nextRepChange, repMachine, type WindowCounts } from '@switchboard/machines';
+import { nextRepChange, repFromStore, repMachine, repSnapshotForStore } from '@switchboard/machines';
 import type { RepLiveState } from '@switchboard/store';
 import { type Actor, createActor } from 'xstate';
 import { type TimerChange, timerChange } from './timer-change.ts';
@@ -15,12 +15,6 @@ export interface RepEntry {
   persistedState: string | null;
   /** Due time of the rep's availability timer as last handed to the store; undefined: unknown. */
   timerDueAt: number | null | undefined;
-}
-
-/** What the router persists of a rep actor besides its columns: its counters. */
-interface RepCounters {
-  readonly windows?: WindowCounts;
-  readonly rejections?: { readonly day: number; readonly count: number };
 }
 
 /** The schedule part of a rep's profile, as the rep machine and the SLA math need it. */
@@ -65,22 +59,26 @@ export class RepActors {
     return this.#entries.values();
   }
 
-  /** Starts the actor of a rep from its stored row (its counters included), as of `at`. */
+  /**
+   * Starts the actor of a rep from its stored row, as of `at`: from its whole snapshot, with
+   * the profile as the row has it now (the API may have changed it while no router ran), or
+   * from its columns and counters when an older version stored only those.
+   */
   load(rep: Rep, stored: { lastAssignmentSeq: number | null; snapshot: unknown }, at: number): RepEntry {
-    const counters = (stored.snapshot ?? {}) as RepCounters;
-    const actor = createActor(repMachine, {
-      input: {
-        repId: rep.id,
-        ...profileOf(rep),
-        at,
-        activeLeads: rep.activeLeads,
-        lastAssignedAt: rep.lastAssignedAt?.getTime() ?? null,
-        lastAssignmentSeq: stored.lastAssignmentSeq,
-        ...(counters.windows && { windows: counters.windows }),
-        ...(counters.rejections && { rejections: counters.rejections }),
-      },
-      inspect: this.#inspector?.observer('rep', rep.id),
-    }).start();
+    const kept = repFromStore(stored.snapshot);
+    const input = {
+      repId: rep.id,
+      ...profileOf(rep),
+      at,
+      activeLeads: rep.activeLeads,
+      lastAssignedAt: rep.lastAssignedAt?.getTime() ?? null,
+      lastAssignmentSeq: stored.lastAssignmentSeq,
+      ...(kept.kind === 'counters' && kept.windows && { windows: kept.windows }),
+      ...(kept.kind === 'counters' && kept.rejections && { rejections: kept.rejections }),
+    };
+    const inspect = this.#inspector?.observer('rep', rep.id);
+    const actor = createActor(repMachine, { input, inspect, ...(kept.kind === 'snapshot' && { snapshot: kept.snapshot }) }).start();
+    if (kept.kind === 'snapshot') actor.send({ type: 'UPDATE', at, ...profileOf(rep) });
     const entry: RepEntry = { actor, profile: rep, revision: rep.revision, persistedState: rep.state, timerDueAt: undefined };
     this.#entries.set(rep.id, entry);
     return entry;
@@ -134,7 +132,7 @@ export class RepActors {
       activeLeads: context.activeLeads,
       lastAssignedAt: context.lastAssignedAt,
       lastAssignmentSeq: context.lastAssignmentSeq,
-      snapshot: { windows: context.windows, rejections: context.rejections } satisfies RepCounters,
+      snapshot: repSnapshotForStore(entry.actor),
     };
   }
 

@@ -1,0 +1,29 @@
+import type { Actor, SnapshotFrom } from 'xstate';
+import { SnapshotVersionError } from './errors.ts';
+import type { repMachine, WindowCounts } from './rep-machine.ts';
+
+/**
+ * The rep machine's version, stored with every snapshot.
+ * - 1: no whole snapshot; the row kept only the counters `{ windows, rejections }`.
+ * - 2: the whole persisted XState snapshot.
+ */
+export const REP_MACHINE_VERSION = 2;
+
+/** A rep as the store kept it: a whole snapshot, or (version 1) its counters alone. */
+export type StoredRep =
+  | { readonly kind: 'snapshot'; readonly snapshot: SnapshotFrom<typeof repMachine> }
+  | { readonly kind: 'counters'; readonly windows?: WindowCounts; readonly rejections?: { readonly day: number; readonly count: number } };
+
+/** A rep actor's persisted snapshot with the version of the machine that wrote it: what the store keeps. */
+export function repSnapshotForStore(actor: Actor<typeof repMachine>): Record<string, unknown> {
+  return { ...(actor.getPersistedSnapshot() as unknown as Record<string, unknown>), machineVersion: REP_MACHINE_VERSION };
+}
+
+/** Reads what the store kept of a rep; a snapshot of a newer machine is refused with a `SnapshotVersionError`. */
+export function repFromStore(stored: unknown): StoredRep {
+  if (stored === null || typeof stored !== 'object') return { kind: 'counters' };
+  const { machineVersion, ...rest } = stored as { machineVersion?: number } & Record<string, unknown>;
+  if (machineVersion === undefined) return { kind: 'counters', ...(rest as Omit<Extract<StoredRep, { kind: 'counters' }>, 'kind'>) };
+  if (machineVersion > REP_MACHINE_VERSION) throw new SnapshotVersionError('rep', machineVersion, REP_MACHINE_VERSION);
+  return { kind: 'snapshot', snapshot: rest as unknown as SnapshotFrom<typeof repMachine> };
+}
