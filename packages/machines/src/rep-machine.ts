@@ -205,8 +205,9 @@ export const repMachine = setup({
       }
       return {
         activeLeads: context.activeLeads + 1,
-        lastAssignedAt: event.at,
-        lastAssignmentSeq: event.seq,
+        // Offers made in turn may arrive out of turn: the latest assignment is the highest.
+        lastAssignedAt: Math.max(context.lastAssignedAt ?? event.at, event.at),
+        lastAssignmentSeq: Math.max(context.lastAssignmentSeq ?? event.seq, event.seq),
         windows,
         lastOffer: { leadId: event.leadId, accepted: true } as const,
       };

@@ -33,6 +33,14 @@ export class AssignmentCounter {
     tally.counts.month += 1;
   }
 
+  /** Takes back a `record` of the same moment (an offer the rep declined). */
+  unrecord(repId: RepId, at: number): void {
+    const tally = this.#current(repId, at);
+    tally.counts.day = Math.max(0, tally.counts.day - 1);
+    tally.counts.week = Math.max(0, tally.counts.week - 1);
+    tally.counts.month = Math.max(0, tally.counts.month - 1);
+  }
+
   countsOf(repId: RepId, at: number): AssignmentCounts | undefined {
     return this.#tallies.has(repId) ? this.#current(repId, at).counts : undefined;
   }

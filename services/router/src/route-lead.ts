@@ -7,6 +7,7 @@ import {
   type RepFacts,
   type RepId,
   type RoutingDecision,
+  type ShareLedger,
   type TeamId,
   type WaitOutcome,
 } from '@switchboard/core';
@@ -51,6 +52,34 @@ export interface RoutingStepContext {
   readonly teams: Mailboxes<TeamId>;
 }
 
+/** An offer on its way to a rep, with the team's strategy state already moved for it. */
+interface SentOffer {
+  readonly record: RoutingDecision;
+  readonly outcome: Extract<Decision['outcome'], { type: 'assign' }>;
+  readonly answer: Promise<OfferAnswer>;
+  /** Moves the strategy state back (the rep declined, or the offer failed). */
+  readonly undo: () => void;
+}
+
+const isSentOffer = (value: SentOffer | Decision): value is SentOffer => 'answer' in value;
+
+/**
+ * Keeps a team's new weighted-round-robin credits and answers how to take this pick back. The
+ * credits only ever add up, so taking a pick back subtracts what it added, even after later
+ * picks built on it.
+ */
+function moveLedger(policy: PolicyState, teamId: TeamId, next: ShareLedger): () => void {
+  const before = policy.ledgerOf(teamId);
+  const delta = new Map<RepId, number>();
+  for (const [repId, credit] of next) delta.set(repId, credit - (before.get(repId) ?? 0));
+  policy.keepLedger(teamId, next);
+  return () => {
+    const now = new Map(policy.ledgerOf(teamId));
+    for (const [repId, change] of delta) now.set(repId, (now.get(repId) ?? 0) - change);
+    policy.keepLedger(teamId, now);
+  };
+}
+
 /** How often a lead may move on to another team's mailbox before it is decided without one. */
 const MAX_TEAM_HOPS = 8;
 
@@ -89,23 +118,45 @@ export async function routeLead(lead: Actor<typeof leadMachine>, step: RoutingSt
     return { type: 'waiting', reason: outcome.reason, decision: record, wait: outcome };
   };
 
-  // Offers the decided rep the lead; answers the outcome, or undefined if the rep declined.
-  const offerTo = async ({ record, outcome }: Decision & { outcome: { type: 'assign' } }): Promise<RoutingOutcome | undefined> => {
-    const rep = step.reps.get(outcome.repId) as RepEntry;
+  /**
+   * Sends the decided rep its offer, and moves the team's strategy state on at once as if the
+   * rep accepted (weighted credits, load counts; the round-robin order through the reservation),
+   * so the team's next decision — taken while this rep still answers — builds on it. A decline
+   * undoes the move. Synchronous up to the send: offers leave in decision order.
+   */
+  const offerTo = ({ record, outcome }: Decision & { outcome: { type: 'assign' } }): SentOffer => {
     const leadId = lead.getSnapshot().context.leadId;
-    // The lead offers itself over the bus; the rep accepts or declines in its own mailbox,
-    // so two offers racing for its last slot can't both win.
     const seq = step.nextSeq();
     const settle = step.reserve(outcome.repId, seq);
+    const undoLedger = outcome.ledger ? moveLedger(policy, outcome.ledger.teamId, outcome.ledger.ledger) : () => {};
+    policy.counts.record(outcome.repId, step.now);
+    // The lead offers itself over the bus; the rep accepts or declines in its own mailbox,
+    // so two offers racing for its last slot can't both win.
+    const answer = step.offer(outcome.repId, { leadId, at: step.now, seq }).finally(settle);
+    return {
+      record,
+      outcome,
+      answer,
+      undo: () => {
+        undoLedger();
+        policy.counts.unrecord(outcome.repId, step.now);
+      },
+    };
+  };
+
+  /** The rep's answer to a sent offer: the lead assigned, or undefined when the rep declined. */
+  const settleOffer = async (sent: SentOffer): Promise<RoutingOutcome | undefined> => {
+    const { outcome, record } = sent;
+    const leadId = lead.getSnapshot().context.leadId;
     let answer: OfferAnswer;
     try {
-      answer = await step.offer(outcome.repId, { leadId, at: step.now, seq });
-    } finally {
-      settle();
+      answer = await sent.answer;
+    } catch (error) {
+      sent.undo();
+      throw error;
     }
     if (answer.leadId === leadId && answer.accepted) {
-      if (outcome.ledger) policy.keepLedger(outcome.ledger.teamId, outcome.ledger.ledger);
-      policy.counts.record(outcome.repId, step.now);
+      const rep = step.reps.get(outcome.repId) as RepEntry;
       lead.send({
         type: 'ASSIGNED',
         repId: outcome.repId,
@@ -116,6 +167,7 @@ export async function routeLead(lead: Actor<typeof leadMachine>, step: RoutingSt
       });
       return { type: 'assigned', rep, team: outcome.team, decision: record };
     }
+    sent.undo();
     excluded.set(outcome.repId, 'declined');
     facts.delete(outcome.repId);
     lead.send({ type: 'DECLINED', repId: outcome.repId });
@@ -123,29 +175,29 @@ export async function routeLead(lead: Actor<typeof leadMachine>, step: RoutingSt
   };
 
   // A first look says which team the lead goes to; the decision that counts is taken again
-  // inside that team's mailbox, from the team's state as earlier leads left it.
+  // inside that team's mailbox, from the team's state as earlier leads left it. The mailbox is
+  // held from the decision to the offer's send, not through the rep's answer.
   let decision = decide();
   for (let hops = 0; ; hops++) {
     if (decision.outcome.type === 'wait') return waiting(decision as Decision & { outcome: { type: 'wait' } });
     const teamId = decision.outcome.team?.id;
-    if (teamId === undefined || hops >= MAX_TEAM_HOPS) {
-      const outcome = await offerTo(decision as Decision & { outcome: { type: 'assign' } });
-      if (outcome) return outcome;
-      decision = decide();
+    const sent: SentOffer | Decision =
+      teamId === undefined || hops >= MAX_TEAM_HOPS
+        ? offerTo(decision as Decision & { outcome: { type: 'assign' } })
+        : await step.teams.run(teamId, async (): Promise<SentOffer | Decision> => {
+            // What earlier decisions of this team changed: loads, orders, credits.
+            facts.clear();
+            const inTeam = decide();
+            if (inTeam.outcome.type !== 'assign' || inTeam.outcome.team?.id !== teamId) return inTeam;
+            return offerTo(inTeam as Decision & { outcome: { type: 'assign' } });
+          });
+    if (!isSentOffer(sent)) {
+      // The team could no longer take it: on to where the fresh decision sends it.
+      decision = sent;
       continue;
     }
-    const settled = await step.teams.run(teamId, async (): Promise<RoutingOutcome | Decision> => {
-      for (;;) {
-        // What earlier decisions of this team changed: loads, orders, credits.
-        facts.clear();
-        const inTeam = decide();
-        if (inTeam.outcome.type !== 'assign' || inTeam.outcome.team?.id !== teamId) return inTeam;
-        const outcome = await offerTo(inTeam as Decision & { outcome: { type: 'assign' } });
-        if (outcome) return outcome;
-      }
-    });
-    if ('type' in settled) return settled;
-    // The team could no longer take it: on to where the fresh decision sends it.
-    decision = settled;
+    const outcome = await settleOffer(sent);
+    if (outcome) return outcome;
+    decision = decide();
   }
 }

@@ -79,7 +79,7 @@ async function routingStateFor(reps: ReadonlyArray<Rep>, strategy: Strategy) {
 
 /**
  * Routes `leads` leads at once through `routeLead`, each start and each offer's delivery to its
- * rep scheduled by fast-check. Answers the reps in the order they accepted, and how many waited.
+ * rep scheduled by fast-check. Answers the reps that accepted, in the order of the decisions.
  */
 async function routeConcurrently(s: fc.Scheduler, reps: ReadonlyArray<Rep>, strategy: Strategy, leads: number) {
   const { actors, policy } = await routingStateFor(reps, strategy);
@@ -96,14 +96,15 @@ async function routeConcurrently(s: fc.Scheduler, reps: ReadonlyArray<Rep>, stra
     };
   };
   let seq = 0;
-  const accepted: RepId[] = [];
+  // Accepted offers with the sequence of the decision that made them.
+  const acceptances: Array<{ readonly repId: RepId; readonly seq: number }> = [];
   // The rep's actor answers when the scheduler delivers the offer, as its mailbox would.
   const offer = async (repId: RepId, o: { leadId: never; at: number; seq: number }): Promise<OfferAnswer> => {
     await s.schedule(Promise.resolve(), `offer to ${repId.slice(-4)}`);
     const entry = actors.get(repId)!;
     entry.actor.send({ type: 'OFFER', leadId: o.leadId, at: o.at, seq: o.seq });
     const answer = entry.actor.getSnapshot().context.lastOffer!;
-    if (answer.accepted) accepted.push(repId);
+    if (answer.accepted) acceptances.push({ repId, seq: o.seq });
     return answer;
   };
   const outcomes = await Promise.all(
@@ -127,6 +128,9 @@ async function routeConcurrently(s: fc.Scheduler, reps: ReadonlyArray<Rep>, stra
       });
     }),
   );
+  // The team decides in turn, but its reps answer in whatever order the scheduler delivers: the
+  // strategies' promises are about the order of the decisions.
+  const accepted = acceptances.sort((a, b) => a.seq - b.seq).map((a) => a.repId);
   return { accepted, outcomes, actors };
 }
 
