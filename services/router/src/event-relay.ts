@@ -18,6 +18,13 @@ export interface EventRelayOptions {
   readonly pollMs?: number;
   /** The wait before publishing again after the bus refused (NATS down). @default 1000 */
   readonly retryMs?: number;
+  /**
+   * The least time between two rounds, however often events are announced: under load, events
+   * gather into fewer, larger rounds (each is a read of the log and a write of the cursor). @default 20
+   */
+  readonly minRoundGapMs?: number;
+  /** How often the cursor is saved at the most (and on stop); a crash re-publishes the events since, deduplicated by the stream. @default 250 */
+  readonly saveEveryMs?: number;
 }
 
 /** Publishes the lead event log to the bus; see `createEventRelay`. */
@@ -55,6 +62,10 @@ export function createEventRelay(options: EventRelayOptions): EventRelay {
   const batchSize = options.batchSize ?? 500;
   const pollMs = options.pollMs ?? 250;
   const retryMs = options.retryMs ?? 1000;
+  const minRoundGapMs = options.minRoundGapMs ?? 20;
+  const saveEveryMs = options.saveEveryMs ?? 250;
+  let savedCursor: RelayCursor | undefined;
+  let savedAt = 0;
   const system = messagingSystemOf(bus.kind);
   const hints = new Map<string, Context>();
   let cursor: RelayCursor | undefined;
@@ -95,6 +106,19 @@ export function createEventRelay(options: EventRelayOptions): EventRelay {
     }
   };
 
+  const saveCursor = async (): Promise<void> => {
+    if (!cursor || cursor === savedCursor) return;
+    const saving = cursor;
+    try {
+      await log.saveCursor(name, saving);
+      savedCursor = saving;
+      savedAt = Date.now();
+    } catch (error) {
+      // Kept in memory; saved with a later round. A crash meanwhile re-publishes (deduplicated).
+      logger.warn({ err: error }, 'saving the event relay cursor failed; it is saved with a later round');
+    }
+  };
+
   /** One round: answers how many events it published, or throws if it could not read the log. */
   const round = async (): Promise<{ read: number; published: number }> => {
     const from = cursor as RelayCursor;
@@ -123,12 +147,7 @@ export function createEventRelay(options: EventRelayOptions): EventRelay {
       const last = batch[published - 1] as RelayableEvent;
       cursor = last.cursor;
       for (const item of batch.slice(0, published)) hints.delete(item.event.id);
-      try {
-        await log.saveCursor(name, cursor);
-      } catch (error) {
-        // Kept in memory; saved with the next round. A crash meanwhile re-publishes (deduplicated).
-        logger.warn({ err: error }, 'saving the event relay cursor failed; it is saved with the next round');
-      }
+      if (Date.now() - savedAt >= saveEveryMs) await saveCursor();
     }
     if (firstFailure !== -1) {
       const reason = failures[firstFailure];
@@ -149,8 +168,12 @@ export function createEventRelay(options: EventRelayOptions): EventRelay {
     while (!stopping) {
       try {
         const { read } = await round();
-        // A full round means more is waiting: go on at once.
-        if (read < batchSize) await sleep(pollMs);
+        // A full round means more is waiting: go on at once. Otherwise let events gather a
+        // moment, then wait for the next announcement or poll.
+        if (read < batchSize) {
+          await new Promise((resolve) => setTimeout(resolve, minRoundGapMs));
+          await sleep(pollMs);
+        }
       } catch (error) {
         if (!(error as { busDown?: boolean }).busDown) logger.error({ err: error }, 'reading the event log failed; trying again');
         await sleep(retryMs);
@@ -190,6 +213,7 @@ export function createEventRelay(options: EventRelayOptions): EventRelay {
           break;
         }
       }
+      await saveCursor();
     },
     get cursor() {
       return cursor;
