@@ -43,6 +43,22 @@ function flakyBus() {
   return { bus, published, state };
 }
 
+/** A bus that refuses the `failing`-th publish (a timeout) and takes every other. */
+function busFailingOnce(failing: number) {
+  const published: string[] = [];
+  let calls = 0;
+  const bus = {
+    kind: 'in-process',
+    async publish(_subject: string, _data: Uint8Array, options?: PublishOptions) {
+      calls += 1;
+      if (calls === failing) throw new Error('timeout');
+      published.push(options?.msgId as string);
+      return { stream: 't_EVENTS', seq: published.length, duplicate: false };
+    },
+  } as unknown as Bus;
+  return { bus, published };
+}
+
 const settle = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('event relay', () => {
@@ -74,18 +90,8 @@ describe('event relay', () => {
 
   it('after a round the bus took only in part, moves its cursor past the taken ones only', async () => {
     const { log, saved } = memoryLog(4);
-    const published: string[] = [];
-    let calls = 0;
-    const bus = {
-      kind: 'in-process',
-      async publish(_s: string, _d: Uint8Array, options?: PublishOptions) {
-        calls += 1;
-        // The third publish of the first round fails; everything after goes through.
-        if (calls === 3) throw new Error('timeout');
-        published.push(options?.msgId as string);
-        return { stream: 't_EVENTS', seq: published.length, duplicate: false };
-      },
-    } as unknown as Bus;
+    // The third publish of the first round fails; everything after goes through.
+    const { bus, published } = busFailingOnce(3);
     const relay = createEventRelay({ log, bus, subjects, logger: silent, pollMs: 5, retryMs: 5 });
     await relay.start();
     await settle(60);
@@ -118,17 +124,7 @@ describe('event relay', () => {
     // Both events of one lead.
     const sameLead = events.map((e) => ({ ...e, event: { ...e.event, leadId: 'l0' as LeadId } }));
     events.splice(0, 2, ...sameLead);
-    const published: string[] = [];
-    let calls = 0;
-    const bus = {
-      kind: 'in-process',
-      async publish(_s: string, _d: Uint8Array, options?: PublishOptions) {
-        calls += 1;
-        if (calls === 1) throw new Error('timeout');
-        published.push(options?.msgId as string);
-        return { stream: 't_EVENTS', seq: published.length, duplicate: false };
-      },
-    } as unknown as Bus;
+    const { bus, published } = busFailingOnce(1);
     const relay = createEventRelay({ log, bus, subjects, logger: silent, pollMs: 5, retryMs: 5 });
     await relay.start();
     await settle(60);
