@@ -1,81 +1,16 @@
-import { type LeadId, type Logger, newId, type Rep, type RepId, type Strategy, type Team, type TeamId } from '@switchboard/core';
+import { type LeadId, newId, type Rep, type RepId, type Strategy, type TeamId } from '@switchboard/core';
 import { leadMachine, type OfferAnswer } from '@switchboard/machines';
-import type { AccountRepository, ConfigVersionRepository, LeadRepository, TeamRepository, TeamShareLedgerRepository } from '@switchboard/store';
 import fc from 'fast-check';
 import { createActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { PolicyState } from '../src/policy-state.ts';
-import { RepActors } from '../src/rep-actors.ts';
 import { routeLead } from '../src/route-lead.ts';
-import { TeamDirectory } from '../src/team-directory.ts';
 import { Mailboxes } from '../src/mailboxes.ts';
+import { NOW, repOf, routingStateFor } from './routing-fixture.ts';
 
 // Leads of one team routed concurrently, their offers answered in an order fast-check's
 // scheduler picks: the strategies' promises must hold however the awaits interleave. Before
 // each team's decisions ran in its own mailbox, concurrent decisions read the same weighted
 // round robin credits and wrote back over each other (issue 12).
-
-const NOW = Date.parse('2026-12-01T10:00:00Z');
-const silent: Logger = { info() {}, warn() {}, error() {}, debug() {} } as unknown as Logger;
-
-function repOf(index: number, weight: number, cap: number | null): Rep {
-  return {
-    id: newId<RepId>(),
-    name: `Rep ${index}`,
-    email: `rep${index}@team.test`,
-    timezone: 'UTC',
-    weight,
-    cap,
-    tags: [],
-    caps: {},
-    workingHours: null,
-    holidays: [],
-    outOfOffice: [],
-    managerId: null,
-    salesforceUserId: null,
-    available: true,
-    awayReason: null,
-    active: true,
-    state: 'available',
-    activeLeads: 0,
-    lastAssignedAt: null,
-    revision: 0,
-    createdAt: new Date(NOW),
-    updatedAt: new Date(NOW),
-  };
-}
-
-/** A router's routing state for one team of `reps`, with no database. */
-async function routingStateFor(reps: ReadonlyArray<Rep>, strategy: Strategy) {
-  const team: Team = {
-    id: newId<TeamId>(),
-    name: 'Sales',
-    strategy,
-    members: reps.map((r) => r.id),
-    sla: null,
-    fallback: null,
-    overflow: null,
-    window: 'day',
-    createdAt: new Date(NOW),
-  };
-  const teamRepository = { list: async () => [team], find: async () => team, findDefault: async () => team } as unknown as TeamRepository;
-  const teams = new TeamDirectory(teamRepository);
-  await teams.load();
-  const actors = new RepActors();
-  for (const rep of reps) actors.load(rep, { lastAssignmentSeq: null, snapshot: null }, NOW);
-  const policy = new PolicyState({
-    configs: { current: async () => undefined } as unknown as ConfigVersionRepository,
-    accounts: { all: async () => [] } as unknown as AccountRepository,
-    ledgers: { loadAll: async () => new Map(), saveMany: async () => {} } as unknown as TeamShareLedgerRepository,
-    leads: { countAssignmentsSince: async () => [] } as unknown as LeadRepository,
-    teams,
-    reps: actors,
-    logger: silent,
-    clock: () => NOW,
-  });
-  await policy.load();
-  return { team, actors, policy };
-}
 
 /**
  * Routes `leads` leads at once through `routeLead`, each start and each offer's delivery to its

@@ -1,0 +1,164 @@
+import { type LeadId, newId, type RepId } from '@switchboard/core';
+import type { OfferAnswer } from '@switchboard/machines';
+import type { LeadRepository, RoutingWrite, RoutingWriter, RoutingWriteResult, StoredLeadActor } from '@switchboard/store';
+import { describe, expect, it } from 'vitest';
+import { type AdmittedLead, LeadRouter } from '../src/lead-router.ts';
+import type { LifecyclePublisher } from '../src/lifecycle-publisher.ts';
+import { NOW, repOf, routingStateFor, silent } from './routing-fixture.ts';
+
+// The lead router with its store replaced by fakes that keep what was written: every step is
+// written before it counts, and a step that does not commit leaves nothing behind.
+
+/** A routing writer that keeps what it was given, and can be told to fail the next write. */
+function memoryWriter() {
+  const writes: RoutingWrite[] = [];
+  const state = { next: 'commit' as 'commit' | 'throw' | 'stale' };
+  const writer: RoutingWriter = {
+    async write(write): Promise<RoutingWriteResult> {
+      const outcome = state.next;
+      state.next = 'commit';
+      if (outcome === 'throw') throw new Error('connection terminated unexpectedly');
+      if (outcome === 'stale') return { committed: false, reason: 'stale-version' };
+      writes.push(write);
+      return { committed: true, version: write.lead ? write.lead.expectedVersion + 1 : null };
+    },
+    async drain() {},
+  };
+  /** The leads as the writes left them. */
+  const stored = (): Map<string, RoutingWrite['lead'] & object> => {
+    const leads = new Map<string, RoutingWrite['lead'] & object>();
+    for (const w of writes) if (w.lead) leads.set(w.lead.leadId, w.lead);
+    return leads;
+  };
+  return { writer, writes, state, stored };
+}
+
+async function setUp(options: { cap?: number | null } = {}) {
+  const rep = repOf(0, 1, options.cap ?? null);
+  const { teams, actors, policy } = await routingStateFor([rep], 'round_robin');
+  const { writer, writes, state, stored } = memoryWriter();
+  const leads = {
+    // What the store says the rep holds: the leads the writes left assigned to it.
+    async countActiveOf(repId: string) {
+      return [...stored().values()].filter((l) => l.ownerId === repId && (l.state === 'assigned' || l.state === 'touched')).length;
+    },
+    async getForActor(id: string): Promise<StoredLeadActor | undefined> {
+      const lead = stored().get(id);
+      if (!lead) return undefined;
+      return {
+        snapshot: lead.snapshot,
+        version: lead.expectedVersion + 1,
+        state: lead.state,
+        requestedTeam: null,
+        externalId: null,
+        traceId: null,
+        traceparent: null,
+        facts: { email: `${id}@lead.io`, attributes: {} },
+      };
+    },
+  } as unknown as LeadRepository;
+  const freed: RepId[] = [];
+  const offer = async (repId: RepId, o: { leadId: LeadId; at: number; seq: number }): Promise<OfferAnswer> => {
+    const entry = actors.get(repId)!;
+    entry.actor.send({ type: 'OFFER', ...o });
+    return entry.actor.getSnapshot().context.lastOffer!;
+  };
+  const router = new LeadRouter({
+    reps: actors,
+    teams,
+    policy,
+    leads,
+    writer,
+    timers: () => undefined,
+    publisher: { publish() {} } as unknown as LifecyclePublisher,
+    logger: silent,
+    clock: () => NOW,
+    lastAssignmentSeq: 0,
+    onCapacityFreed: (repIds) => {
+      freed.push(...repIds);
+      void router.retryWaiting({ teams: new Set(teams.teamsOf(repIds[0]!).map((t) => t.id)), reps: new Set(repIds) });
+    },
+    offer,
+  });
+  const repActor = () => actors.get(rep.id)!.actor.getSnapshot();
+  return { router, rep, writes, state, freed, repActor };
+}
+
+const newLead = (): AdmittedLead => ({
+  id: newId<LeadId>(),
+  requestedTeam: null,
+  externalId: null,
+  version: 0,
+  traceId: null,
+  cause: 'intake:api',
+  receivedAt: NOW,
+  facts: { email: 'lead@acme.io', attributes: {} },
+});
+
+describe('lead router', () => {
+  it('writes an assignment as one step: the lead, its assignment, its log and the rep’s new load', async () => {
+    const { router, rep, writes, repActor } = await setUp();
+    const lead = newLead();
+    expect(await router.admit(lead)).toBe('assigned');
+    expect(writes).toHaveLength(1);
+    const [write] = writes;
+    expect(write?.lead).toMatchObject({ leadId: lead.id, expectedVersion: 0, state: 'assigned', ownerId: rep.id, assignment: { repId: rep.id } });
+    expect(write?.lead?.events.map((e) => e.type)).toEqual(['lead.routing', 'lead.assigned']);
+    expect(write?.reps).toEqual([expect.objectContaining({ repId: rep.id, activeLeads: 1 })]);
+    expect(repActor().context.activeLeads).toBe(1);
+    expect(router.holds(lead.id)).toBe(false);
+  });
+
+  it('leaves nothing behind when the write fails: the lead is not held, and the rep’s load is what the store says', async () => {
+    const { router, writes, state, repActor } = await setUp();
+    const lead = newLead();
+    state.next = 'throw';
+    await expect(router.admit(lead)).rejects.toThrow('connection terminated unexpectedly');
+    expect(writes).toHaveLength(0);
+    expect(router.holds(lead.id)).toBe(false);
+    expect(repActor().context.activeLeads).toBe(0);
+    // Redelivered, it is routed as if the first attempt never was.
+    expect(await router.admit(lead)).toBe('assigned');
+    expect(repActor().context.activeLeads).toBe(1);
+  });
+
+  it('drops a step whose lead moved on elsewhere (a stale version), and gives the rep its slot back', async () => {
+    const { router, writes, state, repActor } = await setUp();
+    state.next = 'stale';
+    expect(await router.admit(newLead())).toBe('stale');
+    expect(writes).toHaveLength(0);
+    expect(repActor().context.activeLeads).toBe(0);
+  });
+
+  it('holds a lead nobody can take as waiting, and offers it again when its rep frees a slot', async () => {
+    const { router, rep, freed, writes, repActor } = await setUp({ cap: 1 });
+    const first = newLead();
+    const second = newLead();
+    expect(await router.admit(first)).toBe('assigned');
+    expect(await router.admit(second)).toBe('waiting');
+    expect(router.counts.waiting).toBe(1);
+    expect(writes.at(-1)?.lead).toMatchObject({ leadId: second.id, state: 'waiting' });
+
+    // Closing the first frees the rep's slot; the waiting lead goes to it.
+    expect(await router.command(first.id, { type: 'close', outcome: 'won' })).toMatchObject({ ok: true, state: 'closed' });
+    expect(freed).toEqual([rep.id]);
+    await router.retryWaiting();
+    expect(router.counts.waiting).toBe(0);
+    expect(writes.at(-1)?.lead).toMatchObject({ leadId: second.id, state: 'assigned', ownerId: rep.id });
+    expect(repActor().context.activeLeads).toBe(1);
+  });
+
+  it('refuses a command that does not fit the lead’s state, and one from a rep who does not own it', async () => {
+    const { router } = await setUp();
+    const lead = newLead();
+    await router.admit(lead);
+    expect(await router.command(lead.id, { type: 'reject', repId: newId<RepId>(), reason: 'not mine' })).toMatchObject({
+      ok: false,
+      code: 'conflict',
+      message: expect.stringContaining("only the lead's owner can reject it"),
+    });
+    expect(await router.command(lead.id, { type: 'close', outcome: 'won' })).toMatchObject({ ok: true });
+    expect(await router.command(lead.id, { type: 'close', outcome: 'won' })).toMatchObject({ ok: false, message: expect.stringContaining('is already closed') });
+    expect(await router.command(newId<LeadId>(), { type: 'close', outcome: 'won' })).toMatchObject({ ok: false, code: 'not_found' });
+  });
+});
