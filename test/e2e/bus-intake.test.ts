@@ -82,4 +82,18 @@ describe.each(availableBuses)('the intake subject as a public interface, on the 
     await reader.stop();
     expect(await sb.database.db.selectFrom('leads').select('id').execute()).toHaveLength(0);
   });
+
+  it('dead-letters a lead with text PostgreSQL cannot store (a NUL character), naming the field, instead of redelivering it', async () => {
+    sb = await startTestSwitchboard({ bus });
+    await createTeamOfReps(sb.url, { count: 1 });
+    const reader = await collectDeadLetters(sb);
+    await sb.running.bus.publish(sb.running.subjects.leadIntake, encodeJson({ email: 'nul@acme.io', company: 'Ac\u0000me', attributes: { 'k\ud800': 1 } }));
+    await eventually(async () => reader.letters.length === 1, 10_000, 'one dead letter');
+    expect(reader.letters[0]?.reason).toMatch(/^invalid lead: company: contains a NUL character/);
+    expect(reader.letters[0]?.errors.map((e) => e.path)).toEqual(['company']);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(reader.letters).toHaveLength(1);
+    await reader.stop();
+    expect(await sb.database.db.selectFrom('leads').select('id').execute()).toHaveLength(0);
+  });
 });

@@ -6,6 +6,7 @@ export * from './rep.ts';
 export * from './team.ts';
 export * from './routing-decision.ts';
 export * from './touch.ts';
+export * from './storable-text.ts';
 export * from './lifecycle-events.ts';
 export * from './logger.ts';
 export * from './intake-headers.ts';

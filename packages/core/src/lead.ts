@@ -1,3 +1,4 @@
+import { findUnstorableValue } from './storable-text.ts';
 import { z } from 'zod';
 import type { LeadId, RepId, TeamId } from './ids.ts';
 
@@ -27,6 +28,11 @@ export const leadIntakeSchema = z.strictObject({
     .record(z.string().min(1).max(100), attributeValue)
     .refine((value) => Object.keys(value).length <= 200, { error: 'at most 200 attributes' })
     .optional(),
+}).superRefine((lead, ctx) => {
+  // Text PostgreSQL can't store, named here rather than met as a database error (a lead
+  // published straight onto the intake subject is dead-lettered with this reason).
+  const problem = findUnstorableValue(lead);
+  if (problem) ctx.addIssue({ code: 'custom', path: [...problem.path], message: problem.message });
 });
 
 /** A validated lead intake. */

@@ -116,14 +116,22 @@ export function createIntakeHandler(deps: IntakeHandlerDeps): (message: BusMessa
         ]);
         return;
       }
-      const stored = await intakeWriter.write({
-        // The same message (a redelivery) maps to the same lead id, so it can't become two leads.
-        id: leadIdForIntakeKey(`${subjects.streams.intake}:${message.seq}`),
-        intake: valid,
-        receivedAt: new Date(clock()),
-        via: 'bus',
-        traceId,
-      });
+      let stored: Awaited<ReturnType<LeadIntakeWriter['write']>>;
+      try {
+        stored = await intakeWriter.write({
+          // The same message (a redelivery) maps to the same lead id, so it can't become two leads.
+          id: leadIdForIntakeKey(`${subjects.streams.intake}:${message.seq}`),
+          intake: valid,
+          receivedAt: new Date(clock()),
+          via: 'bus',
+          traceId,
+        });
+      } catch (error) {
+        // The database refused the lead's data (not an outage): sending it again fails the same way.
+        if (!isDataError(error)) throw error;
+        await deadLetter(message, `the lead could not be stored: ${(error as Error).message}`, [{ path: '', message: (error as Error).message }]);
+        return;
+      }
       if (stored.duplicate) {
         if (stored.merged) publisher.publish(stored.event);
         message.ack();

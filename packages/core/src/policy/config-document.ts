@@ -1,7 +1,8 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { ValidationIssue } from '../errors.ts';
-import { toValidationIssues } from '../zod-issues.ts';
+import { findUnstorableValue } from '../storable-text.ts';
+import { dottedPath, toValidationIssues } from '../zod-issues.ts';
 import { type RoutingConfig, routingConfigSchema } from './routing-config.ts';
 
 /**
@@ -44,9 +45,10 @@ export function validateRoutingConfig(value: unknown): RoutingConfigResult {
     return failure('', 'expected a mapping at the top level, with teams, territories and rules');
   }
   // Conditions nest (all/any/not), and so does the schema that reads them: a document nested
-  // thousands deep would exhaust the stack instead of getting an answer.
-  const tooDeep = pathDeeperThan(value, MAX_CONFIG_NESTING);
-  if (tooDeep !== undefined) return failure(tooDeep, `nests deeper than ${MAX_CONFIG_NESTING} levels; a condition that deep can't be meant, flatten it`);
+  // thousands deep would exhaust the stack instead of getting an answer. Text PostgreSQL can't
+  // store is named here too.
+  const unstorable = findUnstorableValue(value);
+  if (unstorable !== undefined) return failure(dottedPath(unstorable.path), unstorable.message);
   const result = routingConfigSchema.safeParse(value);
   return result.success ? { ok: true, config: result.data } : { ok: false, errors: configIssues(result.error) };
 }
@@ -61,22 +63,6 @@ function configIssues(error: z.ZodError): ValidationIssue[] {
     issue.code === 'unrecognized_keys' ? issue.keys.map((key) => ({ ...issue, keys: [key], path: [...issue.path, key] })) : [issue],
   );
   return toValidationIssues(new z.ZodError(issues));
-}
-
-/** The deepest a configuration document may nest. */
-export const MAX_CONFIG_NESTING = 64;
-
-/** The path of the first value nested deeper than `max`, or undefined. Iterative: any depth is safe. */
-function pathDeeperThan(root: unknown, max: number): string | undefined {
-  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: root, path: '', depth: 0 }];
-  while (stack.length > 0) {
-    const { value, path, depth } = stack.pop()!;
-    if (typeof value !== 'object' || value === null) continue;
-    if (depth > max) return path;
-    const entries = Array.isArray(value) ? value.map((v, i) => [`[${i}]`, v] as const) : Object.entries(value).map(([k, v]) => [path ? `.${k}` : k, v] as const);
-    for (const [step, child] of entries) stack.push({ value: child, path: `${path}${step}`, depth: depth + 1 });
-  }
-  return undefined;
 }
 
 type Parsed = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly errors: ValidationIssue[] };
