@@ -38,22 +38,29 @@ export function repOf(index: number, weight: number, cap: number | null): Rep {
 
 /** A router's routing state for one team of `reps`, with no database. */
 export async function routingStateFor(reps: ReadonlyArray<Rep>, strategy: Strategy) {
-  const team: Team = {
+  const state = await routingStateForTeams([{ name: 'Sales', strategy, reps }]);
+  return { ...state, team: state.teamList[0] as Team };
+}
+
+/** A router's routing state for several teams, with no database (the first is the default team). */
+export async function routingStateForTeams(specs: ReadonlyArray<{ readonly name: string; readonly strategy: Strategy; readonly reps: ReadonlyArray<Rep> }>) {
+  const teamList: Team[] = specs.map((spec, i) => ({
     id: newId<TeamId>(),
-    name: 'Sales',
-    strategy,
-    members: reps.map((r) => r.id),
+    name: spec.name,
+    strategy: spec.strategy,
+    members: spec.reps.map((r) => r.id),
     sla: null,
     fallback: null,
     overflow: null,
     window: 'day',
-    createdAt: new Date(NOW),
-  };
-  const teamRepository = { list: async () => [team], find: async () => team, findDefault: async () => team } as unknown as TeamRepository;
+    createdAt: new Date(NOW + i),
+  }));
+  const find = async (ref: string) => teamList.find((t) => t.id === ref || t.name.toLowerCase() === ref.toLowerCase());
+  const teamRepository = { list: async () => teamList, find, findDefault: async () => teamList[0] } as unknown as TeamRepository;
   const teams = new TeamDirectory(teamRepository);
   await teams.load();
   const actors = new RepActors();
-  for (const rep of reps) actors.load(rep, { lastAssignmentSeq: null, snapshot: null }, NOW);
+  for (const rep of new Set(specs.flatMap((spec) => spec.reps))) actors.load(rep, { lastAssignmentSeq: null, snapshot: null }, NOW);
   const policy = new PolicyState({
     configs: { current: async () => undefined } as unknown as ConfigVersionRepository,
     accounts: { all: async () => [] } as unknown as AccountRepository,
@@ -65,6 +72,5 @@ export async function routingStateFor(reps: ReadonlyArray<Rep>, strategy: Strate
     clock: () => NOW,
   });
   await policy.load();
-  return { team, teams, actors, policy };
+  return { teamList, teams, actors, policy };
 }
-
