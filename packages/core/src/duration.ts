@@ -7,6 +7,13 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const WEEK = 7 * DAY;
 
+/**
+ * The longest duration read: 3650 days, about ten years. Durations become deadlines (now plus
+ * the duration, or that much of a rep's working time), and a deadline must stay a date that
+ * JavaScript and PostgreSQL can hold — `P14300000W` was accepted and left its leads unroutable.
+ */
+export const MAX_DURATION_MS = 3650 * DAY;
+
 const EXPECTED = 'expected an ISO 8601 duration such as PT15M or a shorthand such as 15m';
 
 // ISO 8601 durations without years and months: P[nW][nD][T[nH][nM][nS]]. Either `.` or `,`
@@ -35,7 +42,7 @@ function total(parts: ReadonlyArray<readonly [value: string, unit: number]>): Pa
     ms += Number(value.replace(',', '.')) * unit;
   }
   ms = Math.round(ms);
-  if (!Number.isSafeInteger(ms)) return fail('is too long; give at most about 285,000 years');
+  if (!(ms <= MAX_DURATION_MS)) return fail('is too long; give at most 3650 days (P3650D, about ten years)');
   return { ok: true, ms };
 }
 

@@ -27,6 +27,7 @@ describe('parseDuration', () => {
     ['1.5h', 5_400_000],
     ['1m 500ms', 60_500],
     ['0s', 0],
+    ['P3650D', 315_360_000_000],
   ])('reads %j as %i ms', (text, ms) => {
     expect(parseDuration(text)).toBe(ms);
   });
@@ -47,7 +48,9 @@ describe('parseDuration', () => {
     ['PT1.5H30M', `only the last part of a duration may have a fraction; ${EXPECTED}`],
     ['30m1h', `write the parts from the largest unit to the smallest, each once, e.g. 1h30m; ${EXPECTED}`],
     ['1m1m', `write the parts from the largest unit to the smallest, each once, e.g. 1h30m; ${EXPECTED}`],
-    ['999999999999999d', 'is too long; give at most about 285,000 years'],
+    ['999999999999999d', 'is too long; give at most 3650 days (P3650D, about ten years)'],
+    ['P14300000W', 'is too long; give at most 3650 days (P3650D, about ten years)'],
+    ['3650d 1ms', 'is too long; give at most 3650 days (P3650D, about ten years)'],
   ])('rejects %j saying what is wrong: %s', (text, message) => {
     let error: unknown;
     try {
