@@ -1,7 +1,7 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { ValidationIssue } from '../errors.ts';
-import { findUnstorableValue } from '../storable-text.ts';
+import { findUnstorableValue, MAX_NESTING } from '../storable-text.ts';
 import { dottedPath, toValidationIssues } from '../zod-issues.ts';
 import { type RoutingConfig, routingConfigSchema } from './routing-config.ts';
 
@@ -70,6 +70,13 @@ type Parsed = { readonly ok: true; readonly value: unknown } | { readonly ok: fa
 function parseYaml(text: string): Parsed {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  // The yaml package composes nested collections recursively and reports running out of stack,
+  // once for every level it unwinds: the outermost of those says it all.
+  const tooDeep = document.errors.filter((error) => error.code === 'RESOURCE_EXHAUSTION').sort((a, b) => a.pos[0] - b.pos[0])[0];
+  if (tooDeep) {
+    const { line, col } = lineCounter.linePos(tooDeep.pos[0]);
+    return failure('', `line ${line}, column ${col}: nests too deeply to read (a configuration may nest up to ${MAX_NESTING} levels); flatten it`);
+  }
   if (document.errors.length > 0) {
     return {
       ok: false,

@@ -170,6 +170,16 @@ describe('parseRoutingConfig', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]!.message).toMatch(/^the document cannot be read: /);
   });
+
+  it('refuses YAML nested too deeply to read with one error at the outermost level, flow or block', () => {
+    const flow = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    const block = Array.from({ length: 2_400 }, (_, i) => `${' '.repeat(i)}a:`).join('\n') + ' 1\n';
+    for (const document of [flow, block]) {
+      const errors = errorsOf(parseRoutingConfig(document));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toEqual({ path: '', message: expect.stringMatching(/^line \d+, column \d+: nests too deeply to read \(a configuration may nest up to 64 levels\); flatten it$/) });
+    }
+  });
 });
 
 describe('validateRoutingConfig', () => {
