@@ -19,7 +19,7 @@ afterAll(async () => {
 const NUL = '\u0000';
 const LONE = '\ud800';
 
-async function raw(method: string, path: string, body: string, headers: Record<string, string>) {
+async function raw(method: string, path: string, body: string | undefined, headers: Record<string, string>) {
   const response = await fetch(`${sb.url}${path}`, { method, headers, body });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text.startsWith('{') ? JSON.parse(text) : text };
@@ -42,6 +42,7 @@ describe('text PostgreSQL cannot store', () => {
     expectFieldError(await http(sb.url, 'POST', '/v1/leads/0190f0f0-0000-7000-8000-000000000000/close', { outcome: `won${NUL}` }), 'outcome', /NUL character/);
     expectFieldError(await raw('POST', '/v1/accounts/import', `name,domains\nAc${NUL}me,acme.io\n`, { 'content-type': 'text/csv' }), 'body', /NUL character/);
     expectFieldError(await http(sb.url, 'GET', '/v1/teams/%00'), 'params.idOrName', /NUL character/);
+    expectFieldError(await http(sb.url, 'PUT', '/v1/config?comment=%00', { rules: [] }), 'query.comment', /NUL character/);
     expect((await http(sb.url, 'GET', '/v1/reps')).body.items).toHaveLength(2);
     expect((await http(sb.url, 'GET', '/v1/teams')).body.items).toHaveLength(0);
     expect((await http(sb.url, 'GET', '/v1/leads')).body.items).toHaveLength(0);
@@ -59,9 +60,28 @@ describe('text PostgreSQL cannot store', () => {
     expect(emoji.status).toBe(202);
     expect((await http(sb.url, 'GET', `/v1/leads/${emoji.body.id}`)).body.company).toBe('Café 🚀 株式会社');
   });
+
+  it('answers 400 naming the path parameter whose percent-encoding is not UTF-8 (a lone surrogate travels so), or that is too long', async () => {
+    expectFieldError(await raw('GET', '/v1/teams/%ED%A0%80', undefined, {}), 'params.idOrName', /"%ED%A0%80" is not percent-encoded UTF-8 text/);
+    expectFieldError(await raw('GET', '/v1/leads/%FF/timeline', undefined, {}), 'params.id', /is not percent-encoded UTF-8 text/);
+    expectFieldError(await raw('PATCH', '/v1/accounts/%C0', '{}', { 'content-type': 'application/json' }), 'params.id', /is not percent-encoded UTF-8 text/);
+    // Long ones reach their route's schema (the router's default limit of 100 made them a 404 "no route").
+    expectFieldError(await raw('GET', `/v1/reps/${'x'.repeat(101)}`, undefined, {}), 'params.id', /must be a rep id/);
+    expectFieldError(await raw('GET', `/v1/teams/${'x'.repeat(5_000)}`, undefined, {}), 'params.idOrName', /200/);
+    expect((await raw('GET', '/v1/teams/Caf%C3%A9%20%F0%9F%9A%80', undefined, {})).body.error).toBe('not_found');
+  });
 });
 
 describe('deep documents and big numbers', () => {
+  it('answers 400 for a duration whose deadline no calendar holds, instead of taking leads it can never route', async () => {
+    expectFieldError(await http(sb.url, 'POST', '/v1/teams', { name: 'Forever', members: [sarah], sla: { response: 'P14300000W' } }), 'sla.response', /is too long; give at most 3650 days/);
+    const config = await http(sb.url, 'PUT', '/v1/config', { teams: [{ name: 'Forever', members: [], sla: { response: '1000000000d' } }] });
+    expect(config.status).toBe(400);
+    expect(config.body.errors).toEqual([{ path: 'teams[0].sla.response', message: expect.stringMatching(/is too long/) }]);
+    expect((await http(sb.url, 'GET', '/v1/teams/Forever')).status).toBe(404);
+  });
+
+
   it('answers 400 for a configuration nested 10,000 levels deep, as JSON or YAML', async () => {
     const deep = `{"rules":[{"name":"r","when":${'{"not":'.repeat(10_000)}{"country":"DE"}${'}'.repeat(10_000)},"route":{"queue":"q"}}]}`;
     const json = await raw('PUT', '/v1/config', deep, { 'content-type': 'application/json' });

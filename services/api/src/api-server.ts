@@ -21,6 +21,7 @@ import { createMetrics } from '@switchboard/telemetry';
 import { handleError } from './errors.ts';
 import { installCrossSiteGuard } from './cross-site-guard.ts';
 import { installInputGuard } from './input-guard.ts';
+import { createPathParameterErrors, MAX_PATH_PARAMETER_LENGTH } from './path-parameter-errors.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 import { installHttpTracing } from './http-tracing.ts';
 import { type MetricsSource, metricsRoutes } from './routes/metrics.ts';
@@ -74,12 +75,16 @@ export interface ApiServer {
 
 /** Builds the HTTP API: lead intake, reps, teams, health, and the OpenAPI document at `/openapi.json` and `/docs`. */
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const pathParameterErrors = createPathParameterErrors();
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: options.bodyLimit ?? 65_536,
     // One log line per request is noise at thousands of leads a second; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
+    routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
+    frameworkErrors: pathParameterErrors.frameworkErrors,
   });
+  pathParameterErrors.install(app);
   const log = app.log as unknown as Logger;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -72,7 +72,8 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   return reply.code(500).send({ error: 'internal', message: 'something went wrong on our side; the request changed nothing if it was not acknowledged' } satisfies ErrorBody);
 }
 
-function validationBody(errors: ReadonlyArray<ValidationIssue>): ErrorBody {
+/** The body of a 400 for invalid input: every issue in `errors`, and all of them in `message`. */
+export function validationBody(errors: ReadonlyArray<ValidationIssue>): ErrorBody {
   return {
     error: 'validation_failed',
     message: errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; '),

@@ -42,7 +42,7 @@ export function teamRoutes(app: FastifyInstance, deps: { teams: TeamRepository; 
       schema: {
         tags,
         summary: 'Read a team by id or name',
-        params: z.object({ idOrName: z.string().min(1) }),
+        params: z.object({ idOrName: z.string().min(1).max(200) }),
         response: { 200: teamSchema, 404: errorSchema },
       },
     },
