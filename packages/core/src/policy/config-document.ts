@@ -69,7 +69,8 @@ type Parsed = { readonly ok: true; readonly value: unknown } | { readonly ok: fa
 
 function parseYaml(text: string): Parsed {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  // logLevel 'error': the yaml package would print a process warning for, say, a key that is a list.
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, logLevel: 'error' });
   // The yaml package composes nested collections recursively and reports running out of stack,
   // once for every level it unwinds: the outermost of those says it all.
   const tooDeep = document.errors.filter((error) => error.code === 'RESOURCE_EXHAUSTION').sort((a, b) => a.pos[0] - b.pos[0])[0];

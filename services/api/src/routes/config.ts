@@ -109,6 +109,7 @@ export function configRoutes(
           'Send the whole document as YAML (`Content-Type: application/yaml`) or JSON. It is validated — shape, then every rep and team it names — and stored as a new version together with the teams it defines; the router uses it for the next lead. An invalid document answers 400 with `errors: [{ path, message }]` and changes nothing.',
         querystring: applyQuery,
         headers: authorHeader,
+        consumes: ['application/json', ...YAML_TYPES],
         body: z.unknown().describe('The configuration document (YAML text or a JSON object).'),
         response: { 200: appliedSchema, 400: errorSchema },
       },
