@@ -18,6 +18,8 @@ describe.skipIf(!hasChromium)('the web console in a real browser', () => {
   let sb: TestSwitchboard;
   let browser: Browser;
   let page: Page;
+  // What the browser said about the page: a Content-Security-Policy violation is a console error.
+  const browserErrors: string[] = [];
   const reps: Record<'sarah' | 'li' | 'tom', string> = { sarah: '', li: '', tom: '' };
   const leadIds: string[] = [];
 
@@ -60,6 +62,10 @@ describe.skipIf(!hasChromium)('the web console in a real browser', () => {
     expect(team.status).toBe(201);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('console', (message) => {
+      if (message.type() === 'error') browserErrors.push(`${page.url()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => browserErrors.push(`${page.url()}: ${error.message}`));
   });
 
   afterAll(async () => {
@@ -202,5 +208,16 @@ describe.skipIf(!hasChromium)('the web console in a real browser', () => {
     const index = await fetch(`${sb.url}/sla`);
     expect(index.status).toBe(200);
     expect(index.headers.get('content-type')).toContain('text/html');
+  });
+
+  it('works within its Content-Security-Policy on every page, and so does the API explorer at /docs', async () => {
+    expect((await fetch(sb.url)).headers.get('content-security-policy')).toMatch(/script-src 'self';/);
+    await page.goto(`${sb.url}/docs`);
+    await page.locator('.swagger-ui .info .title').filter({ hasText: 'Switchboard API' }).waitFor();
+    await page.locator('.opblock').first().click();
+    await page.locator('.opblock-body').first().waitFor();
+    await shoot('docs');
+    // Every page above was visited in this browser: none may have been refused anything.
+    expect(browserErrors).toEqual([]);
   });
 });

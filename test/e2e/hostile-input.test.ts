@@ -8,7 +8,8 @@ let sb: TestSwitchboard;
 let sarah: string;
 let li: string;
 beforeAll(async () => {
-  sb = await startTestSwitchboard({ bus: 'in-process', env: { SWITCHBOARD_ALLOWED_ORIGINS: 'https://admin.example.com' } });
+  // Written as people write it; browsers send `https://admin.example.com`.
+  sb = await startTestSwitchboard({ bus: 'in-process', env: { SWITCHBOARD_ALLOWED_ORIGINS: 'https://Admin.example.com:443/, http://localhost:5173' } });
   sarah = (await http(sb.url, 'POST', '/v1/reps', { name: 'Sarah Chen', email: 'sarah@example.com' })).body.id;
   li = (await http(sb.url, 'POST', '/v1/reps', { name: 'Li Wei', email: 'li@example.com' })).body.id;
 });
@@ -115,6 +116,7 @@ describe('cross-site requests', () => {
     const forged = await raw('POST', '/v1/accounts/import', csv, { 'content-type': 'text/plain', origin: 'https://evil.example' });
     expect(forged.status).toBe(403);
     expect(forged.body).toMatchObject({ error: 'cross_site_request', message: expect.stringContaining('Origin: https://evil.example') });
+    expect(forged.headers.get('x-frame-options')).toBe('DENY');
     const plain = await raw('POST', '/v1/accounts/import', csv, { 'content-type': 'text/plain' });
     expect(plain.status).toBe(415);
     expect((await http(sb.url, 'GET', `/v1/accounts/${acme.body.id}`)).body.ownerId).toBe(sarah);
@@ -133,6 +135,8 @@ describe('cross-site requests', () => {
     expect((await raw('POST', '/v1/leads', body, { ...json, 'sec-fetch-site': 'cross-site' })).status).toBe(403);
     expect((await raw('PUT', '/v1/config', 'rules: []', { 'content-type': 'text/plain' })).status).toBe(415);
     expect((await raw('POST', '/v1/leads', body, { ...json, origin: 'https://admin.example.com', 'sec-fetch-site': 'cross-site' })).status).toBe(202);
+    expect((await raw('POST', '/v1/leads', body, { ...json, origin: 'http://localhost:5173' })).status).toBe(202);
+    expect((await raw('POST', '/v1/leads', body, { ...json, origin: 'https://admin.example.com.evil.example' })).status).toBe(403);
     expect((await raw('POST', '/v1/leads', body, { ...json, origin: new URL(sb.url).origin, 'sec-fetch-site': 'same-origin' })).status).toBe(202);
     // Reads are not writes.
     expect((await fetch(`${sb.url}/v1/reps`, { headers: { origin: 'https://evil.example' } })).status).toBe(200);
@@ -146,6 +150,11 @@ describe('cross-site requests', () => {
       expect(response.headers.get('content-security-policy')).toMatch(/default-src 'self'.*frame-ancestors 'none'/);
       expect(response.headers.get('referrer-policy')).toBe('no-referrer');
     }
-    expect((await fetch(`${sb.url}/docs/static/index.html`)).headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    // The API explorer has a policy of its own, framed by nobody either, and no
+    // upgrade-insecure-requests: it is served over plain HTTP.
+    const docs = (await fetch(`${sb.url}/docs/static/index.html`)).headers.get('content-security-policy');
+    expect(docs).toMatch(/script-src 'self'(;|$)/);
+    expect(docs).toContain("frame-ancestors 'none'");
+    expect(docs).not.toContain('upgrade-insecure-requests');
   });
 });

@@ -22,7 +22,7 @@ import { handleError } from './errors.ts';
 import { installCrossSiteGuard } from './cross-site-guard.ts';
 import { installInputGuard } from './input-guard.ts';
 import { createPathParameterErrors, MAX_PATH_PARAMETER_LENGTH } from './path-parameter-errors.ts';
-import { installSecurityHeaders } from './security-headers.ts';
+import { docsContentSecurityPolicy, installSecurityHeaders } from './security-headers.ts';
 import { installHttpTracing } from './http-tracing.ts';
 import { type MetricsSource, metricsRoutes } from './routes/metrics.ts';
 import { LeadIntakeService } from './lead-intake.ts';
@@ -90,9 +90,10 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
   installHttpTracing(app);
+  // Headers first: the guards' refusals carry them too.
+  await installSecurityHeaders(app);
   installCrossSiteGuard(app, { ...(options.allowedOrigins && { allowedOrigins: options.allowedOrigins }) });
   installInputGuard(app);
-  await installSecurityHeaders(app);
   const consoleDir = options.consoleDir ?? defaultConsoleDir;
   app.setNotFoundHandler((request, reply) =>
     isConsolePage(request)
@@ -125,7 +126,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     transformObject: jsonSchemaTransformObject,
   });
   // The API explorer brings its own scripts and styles: its own policy, with their hashes.
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: docsContentSecurityPolicy });
 
   const reps = createRepRepository(options.db);
   const teams = createTeamRepository(options.db);

@@ -27,12 +27,12 @@ export interface CrossSiteOptions {
  * Programs (curl, the CLI, servers) send no `Origin` and are not affected; the console is same-origin.
  */
 export function installCrossSiteGuard(app: FastifyInstance, options: CrossSiteOptions = {}): void {
-  const allowed = new Set((options.allowedOrigins ?? []).map((origin) => origin.replace(/\/+$/, '').toLowerCase()));
+  const allowed = new Set((options.allowedOrigins ?? []).flatMap((origin) => originOf(origin) ?? []));
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!WRITES.has(request.method)) return;
     const origin = request.headers.origin;
     const fetchSite = request.headers['sec-fetch-site'];
-    const allowedOrigin = origin !== undefined && allowed.has(origin.toLowerCase());
+    const allowedOrigin = origin !== undefined && allowed.has(originOf(origin) ?? '');
     // `null` is the origin of sandboxed frames and local files: never the API's own.
     const foreignOrigin = origin !== undefined && !allowedOrigin && (origin === 'null' || !isSameOrigin(origin, request));
     const crossSiteFetch = fetchSite === 'cross-site' && !allowedOrigin;
@@ -50,6 +50,16 @@ export function installCrossSiteGuard(app: FastifyInstance, options: CrossSiteOp
       } satisfies ErrorBody);
     }
   });
+}
+
+/** An origin as browsers send it (`https://admin.example.com`: lower case, no default port, no path), or undefined. */
+function originOf(url: string): string | undefined {
+  try {
+    const origin = new URL(url).origin;
+    return origin === 'null' ? undefined : origin;
+  } catch {
+    return undefined;
+  }
 }
 
 function isSameOrigin(origin: string, request: FastifyRequest): boolean {

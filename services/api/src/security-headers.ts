@@ -33,3 +33,19 @@ export async function installSecurityHeaders(app: FastifyInstance): Promise<void
     crossOriginEmbedderPolicy: false,
   });
 }
+
+/**
+ * The API explorer's policy (`/docs`): @fastify/swagger-ui's own, which lists the hashes of its
+ * scripts, made to agree with the rest of the API — no framing by any site, and no
+ * `upgrade-insecure-requests`, which would send a page served over plain HTTP (the default, with
+ * TLS left to a proxy) after its own files at https:// addresses that don't answer. Swagger UI
+ * adds a style element of its own that no listed hash covers, so styles are the console's
+ * (`'self' 'unsafe-inline'`); scripts stay hash-only.
+ */
+export function docsContentSecurityPolicy(policy: string): string {
+  const directives = policy
+    .split(';')
+    .map((directive) => directive.trim())
+    .filter((directive) => directive !== '' && !/^(upgrade-insecure-requests|frame-ancestors|style-src)\b/.test(directive));
+  return [...directives, "style-src 'self' 'unsafe-inline'", "frame-ancestors 'none'"].join('; ');
+}
