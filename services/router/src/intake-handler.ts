@@ -14,7 +14,7 @@ import { type Bus, type BusMessage, encodeJson, type Subjects } from '@switchboa
 import { isDataError, type LeadIntakeWriter, type LeadRepository } from '@switchboard/store';
 import { traceIdOf } from '@switchboard/telemetry';
 import type { DeadLetterOrigin } from './lead-dead-letter.ts';
-import type { LeadRouter } from './lead-router.ts';
+import type { AdmittedLead } from './lead-router.ts';
 import type { LifecyclePublisher } from './lifecycle-publisher.ts';
 import type { PolicyState } from './policy-state.ts';
 import type { TeamDirectory } from './team-directory.ts';
@@ -30,9 +30,8 @@ export interface IntakeHandlerDeps {
   readonly policy: PolicyState;
   readonly intakeWriter: LeadIntakeWriter;
   readonly publisher: LifecyclePublisher;
-  readonly router: () => LeadRouter;
-  /** Dead-letters a lead whose routing outcome the database refuses to store. */
-  readonly deadLetterLead: (leadId: LeadId, error: unknown, origin: DeadLetterOrigin) => Promise<void>;
+  /** Routes a stored lead; one whose routing outcome the database refuses to store is dead-lettered. */
+  readonly admit: (lead: AdmittedLead, origin: Omit<DeadLetterOrigin, 'cause'>) => Promise<void>;
 }
 
 /**
@@ -42,7 +41,7 @@ export interface IntakeHandlerDeps {
  * outcome is committed; a handler that throws leaves it for redelivery.
  */
 export function createIntakeHandler(deps: IntakeHandlerDeps): (message: BusMessage) => Promise<void> {
-  const { bus, subjects, logger, clock, leads, teams, policy, intakeWriter, publisher, router, deadLetterLead } = deps;
+  const { bus, subjects, logger, clock, leads, teams, policy, intakeWriter, publisher, admit } = deps;
   // A lead id minted after this router started cannot have been routed by an earlier process.
   const startedAt = clock();
   const isFresh = (id: string): boolean => uuidTime(id) >= startedAt;
@@ -143,8 +142,9 @@ export function createIntakeHandler(deps: IntakeHandlerDeps): (message: BusMessa
     }
     const receivedHeader = message.headers[IntakeHeader.receivedAt];
     const receivedAt = receivedHeader ? Date.parse(receivedHeader) : clock();
-    try {
-      await router().admit({
+    // An outage throws (the message is redelivered); a refusal of the data is dead-lettered.
+    await admit(
+      {
         id,
         receivedAt: Number.isNaN(receivedAt) ? clock() : receivedAt,
         // The configured priority field (a number, `priority` by default) orders the waiting line, higher first.
@@ -155,12 +155,9 @@ export function createIntakeHandler(deps: IntakeHandlerDeps): (message: BusMessa
         version: 0,
         traceId,
         cause,
-      });
-    } catch (error) {
-      // An outage is worth waiting out (the message is redelivered); a refusal of the data is not.
-      if (!isDataError(error)) throw error;
-      await deadLetterLead(id, error, { subject: message.subject, payload: new TextDecoder().decode(message.data), cause });
-    }
+      },
+      { subject: message.subject, payload: new TextDecoder().decode(message.data) },
+    );
     message.ack();
   };
 

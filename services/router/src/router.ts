@@ -33,11 +33,12 @@ import {
   type RepRepository,
   type RoutingWriter,
   isDataError,
+  type OpenLead,
 } from '@switchboard/store';
 import type { Kysely } from 'kysely';
 import { DeadlineTimers, type DueTimer } from './deadline-timers.ts';
 import { createIntakeHandler } from './intake-handler.ts';
-import { createLeadDeadLetter } from './lead-dead-letter.ts';
+import { createLeadDeadLetter, type DeadLetterOrigin } from './lead-dead-letter.ts';
 import { reconcileRepLoads } from './reconcile-rep-loads.ts';
 import { type AdmittedLead, type LeadCommand, LeadRouter } from './lead-router.ts';
 import type { OfferAnswer } from '@switchboard/machines';
@@ -155,17 +156,33 @@ export function createRouter(options: RouterOptions): Router {
     });
 
   const deadLetterLead = createLeadDeadLetter({ bus, subjects, leads, publisher, logger, clock });
-  const onIntake = createIntakeHandler({ bus, subjects, logger, clock, leads, teams, policy, intakeWriter, publisher, router, deadLetterLead });
 
-  /** Routes a stored lead picked up again (sweep, restart); one whose outcome can't be stored is dead-lettered, not retried forever. */
-  const admitStored = async (lead: AdmittedLead, origin: string): Promise<void> => {
+  /**
+   * Routes a stored lead (from intake, the sweep or a restart). One whose routing outcome the
+   * database refuses as data is dead-lettered rather than retried forever; an outage throws.
+   */
+  const admitStored = async (lead: AdmittedLead, origin: Omit<DeadLetterOrigin, 'cause'>): Promise<void> => {
     try {
       await router().admit(lead);
     } catch (error) {
       if (!isDataError(error)) throw error;
-      await deadLetterLead(lead.id, error, { subject: origin, payload: JSON.stringify(lead.facts), cause: lead.cause });
+      await deadLetterLead(lead.id, error, { ...origin, cause: lead.cause });
     }
   };
+  const onIntake = createIntakeHandler({ bus, subjects, logger, clock, leads, teams, policy, intakeWriter, publisher, admit: admitStored });
+
+  /** A stored open lead, as the router admits it again. */
+  const admittedOf = (lead: OpenLead, cause: string): AdmittedLead => ({
+    id: lead.id,
+    receivedAt: lead.createdAt.getTime(),
+    requestedTeam: lead.requestedTeam,
+    externalId: lead.externalId,
+    version: lead.version,
+    traceId: lead.traceId,
+    traceparent: lead.traceparent,
+    cause,
+    facts: lead.facts,
+  });
 
 
   /** Persists a rep's state and its next self-change (shift, out of office, cap window) as a durable timer. */
@@ -347,16 +364,7 @@ export function createRouter(options: RouterOptions): Router {
       const stranded = await leads.listOpen({ states: ['new'], createdBefore: new Date(clock() - minAgeMs) });
       for (const lead of stranded) {
         if (router().holds(lead.id)) continue;
-        await admitStored({
-          id: lead.id,
-          receivedAt: lead.createdAt.getTime(),
-          requestedTeam: lead.requestedTeam,
-          externalId: lead.externalId,
-          version: lead.version,
-          traceId: lead.traceId,
-          cause: 'recovered',
-          facts: lead.facts,
-        }, 'sweep');
+        await admitStored(admittedOf(lead, 'recovered'), { subject: 'sweep', payload: JSON.stringify(lead.facts) });
       }
     } catch (error) {
       logger.error({ err: error }, 'sweeping stranded leads failed; will try again');
@@ -440,19 +448,9 @@ export function createRouter(options: RouterOptions): Router {
       // that were stored but not routed are routed now.
       const open = await leads.listOpen();
       for (const lead of open) {
-        const admitted = {
-          id: lead.id,
-          receivedAt: lead.createdAt.getTime(),
-          requestedTeam: lead.requestedTeam,
-          externalId: lead.externalId,
-          version: lead.version,
-          traceId: lead.traceId,
-          traceparent: lead.traceparent,
-          cause: 'restart',
-          facts: lead.facts,
-        };
+        const admitted = admittedOf(lead, 'restart');
         if (lead.state === 'waiting' && lead.snapshot) leadRouter.restoreWaiting(admitted, lead.snapshot);
-        else await admitStored(admitted, 'restart');
+        else await admitStored(admitted, { subject: 'restart', payload: JSON.stringify(lead.facts) });
       }
       await leadRouter.retryWaiting();
       // Overdue timers (deadlines that passed while no router ran) fire now.
