@@ -11,7 +11,8 @@ export {
   type RepInput,
   type WindowCounts,
 } from './rep-machine.ts';
-export { DEFAULT_ESCALATION_QUEUE, leadMachine, LeadTag, type LeadContext, type LeadEvent, type LeadInput } from './lead-machine.ts';
-export { LEAD_MACHINE_VERSION, leadSnapshotForStore, leadSnapshotFromStore, type LeadSnapshotUpgrade } from './lead-snapshot.ts';
+export { type AssignmentRecord, DEFAULT_ESCALATION_QUEUE, leadMachine, LeadTag, type LeadContext, type LeadEvent, type LeadInput, type LeadLifecycleEmit } from './lead-machine.ts';
+export { LeadDraft, type LeadLogEntry, type LeadSnapshot, newLeadSnapshot } from './lead-step.ts';
+export { LEAD_MACHINE_VERSION, leadSnapshotForStore, leadSnapshotFromStore, leadStateFromStore, type LeadSnapshotUpgrade } from './lead-snapshot.ts';
 export { SnapshotVersionError } from './errors.ts';
 export { REP_MACHINE_VERSION, repFromStore, repSnapshotForStore, type StoredRep } from './rep-snapshot.ts';

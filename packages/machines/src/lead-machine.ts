@@ -1,5 +1,6 @@
 import type { LeadId, RepId, TeamId, TouchType } from '@switchboard/core';
-import { assign, setup } from 'xstate';
+import type { RoutingDecision } from '@switchboard/core';
+import { assign, emit, setup } from 'xstate';
 
 export interface LeadInput {
   readonly leadId: LeadId;
@@ -58,6 +59,29 @@ export type LeadTag = (typeof LeadTag)[keyof typeof LeadTag];
 /** The queue an escalated lead waits in when its owner has no manager. */
 export const DEFAULT_ESCALATION_QUEUE = 'escalations';
 
+/** What the event log says of an assignment besides the machine's own context. */
+export interface AssignmentRecord {
+  readonly repEmail: string | null;
+  readonly ruleName: string | null;
+  readonly summary: string;
+  readonly externalId: string | null;
+}
+
+/**
+ * A lifecycle event the machine emits on a transition: the event log is written from these, so
+ * a change to the machine changes its log. `data` is published; `logData`, when given, is what
+ * the log keeps instead (more detail than subscribers need). `cause` overrides the step's cause.
+ */
+export interface LeadLifecycleEmit {
+  readonly type: `lead.${string}`;
+  readonly data: Record<string, unknown>;
+  readonly logData?: Record<string, unknown>;
+  readonly cause?: string;
+}
+
+/** ISO time, or null. */
+const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
+
 /** Events a lead actor understands. Times are epoch ms, supplied by the router's clock. */
 export type LeadEvent =
   | { readonly type: 'ROUTE' }
@@ -74,8 +98,21 @@ export type LeadEvent =
       readonly escalateTo?: string;
       /** The new owner's manager. @default null */
       readonly managerId?: RepId | null;
+      /** What the log says of the decision. */
+      readonly record?: AssignmentRecord;
     }
-  | { readonly type: 'NO_CANDIDATE'; readonly teamId: TeamId | null; readonly reason: string; readonly at: number }
+  | {
+      readonly type: 'NO_CANDIDATE';
+      readonly teamId: TeamId | null;
+      readonly reason: string;
+      readonly at: number;
+      /** The queue the lead waits in, if it was sent to one. */
+      readonly queue?: string | null;
+      /** The whole decision (who was considered and why not), for the log. */
+      readonly decision?: RoutingDecision;
+    }
+  /** The lead has waited longer than its team's "time unassigned" alert allows. */
+  | { readonly type: 'UNASSIGNED_ALERT'; readonly at: number }
   | { readonly type: 'RETRY' }
   | { readonly type: 'TOUCH'; readonly touch: TouchType; readonly at: number; readonly followUpDeadlineAt: number | null }
   /** A durable timer fired; ignored unless `deadlineAt` is the lead's current deadline. */
@@ -90,9 +127,9 @@ const closing = {
     {
       guard: ({ event }: { event: LeadEvent }) => event.type === 'CLOSE' && event.converted,
       target: '#lead.converted',
-      actions: 'recordOutcome',
+      actions: ['recordOutcome', { type: 'logClose', params: { type: 'lead.converted' } }],
     },
-    { target: '#lead.closed', actions: 'recordOutcome' },
+    { target: '#lead.closed', actions: ['recordOutcome', { type: 'logClose', params: { type: 'lead.closed' } }] },
   ],
 } as const;
 
@@ -112,6 +149,7 @@ export const leadMachine = setup({
     input: {} as LeadInput,
     context: {} as LeadContext,
     events: {} as LeadEvent,
+    emitted: {} as LeadLifecycleEmit,
   },
   guards: {
     isCurrentDeadline: ({ context, event }) => event.type === 'SLA_EXPIRED' && context.slaDeadlineAt === event.deadlineAt,
@@ -142,6 +180,65 @@ export const leadMachine = setup({
         ? { touches: context.touches + 1, lastTouchAt: event.at, slaDeadlineAt: event.followUpDeadlineAt }
         : {},
     ),
+    // The lifecycle log. Each runs after the transition's own assignments, so `context` is the new one.
+    logTouch: emit(({ context, event }) => ({
+      type: 'lead.touched',
+      data: { touch: event.type === 'TOUCH' ? event.touch : null, repId: context.ownerId, followUpDeadlineAt: iso(context.slaDeadlineAt) },
+    })),
+    logClose: emit(({ context, event }, params: { type: 'lead.closed' | 'lead.converted' }) => ({
+      type: params.type,
+      data: { outcome: event.type === 'CLOSE' ? event.outcome : null, repId: context.ownerId },
+    })),
+    // Before the breach is recorded: the owner is still the one who let the SLA run out.
+    logBreach: emit(({ context, event }) => ({
+      type: 'lead.breached',
+      data: { repId: context.ownerId, deadlineAt: iso(event.type === 'SLA_EXPIRED' ? event.deadlineAt : null), breaches: context.breaches + 1 },
+    })),
+    logRejection: emit(({ event }) => ({
+      type: 'lead.rejected',
+      data: event.type === 'REJECT' ? { repId: event.repId, reason: event.reason } : {},
+    })),
+    // Before the owner is cleared: the log names whose lead was taken away.
+    logReroute: emit(({ context, event }) => ({
+      type: 'lead.rerouted',
+      data: { repId: context.ownerId, reason: event.type === 'REROUTE' ? event.reason : null },
+    })),
+    logEscalation: emit(({ context }) => ({
+      type: 'lead.escalated',
+      data: { repId: context.ownerId, lastOwnerId: context.breachedBy.at(-1) ?? null, reason: context.waitingReason, breaches: context.breaches },
+    })),
+    // Not published: it marks the start of a routing step in the log.
+    logRouting: emit(({ context }) => ({ type: 'lead.routing', data: { teamId: context.teamId } })),
+    logAssignment: emit(({ context, event }) => {
+      const record = event.type === 'ASSIGNED' ? event.record : undefined;
+      return {
+        type: 'lead.assigned',
+        cause: 'offer-accepted',
+        data: {
+          repId: context.ownerId,
+          repEmail: record?.repEmail ?? null,
+          teamId: context.teamId,
+          ruleName: record?.ruleName ?? null,
+          externalId: record?.externalId ?? null,
+          summary: record?.summary ?? null,
+          reassigned: context.breachedBy.length + context.rejectedBy.length > 0 || context.breaches > 0,
+          slaDeadlineAt: iso(context.slaDeadlineAt),
+        },
+      };
+    }),
+    logWaiting: emit(({ context, event }) => {
+      const data = { teamId: context.teamId, queue: event.type === 'NO_CANDIDATE' ? (event.queue ?? null) : null, reason: context.waitingReason };
+      const decision = event.type === 'NO_CANDIDATE' ? event.decision : undefined;
+      return { type: 'lead.waiting', cause: 'no-candidate', data, ...(decision && { logData: { ...data, decision } }) };
+    }),
+    logUnassignedAlert: emit(({ context, event }) => {
+      const at = event.type === 'UNASSIGNED_ALERT' ? event.at : 0;
+      return {
+        type: 'lead.unassigned_alert',
+        cause: 'timer:unassigned',
+        data: { teamId: context.teamId, waitingSince: iso(context.waitingSince), waitedMs: at - (context.waitingSince ?? at), reason: context.waitingReason },
+      };
+    }),
   },
 }).createMachine({
   id: 'lead',
@@ -167,13 +264,14 @@ export const leadMachine = setup({
   }),
   initial: 'new',
   states: {
-    new: { on: { ROUTE: 'routing', ...closing } },
+    new: { on: { ROUTE: { target: 'routing', actions: 'logRouting' }, ...closing } },
     routing: {
       on: {
         DECLINED: { actions: assign(({ context, event }) => ({ declinedBy: [...context.declinedBy, event.repId] })) },
         ASSIGNED: {
           target: 'assigned',
-          actions: assign(({ context, event }) => ({
+          actions: [
+            assign(({ context, event }) => ({
             ownerId: event.repId,
             teamId: event.teamId,
             slaDeadlineAt: event.deadlineAt,
@@ -183,36 +281,47 @@ export const leadMachine = setup({
             waitingReason: null,
             waitingSince: null,
             declinedBy: [],
-          })),
+            })),
+            'logAssignment',
+          ],
         },
         NO_CANDIDATE: {
           target: 'waiting',
-          actions: assign(({ context, event }) => ({
-            teamId: event.teamId,
-            waitingReason: event.reason,
-            waitingSince: context.waitingSince ?? event.at,
-            declinedBy: [],
-          })),
+          actions: [
+            assign(({ context, event }) => ({
+              teamId: event.teamId,
+              waitingReason: event.reason,
+              waitingSince: context.waitingSince ?? event.at,
+              declinedBy: [],
+            })),
+            'logWaiting',
+          ],
         },
       },
     },
-    waiting: { on: { RETRY: 'routing', ...closing } },
+    waiting: {
+      on: {
+        RETRY: { target: 'routing', actions: 'logRouting' },
+        UNASSIGNED_ALERT: { actions: 'logUnassignedAlert' },
+        ...closing,
+      },
+    },
     assigned: {
       tags: [LeadTag.holding],
       on: {
-        TOUCH: { target: 'touched', actions: 'recordTouch' },
-        SLA_EXPIRED: { guard: 'isCurrentDeadline', target: 'breached' },
-        REJECT: { guard: 'isOwner', target: 'routing', actions: 'recordRejection' },
-        REROUTE: { target: 'routing', actions: assign({ ownerId: null, slaDeadlineAt: null }) },
+        TOUCH: { target: 'touched', actions: ['recordTouch', 'logTouch'] },
+        SLA_EXPIRED: { guard: 'isCurrentDeadline', target: 'breached', actions: 'logBreach' },
+        REJECT: { guard: 'isOwner', target: 'routing', actions: ['recordRejection', 'logRejection'] },
+        REROUTE: { target: 'routing', actions: ['logReroute', assign({ ownerId: null, slaDeadlineAt: null })] },
         ...closing,
       },
     },
     touched: {
       tags: [LeadTag.holding],
       on: {
-        TOUCH: { target: 'touched', actions: 'recordTouch', reenter: true },
-        SLA_EXPIRED: { guard: 'isCurrentDeadline', target: 'breached' },
-        REROUTE: { target: 'routing', actions: assign({ ownerId: null, slaDeadlineAt: null }) },
+        TOUCH: { target: 'touched', actions: ['recordTouch', 'logTouch'], reenter: true },
+        SLA_EXPIRED: { guard: 'isCurrentDeadline', target: 'breached', actions: 'logBreach' },
+        REROUTE: { target: 'routing', actions: ['logReroute', assign({ ownerId: null, slaDeadlineAt: null })] },
         ...closing,
       },
     },
@@ -220,13 +329,13 @@ export const leadMachine = setup({
     breached: {
       entry: 'recordBreach',
       always: [
-        { guard: 'tooManyBreaches', target: 'escalated', actions: 'escalate' },
-        { target: 'routing' },
+        { guard: 'tooManyBreaches', target: 'escalated', actions: ['escalate', 'logEscalation'] },
+        { target: 'routing', actions: 'logRouting' },
       ],
     },
     escalated: {
       on: {
-        TOUCH: { actions: 'recordTouch' },
+        TOUCH: { actions: ['recordTouch', 'logTouch'] },
         ...closing,
       },
     },

@@ -1,7 +1,7 @@
 import type { RepId } from '@switchboard/core';
 import type { Actor, SnapshotFrom } from 'xstate';
 import { SnapshotVersionError } from './errors.ts';
-import type { LeadContext, leadMachine } from './lead-machine.ts';
+import { type LeadContext, leadMachine } from './lead-machine.ts';
 
 /**
  * The lead machine's version, stored with every snapshot. Raise it when a change to the machine
@@ -17,9 +17,13 @@ export interface LeadSnapshotUpgrade {
   escalationOf(context: Omit<LeadContext, 'escalateTo' | 'ownerManagerId'>): { readonly escalateTo: string; readonly ownerManagerId: RepId | null };
 }
 
-/** A lead actor's persisted snapshot with the version of the machine that wrote it: what the store keeps. */
-export function leadSnapshotForStore(actor: Actor<typeof leadMachine>): Record<string, unknown> {
-  return { ...(actor.getPersistedSnapshot() as unknown as Record<string, unknown>), machineVersion: LEAD_MACHINE_VERSION };
+/**
+ * A lead's persisted snapshot with the version of the machine that wrote it: what the store keeps.
+ * Takes a live actor or a snapshot from a pure transition.
+ */
+export function leadSnapshotForStore(lead: Actor<typeof leadMachine> | SnapshotFrom<typeof leadMachine>): Record<string, unknown> {
+  const persisted = 'getPersistedSnapshot' in lead ? lead.getPersistedSnapshot() : leadMachine.getPersistedSnapshot(lead);
+  return { ...(persisted as unknown as Record<string, unknown>), machineVersion: LEAD_MACHINE_VERSION };
 }
 
 /**
@@ -34,4 +38,13 @@ export function leadSnapshotFromStore(stored: unknown, upgrade: LeadSnapshotUpgr
     snapshot.context = { ...snapshot.context, ...upgrade.escalationOf(snapshot.context) };
   }
   return snapshot as unknown as SnapshotFrom<typeof leadMachine>;
+}
+
+/**
+ * A stored lead snapshot as a live machine snapshot, ready for XState's pure `transition`:
+ * upgraded or refused as `leadSnapshotFromStore` does.
+ */
+export function leadStateFromStore(stored: unknown, upgrade: LeadSnapshotUpgrade): SnapshotFrom<typeof leadMachine> {
+  const persisted = leadSnapshotFromStore(stored, upgrade);
+  return leadMachine.resolveState({ value: persisted.value, context: persisted.context });
 }
