@@ -9,7 +9,7 @@ export {
 } from './test-switchboard.ts';
 export { eventually, http, type JsonResponse } from './http.ts';
 export { createTeamOfReps, mapConcurrent } from './fixtures.ts';
-export { ManualScheduler } from './manual-scheduler.ts';
+export { ManualScheduler } from '@switchboard/router';
 export { freePort } from './free-port.ts';
 export {
   startFakeSalesforce,

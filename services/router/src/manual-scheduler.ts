@@ -1,4 +1,4 @@
-import type { Scheduler } from '@switchboard/router';
+import type { Scheduler } from './scheduler.ts';
 
 interface Pending {
   readonly id: number;
@@ -7,7 +7,7 @@ interface Pending {
 }
 
 /**
- * A clock that moves only when told to: `advance(15 * 60_000)` runs every timer due in
+ * For tests (the router's own and those of programs that embed it). A clock that moves only when told to: `advance(15 * 60_000)` runs every timer due in
  * those 15 minutes, in order, letting the work each one starts (database writes
  * included) settle before the next. No real sleeping.
  */
