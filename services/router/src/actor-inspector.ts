@@ -50,17 +50,37 @@ export class ActorInspector {
     this.#watched.set(`${kind}:${id}`, until);
   }
 
+  /**
+   * A step of an actor run as pure transitions (a lead): no live actor reports it, so the host
+   * tells it here once it is adopted, as the `@xstate.event`s it took and the `@xstate.snapshot`
+   * it left.
+   */
+  stepped(kind: ActorKind, id: string, events: ReadonlyArray<{ readonly type: string }>, snapshot: { readonly value: unknown; readonly context: unknown; readonly status: string }): void {
+    if (this.#watched.size === 0 || !this.#watching(`${kind}:${id}`)) return;
+    const subject = this.#subjects.inspectEvents(kind, id);
+    const at = new Date(this.#clock()).toISOString();
+    for (const event of events) this.#bus.notify(subject, encodeJson({ type: '@xstate.event', kind, id, at, event: plain(event) } satisfies PublishedInspection));
+    const last = events.at(-1);
+    this.#bus.notify(
+      subject,
+      encodeJson({ type: '@xstate.snapshot', kind, id, at, event: plain(last), value: snapshot.value, context: plain(snapshot.context), status: snapshot.status } satisfies PublishedInspection),
+    );
+  }
+
+  /** Whether someone watches the actor now; forgets a watch that ran out. */
+  #watching(key: string): boolean {
+    const until = this.#watched.get(key);
+    if (until === undefined) return false;
+    if (until >= this.#clock()) return true;
+    this.#watched.delete(key);
+    return false;
+  }
+
   /** The `inspect` option for an actor's `createActor`. */
   observer(kind: ActorKind, id: string): (event: InspectionEvent) => void {
     const key = `${kind}:${id}`;
     return (event) => {
-      if (this.#watched.size === 0) return;
-      const until = this.#watched.get(key);
-      if (until === undefined) return;
-      if (until < this.#clock()) {
-        this.#watched.delete(key);
-        return;
-      }
+      if (this.#watched.size === 0 || !this.#watching(key)) return;
       // Only the actor's own events: not those of actors it spawns, nor ones it sends elsewhere.
       if (event.actorRef.sessionId !== undefined && event.rootId !== event.actorRef.sessionId) return;
       this.#bus.notify(this.#subjects.inspectEvents(kind, id), encodeJson(describeInspection(kind, id, event, this.#clock())));

@@ -2,18 +2,19 @@ import { addBusinessTime, type TouchType, type LeadFacts, type LeadId, type Logg
 import type { LeadCommandReply } from '@switchboard/bus';
 import {
   type LeadContext,
+  LeadDraft,
   type LeadEvent,
-  leadMachine,
+  type LeadSnapshot,
   type LeadSnapshotUpgrade,
   leadSnapshotForStore,
-  leadSnapshotFromStore,
+  leadStateFromStore,
   LeadTag,
+  newLeadSnapshot,
   type OfferAnswer,
 } from '@switchboard/machines';
-import type { LeadRepository, RepLiveState, RoutingWriter } from '@switchboard/store';
+import { type LeadRepository, type RepLiveState, type RoutingWriter, UNPUBLISHED_EVENT_TYPES } from '@switchboard/store';
 import { v7 as uuidv7 } from 'uuid';
 import { Attr, contextOfTraceparent, context as traceContext, inSpan, linksToOtherTrace, type Span, SpanName, traceparentOf } from '@switchboard/telemetry';
-import { type Actor, createActor, type SnapshotFrom } from 'xstate';
 import type { ActorInspector } from './actor-inspector.ts';
 import type { DeadlineTimers } from './deadline-timers.ts';
 import type { RouterMetrics } from './router-metrics.ts';
@@ -24,7 +25,9 @@ import { type RepActors, type RepEntry, scheduleOf } from './rep-actors.ts';
 import { type RoutingOutcome, routeLead } from './route-lead.ts';
 import type { TeamDirectory } from './team-directory.ts';
 import { Mailboxes } from './mailboxes.ts';
-import { describeTransition, endReason, iso } from './transition-record.ts';
+import { endReason } from './assignment-end.ts';
+import { ActorHost, type Commit } from './actor-host.ts';
+import { type WaitingPlace, WaitingLine } from './waiting-line.ts';
 import { applyTimerChanges, type TimerChange, timerChange, timerWrites } from './timer-change.ts';
 
 /** A lead handed to the router. */
@@ -62,28 +65,35 @@ export type LeadCommand =
 /** The answer to a command: the wire contract's reply (an `invalid` command never gets this far). */
 export type CommandResult = Exclude<LeadCommandReply, { readonly code: 'invalid' }>;
 
+/**
+ * A lead actor as the host keeps it: the machine's snapshot (changed only by adopting a committed
+ * step) with what the router knows besides.
+ */
 interface HeldLead {
   readonly id: LeadId;
   readonly requestedTeam: string | null;
   readonly externalId: string | null;
   /** The trace id its events are logged with. */
-  traceId: string | null;
+  readonly traceId: string | null;
   /** The stored `traceparent` of its first routing step: later steps continue that trace. */
-  traceparent: string | null;
+  readonly traceparent: string | null;
   readonly facts: LeadFacts;
-  actor: Actor<typeof leadMachine>;
+  readonly snapshot: LeadSnapshot;
+  /** The lead row's version, which the next write expects. */
   version: number;
   /**
    * What a waiting lead waits for, from its last decision: the teams and reps whose freeing
    * up may let it through. Undefined when not known (restored from the store): try it on
    * every pass. Empty for a lead parked in a queue: only a new configuration moves it.
    */
-  waitsFor?: { readonly teams: ReadonlySet<TeamId>; readonly reps: ReadonlySet<RepId> };
+  waitsFor?: { readonly teams: ReadonlySet<TeamId>; readonly reps: ReadonlySet<RepId> } | undefined;
   /** When the policy wants to decide again for this waiting lead (a wait for an account owner ends). */
-  decideAgainAt?: number | null;
+  decideAgainAt?: number | null | undefined;
   /** The `waitingSince` of the spell of waiting whose "time unassigned" alert was raised. */
-  alertedFor?: number | null;
+  alertedFor?: number | null | undefined;
 }
+
+const isWaiting = (held: HeldLead) => held.snapshot.value === 'waiting';
 
 /** Reps that freed capacity, and their teams: the waiting leads to try again. */
 export interface Freed {
@@ -124,16 +134,16 @@ const COMMAND_SPANS = {
 
 
 /**
- * Hosts the lead actors and persists every transition before it is acknowledged.
- * Leads being routed and leads waiting live in memory; every other lead is passivated:
- * a row, restored from its snapshot when an event (a touch, a timer) arrives for it.
- * Each lead has a mailbox: its events are processed one at a time.
+ * The lead actors, in an `ActorHost`: each lead's events are handled one at a time, as XState's
+ * pure transition worked out on a draft, persisted with everything that goes with the step (the
+ * assignment, the log, rep loads, timers), and adopted only once that committed. Leads waiting
+ * for a rep stay in memory, in the waiting line; every other lead is passivated between events:
+ * a row, loaded from its snapshot when an event (a touch, a timer) arrives for it.
  */
 export class LeadRouter {
   readonly #o: LeadRouterOptions;
-  readonly #routing = new Map<LeadId, HeldLead>();
-  readonly #waiting = new Map<LeadId, HeldLead>();
-  readonly #mailboxes = new Mailboxes<LeadId>();
+  readonly #host: ActorHost<LeadId, HeldLead>;
+  readonly #waiting = new WaitingLine<WaitingPlace>();
   #seq: number;
   #retries: Promise<void> = Promise.resolve();
   readonly #pendingOffers = new Map<RepId, { count: number; seq: number }>();
@@ -153,6 +163,18 @@ export class LeadRouter {
   constructor(options: LeadRouterOptions) {
     this.#o = options;
     this.#seq = options.lastAssignmentSeq;
+    this.#host = new ActorHost<LeadId, HeldLead>({
+      load: (id) => this.#load(id),
+      resident: isWaiting,
+      changed: (id, held) => {
+        if (held && isWaiting(held)) {
+          const { priority, receivedAt, waitingSince } = held.snapshot.context;
+          this.#waiting.set({ id, priority, receivedAt, waitingSince });
+        } else {
+          this.#waiting.delete(id);
+        }
+      },
+    });
   }
 
   /** What a snapshot from before the escalation target was kept in the context (machine version 1) lacks. */
@@ -163,36 +185,27 @@ export class LeadRouter {
     }),
   };
 
-  #inspect(id: LeadId) {
-    return this.#o.inspector?.observer('lead', id);
-  }
-
-  /** The live state of a lead this router holds in memory (routing or waiting), or undefined if it is a row. */
+  /** The live state of a lead this router holds in memory (being routed or waiting), or undefined if it is a row. */
   liveSnapshot(id: LeadId): { readonly value: unknown; readonly context: unknown; readonly status: string } | undefined {
-    const held = this.#routing.get(id) ?? this.#waiting.get(id);
+    const held = this.#host.peek(id);
     if (!held) return undefined;
-    const { value, context, status } = held.actor.getSnapshot();
+    const { value, context, status } = held.snapshot;
     return { value, context, status };
   }
 
-  /** Leads in memory: being routed, and waiting. */
+  /** Leads in memory: with a step under way, and waiting. */
   get counts(): { readonly routing: number; readonly waiting: number } {
-    return { routing: this.#routing.size, waiting: this.#waiting.size };
+    return { routing: this.#host.busy, waiting: this.#waiting.size };
   }
 
   /** The waiting line's length, and since when (epoch ms) its longest-waiting lead has waited. */
   waitingStats(): { readonly count: number; readonly oldestSince: number | null } {
-    let oldestSince: number | null = null;
-    for (const held of this.#waiting.values()) {
-      const since = held.actor.getSnapshot().context.waitingSince;
-      if (since !== null && (oldestSince === null || since < oldestSince)) oldestSince = since;
-    }
-    return { count: this.#waiting.size, oldestSince };
+    return { count: this.#waiting.size, oldestSince: this.#waiting.oldestSince() };
   }
 
   /** True if the lead is being routed or waiting in this router. */
   holds(id: LeadId): boolean {
-    return this.#routing.has(id) || this.#waiting.has(id);
+    return this.#host.isBusy(id) || this.#waiting.get(id) !== undefined;
   }
 
   /**
@@ -201,69 +214,78 @@ export class LeadRouter {
    */
   admit(lead: AdmittedLead): Promise<AdmitResult> {
     if (this.holds(lead.id)) return Promise.resolve('already-routing');
-    const actor = createActor(leadMachine, { input: { leadId: lead.id, priority: lead.priority ?? 0, receivedAt: lead.receivedAt }, inspect: this.#inspect(lead.id) }).start();
-    const held: HeldLead = { ...lead, traceparent: lead.traceparent ?? null, actor };
-    this.#routing.set(lead.id, held);
-    // The first decision continues the trace the lead arrived with (the intake message's).
-    const parent = traceContext.active();
-    return this.#serial(lead.id, async () => {
-      try {
-        const result = await inSpan(SpanName.route, {}, parent, (span) => this.#transition(held, [{ type: 'ROUTE' }], lead.cause, span));
-        if (!result.committed) return 'stale';
-        const outcome = held.actor.getSnapshot().value === 'assigned' ? 'assigned' : 'waiting';
-        this.#o.metrics?.routed((this.#o.clock() - lead.receivedAt) / 1000, outcome);
-        return outcome;
-      } finally {
-        this.#routing.delete(lead.id);
-      }
+    const received = (): HeldLead => ({
+      id: lead.id,
+      requestedTeam: lead.requestedTeam,
+      externalId: lead.externalId,
+      traceId: lead.traceId,
+      traceparent: lead.traceparent ?? null,
+      facts: lead.facts,
+      snapshot: newLeadSnapshot({ leadId: lead.id, priority: lead.priority ?? 0, receivedAt: lead.receivedAt }),
+      version: lead.version,
     });
+    // The first decision continues the trace the lead arrived with (the intake message's).
+    return inSpan(SpanName.route, {}, traceContext.active(), (span) =>
+      this.#host.send(
+        lead.id,
+        async (held, commit): Promise<AdmitResult> => {
+          if (!held || held.snapshot.value !== 'new') return 'already-routing';
+          const next = await this.#step(held, [{ type: 'ROUTE' }], lead.cause, span, commit);
+          if (!next) return 'stale';
+          const outcome = next.snapshot.value === 'assigned' ? 'assigned' : 'waiting';
+          this.#o.metrics?.routed((this.#o.clock() - lead.receivedAt) / 1000, outcome);
+          return outcome;
+        },
+        received,
+      ),
+    );
   }
 
   /** Restores a lead that was waiting when the process stopped. */
   restoreWaiting(lead: AdmittedLead, snapshot: unknown): void {
-    const actor = createActor(leadMachine, { input: { leadId: lead.id }, snapshot: leadSnapshotFromStore(snapshot, this.#snapshotUpgrade), inspect: this.#inspect(lead.id) }).start();
-    this.#waiting.set(lead.id, { ...lead, traceparent: lead.traceparent ?? null, actor });
-    this.#sortWaiting();
+    this.#host.restore(lead.id, {
+      id: lead.id,
+      requestedTeam: lead.requestedTeam,
+      externalId: lead.externalId,
+      traceId: lead.traceId,
+      traceparent: lead.traceparent ?? null,
+      facts: lead.facts,
+      snapshot: leadStateFromStore(snapshot, this.#snapshotUpgrade),
+      version: lead.version,
+    });
   }
 
   /** Applies a command to a lead (touch, close, reject, SLA expiry), loading it if passivated. */
   command(leadId: LeadId, command: LeadCommand): Promise<CommandResult> {
     // What asked (an HTTP request's trace, say): linked from the step, which joins the lead's own trace.
     const requester = traceContext.active();
-    return this.#serial(leadId, async () => {
-      const held = this.#routing.get(leadId) ?? this.#waiting.get(leadId) ?? (await this.#load(leadId));
-      if (!held) return { ok: false, code: 'not_found', message: `lead "${leadId}" does not exist` } as const;
-      const snapshot = held.actor.getSnapshot();
+    return this.#host.send(leadId, async (held, commit): Promise<CommandResult> => {
+      if (!held) return { ok: false, code: 'not_found', message: `lead "${leadId}" does not exist` };
+      const { snapshot } = held;
       const { context } = snapshot;
       const state = String(snapshot.value);
       const now = this.#o.clock();
       const event = this.#eventFor(command, snapshot, now);
-      if ('error' in event) return { ok: false, code: 'conflict', message: event.error } as const;
-      if (!held.actor.getSnapshot().can(event)) {
-        if (command.type === 'sla-expired') return { ok: true, state, ownerId: context.ownerId, changed: false } as const;
-        return { ok: false, code: 'conflict', message: `lead "${leadId}" is ${state}: it can't take a ${command.type} now` } as const;
+      if ('error' in event) return { ok: false, code: 'conflict', message: event.error };
+      if (!snapshot.can(event)) {
+        if (command.type === 'sla-expired') return { ok: true, state, ownerId: context.ownerId, changed: false };
+        return { ok: false, code: 'conflict', message: `lead "${leadId}" is ${state}: it can't take a ${command.type} now` };
       }
-      const wasWaiting = this.#waiting.get(leadId) === held;
-      if (wasWaiting) this.#waiting.delete(leadId);
       if (command.type === 'reject') {
         const entry = this.#o.reps.get(command.repId ?? (context.ownerId as RepId));
         entry?.actor.send({ type: 'REJECTED', leadId, at: now });
       }
-      const result = await inSpan(
+      const next = await inSpan(
         COMMAND_SPANS[command.type],
         { links: linksToOtherTrace(requester, held.traceparent) },
         contextOfTraceparent(held.traceparent),
         (span) => {
           if (span.isRecording()) span.setAttributes(commandAttributes(command, now));
-          return this.#transition(held, [event], `command:${command.type}`, span);
+          return this.#step(held, [event], `command:${command.type}`, span, commit);
         },
       );
-      if (!result.committed) {
-        if (wasWaiting) this.#waiting.set(leadId, held);
-        return { ok: false, code: 'conflict', message: `lead "${leadId}" changed meanwhile; try again` } as const;
-      }
-      const after = held.actor.getSnapshot();
-      return { ok: true, state: String(after.value), ownerId: after.context.ownerId, changed: true } as const;
+      if (!next) return { ok: false, code: 'conflict', message: `lead "${leadId}" changed meanwhile; try again` };
+      return { ok: true, state: String(next.snapshot.value), ownerId: next.snapshot.context.ownerId, changed: true };
     });
   }
 
@@ -279,11 +301,11 @@ export class LeadRouter {
   /** Decides again for one waiting lead (its wait for an account owner ran out). */
   retryOne(leadId: LeadId): Promise<void> {
     return this.#inTurn(async () => {
-      const held = this.#waiting.get(leadId);
-      if (!held) return;
+      const held = this.#host.peek(leadId);
+      if (!held || !isWaiting(held)) return;
       // Its wait is over: decide again, whatever it was waiting for.
       held.waitsFor = undefined;
-      await this.#retryPass(undefined, [held]);
+      await this.#retryPass(undefined, [leadId]);
     });
   }
 
@@ -295,23 +317,23 @@ export class LeadRouter {
     return next;
   }
 
-  async #retryPass(freed?: Freed, only?: ReadonlyArray<HeldLead>): Promise<void> {
-    const due = (only ?? [...this.#waiting.values()]).filter((held) => freed === undefined || waitsForAny(held, freed));
+  async #retryPass(freed?: Freed, only?: ReadonlyArray<LeadId>): Promise<void> {
     const writes: Promise<unknown>[] = [];
-    for (const held of due) {
-      if (this.#waiting.get(held.id) !== held) continue;
+    for (const id of only ?? this.#waiting.ordered().map((place) => place.id)) {
+      const held = this.#host.peek(id);
+      if (!held || !isWaiting(held) || (freed !== undefined && !waitsForAny(held, freed))) continue;
       // A parked lead (it waits for nothing in particular) moves only on a full pass.
       const parked = held.waitsFor !== undefined && held.waitsFor.teams.size === 0 && held.waitsFor.reps.size === 0;
       if (held.waitsFor && !(parked ? freed === undefined : this.#couldTakeAny(held.waitsFor))) continue;
-      // The routing step is synchronous up to the offer, so leads are offered in line order.
-      this.#waiting.delete(held.id);
-      this.#routing.set(held.id, held);
+      // Each lead's step runs the same way up to its team's mailbox, so leads reach it in line order.
       writes.push(
-        this.#serial(held.id, () =>
-          inSpan(SpanName.retry, {}, contextOfTraceparent(held.traceparent), (span) => this.#transition(held, [{ type: 'RETRY' }], 'retry', span)),
-        )
-          .catch((error: unknown) => this.#o.logger.error({ err: error, leadId: held.id }, 'retrying a waiting lead failed; it stays waiting'))
-          .finally(() => this.#routing.delete(held.id)),
+        this.#host
+          .send(id, async (current, commit) => {
+            // A command queued ahead of the retry (a close, an alert) may have moved it on.
+            if (!current || !isWaiting(current)) return;
+            await inSpan(SpanName.retry, {}, contextOfTraceparent(current.traceparent), (span) => this.#step(current, [{ type: 'RETRY' }], 'retry', span, commit));
+          })
+          .catch((error: unknown) => this.#o.logger.error({ err: error, leadId: id }, 'retrying a waiting lead failed; it stays waiting')),
       );
     }
     await Promise.all(writes);
@@ -330,24 +352,9 @@ export class LeadRouter {
     return false;
   }
 
-  #sortWaiting(): void {
-    const ordered = [...this.#waiting.values()].sort((a, b) => {
-      const ca = a.actor.getSnapshot().context;
-      const cb = b.actor.getSnapshot().context;
-      return cb.priority - ca.priority || ca.receivedAt - cb.receivedAt || (a.id < b.id ? -1 : 1);
-    });
-    this.#waiting.clear();
-    for (const held of ordered) this.#waiting.set(held.id, held);
-  }
-
-  #serial<T>(leadId: LeadId, work: () => Promise<T>): Promise<T> {
-    return this.#mailboxes.run(leadId, work);
-  }
-
   async #load(leadId: LeadId): Promise<HeldLead | undefined> {
     const stored = await this.#o.leads.getForActor(leadId);
     if (!stored?.snapshot) return undefined;
-    const actor = createActor(leadMachine, { input: { leadId }, snapshot: leadSnapshotFromStore(stored.snapshot, this.#snapshotUpgrade), inspect: this.#inspect(leadId) }).start();
     return {
       id: leadId,
       requestedTeam: stored.requestedTeam,
@@ -355,12 +362,12 @@ export class LeadRouter {
       traceId: stored.traceId,
       traceparent: stored.traceparent,
       facts: stored.facts,
-      actor,
+      snapshot: leadStateFromStore(stored.snapshot, this.#snapshotUpgrade),
       version: stored.version,
     };
   }
 
-  #eventFor(command: LeadCommand, snapshot: SnapshotFrom<typeof leadMachine>, now: number): LeadEvent | { error: string } {
+  #eventFor(command: LeadCommand, snapshot: LeadSnapshot, now: number): LeadEvent | { error: string } {
     const { context } = snapshot;
     switch (command.type) {
       case 'touch':
@@ -411,36 +418,30 @@ export class LeadRouter {
   }
 
   /**
-   * Sends `events` to the lead, routes it if that leaves it in `routing`, and writes the
-   * whole step — lead row, assignment changes, log, rep loads, timers — in one statement.
-   * Nothing of a step that fails to commit is kept: the reps it touched are re-read.
+   * One step of a lead: `events` applied to a draft of its state, routed if that leaves it in
+   * `routing`, then committed — the lead row, assignment changes, the log the machine emitted,
+   * rep loads and timers in one statement — and adopted. Resolves with the lead as adopted, or
+   * undefined when the row had moved on (stale). Nothing of a step that does not commit is kept
+   * by the lead; the reps it touched are read again from the store.
    */
-  async #transition(
-    held: HeldLead,
-    events: ReadonlyArray<LeadEvent>,
-    cause: string,
-    step: Span,
-  ): Promise<{ committed: boolean }> {
-    const before = held.actor.getSnapshot();
-    const restore = held.actor.getPersistedSnapshot();
+  async #step(held: HeldLead, events: ReadonlyArray<LeadEvent>, cause: string, step: Span, commit: Commit<HeldLead>): Promise<HeldLead | undefined> {
+    const before = held.snapshot;
+    const draft = new LeadDraft(before);
     const now = this.#o.clock();
     // A lead's first traced step becomes its trace: stored with this step's write.
     let newTrace: { readonly traceparent: string; readonly traceId: string } | undefined;
     if (step.isRecording()) {
       step.setAttributes({ [Attr.leadId]: held.id, [Attr.cause]: cause, [Attr.leadFromState]: String(before.value) });
       const traceparent = held.traceparent === null ? traceparentOf(traceContext.active()) : null;
-      if (traceparent) {
-        newTrace = { traceparent, traceId: step.spanContext().traceId };
-        held.traceparent = traceparent;
-        held.traceId = newTrace.traceId;
-      }
+      if (traceparent) newTrace = { traceparent, traceId: step.spanContext().traceId };
     }
+    const traceId = newTrace?.traceId ?? held.traceId;
     const touchedReps = new Map<RepId, RepEntry>();
-    for (const event of events) held.actor.send(event);
+    for (const event of events) draft.send(event);
 
     // Ownership ended (breach, rejection, close, re-route): the owner gets the slot back.
     const previousOwner = before.context.ownerId;
-    const releases = previousOwner !== null && before.hasTag(LeadTag.holding) && !held.actor.getSnapshot().hasTag(LeadTag.holding);
+    const releases = previousOwner !== null && before.hasTag(LeadTag.holding) && !draft.getSnapshot().hasTag(LeadTag.holding);
     if (releases) {
       const entry = this.#o.reps.get(previousOwner);
       if (entry) {
@@ -450,19 +451,20 @@ export class LeadRouter {
     }
 
     let outcome: RoutingOutcome | undefined;
-    if (held.actor.getSnapshot().value === 'routing') {
+    if (draft.getSnapshot().value === 'routing') {
       const requestedTeam = await this.#requestedTeam(held);
-      const context = held.actor.getSnapshot().context;
+      const context = draft.getSnapshot().context;
       const excluded = new Map<RepId, 'breached' | 'rejected'>();
       for (const repId of context.breachedBy) excluded.set(repId, 'breached');
       for (const repId of context.rejectedBy) excluded.set(repId, 'rejected');
       const decide = (span: Span): Promise<RoutingOutcome> =>
-        routeLead(held.actor, {
+        routeLead(draft, {
           offer: this.#o.offer,
           pending: this.#pendingOffers,
           reserve: this.#reserve,
           teams: this.#teams,
           lead: held.facts,
+          externalId: held.externalId,
           policy: this.#o.policy,
           requestedTeam,
           reps: this.#o.reps,
@@ -478,88 +480,86 @@ export class LeadRouter {
       const isRouting = events[0]?.type === 'ROUTE' || events[0]?.type === 'RETRY';
       outcome = isRouting ? await decide(step) : await inSpan(SpanName.route, {}, undefined, decide);
       if (outcome.type === 'assigned') touchedReps.set(outcome.rep.profile.id, outcome.rep);
-      held.waitsFor = outcome.type === 'waiting' ? { teams: new Set(outcome.wait.retryTeams), reps: new Set(outcome.wait.retryReps) } : undefined;
     }
-    const after = held.actor.getSnapshot();
-    const afterState = String(held.actor.getSnapshot().value);
+    const after = draft.getSnapshot();
+    const afterState = String(after.value);
+    const ctx = after.context;
+    const waitsFor = outcome?.type === 'waiting' ? { teams: new Set(outcome.wait.retryTeams), reps: new Set(outcome.wait.retryReps) } : undefined;
 
-    // A retry that ends where it started records nothing.
-    if (cause === 'retry' && afterState === 'waiting' && after.context.waitingReason === before.context.waitingReason) {
-      if (newTrace) held.traceparent = null;
-      held.actor.stop();
-      held.actor = createActor(leadMachine, { input: { leadId: held.id }, snapshot: restore as never, inspect: this.#inspect(held.id) }).start();
-      this.#waiting.set(held.id, held);
-      return { committed: true };
+    // A retry that ends where it started records nothing: the lead keeps its state and row.
+    if (cause === 'retry' && afterState === 'waiting' && ctx.waitingReason === before.context.waitingReason) {
+      held.waitsFor = waitsFor;
+      return held;
     }
 
-    const log = describeTransition(held, before.value as string, before.context, events, outcome, now, cause);
-    const ctx = held.actor.getSnapshot().context;
     const timerChanges: Array<TimerChange | null> = [
       timerChange({ actorKind: 'lead', actorId: held.id, kind: 'sla' }, before.context.slaDeadlineAt, ctx.slaDeadlineAt),
       this.#unassignedAlertChange(held.id, String(before.value), afterState, ctx),
-      timerChange({ actorKind: 'lead', actorId: held.id, kind: 'decide' }, before.value === 'waiting' ? held.decideAgainAt : null, outcome?.type === 'waiting' ? outcome.wait.decideAgainAt : null),
+      timerChange({ actorKind: 'lead', actorId: held.id, kind: 'decide' }, before.value === 'waiting' ? (held.decideAgainAt ?? null) : null, outcome?.type === 'waiting' ? outcome.wait.decideAgainAt : null),
     ];
-    held.decideAgainAt = outcome?.type === 'waiting' ? outcome.wait.decideAgainAt : afterState === 'waiting' ? held.decideAgainAt : null;
     const reps: RepLiveState[] = [...touchedReps.values()].map((entry) => this.#o.reps.liveState(entry, `lead ${held.id}: ${cause}`));
     // A rep capped by an hour/day/week window frees up by itself when the window rolls
     // over: keep its durable timer at its next change.
     for (const entry of touchedReps.values()) timerChanges.push(this.#o.reps.timerChange(entry));
-    let result;
+    const at = new Date(now);
+    const rows = draft.log.map((entry) => ({ id: uuidv7(), type: entry.type, from: entry.from, to: entry.to, cause: entry.cause ?? cause, data: entry.logData ?? entry.data, traceId, at }));
+    const next: HeldLead = {
+      ...held,
+      snapshot: after,
+      traceId,
+      traceparent: newTrace?.traceparent ?? held.traceparent,
+      waitsFor,
+      decideAgainAt: outcome?.type === 'waiting' ? outcome.wait.decideAgainAt : afterState === 'waiting' ? held.decideAgainAt : null,
+    };
+    let committed: boolean;
     try {
-      result = await inSpan(SpanName.persist, {}, undefined, async (span) => {
-        const written = await this.#o.writer.write({
-          lead: {
-            leadId: held.id,
-            expectedVersion: held.version,
-            state: afterState as never,
-            ownerId: ctx.ownerId,
-            teamId: ctx.teamId,
-            waitingReason: ctx.waitingReason,
-            snapshot: leadSnapshotForStore(held.actor),
-            events: log.rows,
-            priority: ctx.priority,
-            ...(ctx.slaDeadlineAt !== before.context.slaDeadlineAt && { slaDeadlineAt: ctx.slaDeadlineAt }),
-            breaches: ctx.breaches,
-            ...(ctx.outcome !== null && { outcome: ctx.outcome }),
-            ...(outcome?.type === 'assigned' && {
-              assignment: { repId: outcome.rep.profile.id, teamId: outcome.team?.id ?? null, decision: outcome.decision, at: new Date(now) },
-            }),
-            ...(previousOwner !== null && previousOwner !== ctx.ownerId && { endAssignment: endReason(events) }),
-            ...(newTrace && { trace: newTrace }),
-          },
-          reps,
-          ...timerWrites(timerChanges),
-        });
-        if (span.isRecording()) span.setAttribute(Attr.committed, written.committed);
-        return written;
-      });
+      committed = await commit(next, () =>
+        inSpan(SpanName.persist, {}, undefined, async (span) => {
+          const written = await this.#o.writer.write({
+            lead: {
+              leadId: held.id,
+              expectedVersion: held.version,
+              state: afterState as never,
+              ownerId: ctx.ownerId,
+              teamId: ctx.teamId,
+              waitingReason: ctx.waitingReason,
+              snapshot: leadSnapshotForStore(after),
+              events: rows,
+              priority: ctx.priority,
+              ...(ctx.slaDeadlineAt !== before.context.slaDeadlineAt && { slaDeadlineAt: ctx.slaDeadlineAt }),
+              breaches: ctx.breaches,
+              ...(ctx.outcome !== null && { outcome: ctx.outcome }),
+              ...(outcome?.type === 'assigned' && {
+                assignment: { repId: outcome.rep.profile.id, teamId: outcome.team?.id ?? null, decision: outcome.decision, at },
+              }),
+              ...(previousOwner !== null && previousOwner !== ctx.ownerId && { endAssignment: endReason(events) }),
+              ...(newTrace && { trace: newTrace }),
+            },
+            reps,
+            ...timerWrites(timerChanges),
+          });
+          if (span.isRecording()) span.setAttribute(Attr.committed, written.committed);
+          if (written.committed) next.version = written.version ?? held.version + 1;
+          else this.#o.logger.warn({ leadId: held.id }, 'lead moved on elsewhere (stale version); dropping this step');
+          return written.committed;
+        }),
+      );
     } catch (error) {
-      if (newTrace) held.traceparent = null;
-      await this.#undo(held, restore, touchedReps);
+      await this.#rereadReps(touchedReps);
       throw error;
     }
-    if (!result.committed) {
-      this.#o.logger.warn({ leadId: held.id }, 'lead moved on elsewhere (stale version); dropping this step');
-      if (newTrace) held.traceparent = null;
-      await this.#undo(held, restore, touchedReps);
-      return { committed: false };
+    if (!committed) {
+      await this.#rereadReps(touchedReps);
+      return undefined;
     }
     if (step.isRecording()) step.setAttribute(Attr.leadState, afterState);
     if (outcome?.type === 'assigned') this.#o.metrics?.assigned(outcome.rep.profile.id, outcome.team?.id ?? null);
-    if (events[0]?.type === 'SLA_EXPIRED' && after.context.breaches > before.context.breaches) this.#o.metrics?.breached(before.context.teamId);
-    held.version = result.version ?? held.version + 1;
+    if (events[0]?.type === 'SLA_EXPIRED' && ctx.breaches > before.context.breaches) this.#o.metrics?.breached(before.context.teamId);
+    this.#o.inspector?.stepped('lead', held.id, events, after);
     applyTimerChanges(this.#o.timers(), timerChanges);
-    for (const event of log.published) this.#o.publisher.publish(event);
+    for (const row of rows) if (!UNPUBLISHED_EVENT_TYPES.includes(row.type)) this.#o.publisher.publish(row);
     if (releases && previousOwner) this.#o.onCapacityFreed([previousOwner]);
-
-    if (afterState === 'waiting') {
-      this.#waiting.set(held.id, held);
-      this.#sortWaiting();
-    } else {
-      // Passivate: the lead is a row until something happens to it.
-      held.actor.stop();
-    }
-    return { committed: true };
+    return next;
   }
 
   /** A waiting lead gets a "time unassigned" timer if its team asks for one; leaving waiting clears it. */
@@ -574,41 +574,43 @@ export class LeadRouter {
 
   /** The "time unassigned" alert of a lead that is still waiting: logged and published. */
   alertUnassigned(leadId: LeadId): Promise<void> {
-    return this.#serial(leadId, async () => {
-      const held = this.#waiting.get(leadId);
-      if (!held) return;
-      const ctx = held.actor.getSnapshot().context;
+    return this.#host.send(leadId, async (held, commit) => {
+      if (!held || !isWaiting(held)) return;
+      const ctx = held.snapshot.context;
       // Once per spell of waiting: a timer poll that read the row before this alert deleted it
       // may arm the same timer again.
       if (held.alertedFor !== undefined && held.alertedFor === ctx.waitingSince) return;
       const now = this.#o.clock();
-      const id = uuidv7();
-      const data = { teamId: ctx.teamId, waitingSince: iso(ctx.waitingSince), waitedMs: now - (ctx.waitingSince ?? now), reason: ctx.waitingReason };
-      const result = await this.#o.writer.write({
-        lead: {
-          leadId,
-          expectedVersion: held.version,
-          state: 'waiting',
-          ownerId: null,
-          teamId: ctx.teamId,
-          waitingReason: ctx.waitingReason,
-          snapshot: leadSnapshotForStore(held.actor),
-          events: [{ id, type: 'lead.unassigned_alert', from: 'waiting', to: 'waiting', cause: 'timer:unassigned', data, traceId: held.traceId, at: new Date(now) }],
-        },
-        clearTimers: [{ actorKind: 'lead', actorId: leadId, kind: 'unassigned' }],
+      const draft = new LeadDraft(held.snapshot);
+      draft.send({ type: 'UNASSIGNED_ALERT', at: now });
+      const rows = draft.log.map((entry) => ({ id: uuidv7(), type: entry.type, from: entry.from, to: entry.to, cause: entry.cause ?? 'timer', data: entry.data, traceId: held.traceId, at: new Date(now) }));
+      const next: HeldLead = { ...held, snapshot: draft.getSnapshot(), alertedFor: ctx.waitingSince };
+      const committed = await commit(next, async () => {
+        const result = await this.#o.writer.write({
+          lead: {
+            leadId,
+            expectedVersion: held.version,
+            state: 'waiting',
+            ownerId: null,
+            teamId: ctx.teamId,
+            waitingReason: ctx.waitingReason,
+            snapshot: leadSnapshotForStore(next.snapshot),
+            events: rows,
+          },
+          clearTimers: [{ actorKind: 'lead', actorId: leadId, kind: 'unassigned' }],
+        });
+        if (result.committed) next.version = result.version ?? held.version + 1;
+        return result.committed;
       });
-      if (!result.committed) return;
-      held.version = result.version ?? held.version + 1;
-      held.alertedFor = ctx.waitingSince;
-      this.#o.publisher.publish({ id, type: 'lead.unassigned_alert', version: 1, occurredAt: new Date(now).toISOString(), leadId, data } as never);
+      if (committed) for (const row of rows) this.#o.publisher.publish(row);
     });
   }
 
-  /** A step that did not commit leaves nothing behind: the lead as it was, the reps as stored. */
-  async #undo(held: HeldLead, restore: unknown, reps: ReadonlyMap<RepId, RepEntry>): Promise<void> {
-    held.actor.stop();
-    held.actor = createActor(leadMachine, { input: { leadId: held.id }, snapshot: restore as never, inspect: this.#inspect(held.id) }).start();
-    if (held.actor.getSnapshot().value === 'waiting') this.#waiting.set(held.id, held);
+  /**
+   * The reps a step that did not commit touched, as the store has them: the offer they accepted
+   * or the lead they released never happened. (The lead itself adopted nothing.)
+   */
+  async #rereadReps(reps: ReadonlyMap<RepId, RepEntry>): Promise<void> {
     for (const [repId, entry] of reps) {
       try {
         this.#o.reps.forgetTimer(entry);
@@ -619,8 +621,6 @@ export class LeadRouter {
     }
   }
 }
-
-
 
 function waitsForAny(held: HeldLead, freed: Freed): boolean {
   if (held.waitsFor === undefined) return true;

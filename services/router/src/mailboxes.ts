@@ -2,8 +2,8 @@
  * One mailbox per key: the work given for one key runs one piece at a time, in the order it was
  * given, while work for other keys goes on meanwhile. A piece that fails does not stop the next.
  *
- * The router keeps two sets: one per lead (a lead's events are processed one at a time), and
- * one per team, which makes a team the single writer of its strategy state: each decision runs
+ * The router keeps one per team (lead actors have theirs in the `ActorHost`), which makes a team
+ * the single writer of its strategy state: each decision runs
  * from reading the round-robin order, weighted-round-robin credits or load-balanced counts
  * through the offer to its rep and the write of the new state. Without it, two leads of one team
  * read the same credits, both awaited their offers and wrote back over each other (with 16

@@ -11,8 +11,7 @@ import {
   type TeamId,
   type WaitOutcome,
 } from '@switchboard/core';
-import type { leadMachine, OfferAnswer } from '@switchboard/machines';
-import type { Actor } from 'xstate';
+import type { LeadEvent, LeadSnapshot, OfferAnswer } from '@switchboard/machines';
 import type { PolicyState } from './policy-state.ts';
 import type { RepActors, RepEntry } from './rep-actors.ts';
 import { type PendingOffers, repFactsOf } from './rep-facts.ts';
@@ -28,9 +27,17 @@ export type RoutingOutcome =
       readonly wait: WaitOutcome;
     };
 
+/** The lead being routed: a draft of its next state (see `LeadDraft`), or a live actor in tests. */
+export interface RoutedLead {
+  getSnapshot(): LeadSnapshot;
+  send(event: LeadEvent): void;
+}
+
 /** Inputs of one routing step besides the lead actor. */
 export interface RoutingStepContext {
   readonly lead: LeadFacts;
+  /** The lead's id in the source system, for the log. @default null */
+  readonly externalId?: string | null;
   readonly policy: PolicyState;
   /** The team the lead named at intake, resolved; it overrides the rules. */
   readonly requestedTeam: PolicyTeam | null;
@@ -89,7 +96,7 @@ const MAX_TEAM_HOPS = 8;
  * `waiting` when nobody can take it. A declined offer (the rep filled up between decision
  * and offer) excludes that rep and decides again.
  */
-export async function routeLead(lead: Actor<typeof leadMachine>, step: RoutingStepContext): Promise<RoutingOutcome> {
+export async function routeLead(lead: RoutedLead, step: RoutingStepContext): Promise<RoutingOutcome> {
   const { policy } = step;
   const excluded = new Map<RepId, 'declined' | 'breached' | 'rejected'>(step.excluded);
   const account = policy.accountFor(step.lead);
@@ -114,7 +121,7 @@ export async function routeLead(lead: Actor<typeof leadMachine>, step: RoutingSt
       waitingSince: lead.getSnapshot().context.waitingSince,
     });
   const waiting = ({ record, outcome }: Decision & { outcome: { type: 'wait' } }): RoutingOutcome => {
-    lead.send({ type: 'NO_CANDIDATE', teamId: outcome.team?.id ?? null, reason: outcome.reason, at: step.now });
+    lead.send({ type: 'NO_CANDIDATE', teamId: outcome.team?.id ?? null, reason: outcome.reason, at: step.now, queue: outcome.queue, decision: record });
     return { type: 'waiting', reason: outcome.reason, decision: record, wait: outcome };
   };
 
@@ -164,6 +171,7 @@ export async function routeLead(lead: Actor<typeof leadMachine>, step: RoutingSt
         deadlineAt: step.deadlineFor(rep, outcome.team),
         ...(outcome.team?.sla && { maxBreaches: outcome.team.sla.maxBreaches, escalateTo: outcome.team.sla.escalateTo }),
         managerId: rep.profile.managerId,
+        record: { repEmail: rep.profile.email, ruleName: record.rule?.name ?? null, summary: record.summary, externalId: step.externalId ?? null },
       });
       return { type: 'assigned', rep, team: outcome.team, decision: record };
     }
