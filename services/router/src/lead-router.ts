@@ -24,10 +24,10 @@ import type { PolicyState } from './policy-state.ts';
 import { type RepActors, type RepEntry, scheduleOf } from './rep-actors.ts';
 import { type RoutingOutcome, routeLead } from './route-lead.ts';
 import type { TeamDirectory } from './team-directory.ts';
-import { Mailboxes } from './mailboxes.ts';
 import { endReason } from './assignment-end.ts';
 import { ActorHost, type Commit } from './actor-host.ts';
-import { type WaitingPlace, WaitingLine } from './waiting-line.ts';
+import { TeamActors } from './team-actors.ts';
+import type { WaitingPlace } from './waiting-line.ts';
 import { applyTimerChanges, type TimerChange, timerChange, timerWrites } from './timer-change.ts';
 
 /** A lead handed to the router. */
@@ -143,11 +143,9 @@ const COMMAND_SPANS = {
 export class LeadRouter {
   readonly #o: LeadRouterOptions;
   readonly #host: ActorHost<LeadId, HeldLead>;
-  readonly #waiting = new WaitingLine<WaitingPlace>();
   #seq: number;
-  #retries: Promise<void> = Promise.resolve();
   readonly #pendingOffers = new Map<RepId, { count: number; seq: number }>();
-  readonly #teams = new Mailboxes<TeamId>();
+  readonly #teams = new TeamActors();
 
   #reserve = (repId: RepId, seq: number): (() => void) => {
     const pending = this.#pendingOffers.get(repId) ?? { count: 0, seq };
@@ -166,13 +164,11 @@ export class LeadRouter {
     this.#host = new ActorHost<LeadId, HeldLead>({
       load: (id) => this.#load(id),
       resident: isWaiting,
+      // A waiting lead is in its team's line.
       changed: (id, held) => {
-        if (held && isWaiting(held)) {
-          const { priority, receivedAt, waitingSince } = held.snapshot.context;
-          this.#waiting.set({ id, priority, receivedAt, waitingSince });
-        } else {
-          this.#waiting.delete(id);
-        }
+        if (!held || !isWaiting(held)) return this.#teams.place(id, undefined);
+        const { priority, receivedAt, waitingSince, teamId } = held.snapshot.context;
+        this.#teams.place(id, { id, priority, receivedAt, waitingSince, teamId });
       },
     });
   }
@@ -195,17 +191,17 @@ export class LeadRouter {
 
   /** Leads in memory: with a step under way, and waiting. */
   get counts(): { readonly routing: number; readonly waiting: number } {
-    return { routing: this.#host.busy, waiting: this.#waiting.size };
+    return { routing: this.#host.busy, waiting: this.#teams.waiting };
   }
 
   /** The waiting line's length, and since when (epoch ms) its longest-waiting lead has waited. */
   waitingStats(): { readonly count: number; readonly oldestSince: number | null } {
-    return { count: this.#waiting.size, oldestSince: this.#waiting.oldestSince() };
+    return { count: this.#teams.waiting, oldestSince: this.#teams.oldestSince() };
   }
 
   /** True if the lead is being routed or waiting in this router. */
   holds(id: LeadId): boolean {
-    return this.#host.isBusy(id) || this.#waiting.get(id) !== undefined;
+    return this.#host.isBusy(id) || this.#teams.lineOf(id) !== undefined;
   }
 
   /**
@@ -290,42 +286,37 @@ export class LeadRouter {
   }
 
   /**
-   * Offers waiting leads again, highest priority first, then oldest: those waiting for the
-   * freed reps or their teams, or all of them (after a new configuration, or at start).
-   * Called when a rep frees up, a team changes or the configuration changes.
+   * Offers waiting leads again, each team's line in its order (highest priority first, then
+   * oldest): those waiting for the freed reps or their teams, or all of them (after a new
+   * configuration, or at start). Called when a rep frees up, a team changes or the configuration
+   * changes. Each team's pass runs after its earlier ones; teams don't wait for each other.
    */
   retryWaiting(freed?: Freed): Promise<void> {
-    return this.#inTurn(() => this.#retryPass(freed));
+    return Promise.all(this.#teams.teamsWithLines().map((teamId) => this.#teams.pass(teamId, (line) => this.#retryPass(line, freed)))).then(() => {});
   }
 
   /** Decides again for one waiting lead (its wait for an account owner ran out). */
   retryOne(leadId: LeadId): Promise<void> {
-    return this.#inTurn(async () => {
+    const teamId = this.#teams.lineOf(leadId);
+    if (teamId === undefined) return Promise.resolve();
+    return this.#teams.pass(teamId, async (line) => {
       const held = this.#host.peek(leadId);
       if (!held || !isWaiting(held)) return;
       // Its wait is over: decide again, whatever it was waiting for.
       held.waitsFor = undefined;
-      await this.#retryPass(undefined, [leadId]);
+      await this.#retryPass(line.filter((place) => place.id === leadId));
     });
   }
 
-  // One retry pass at a time, so that waiting leads are offered strictly in order and a
-  // lead is never taken up by two passes.
-  #inTurn(pass: () => Promise<void>): Promise<void> {
-    const next = this.#retries.then(pass);
-    this.#retries = next.catch(() => {});
-    return next;
-  }
-
-  async #retryPass(freed?: Freed, only?: ReadonlyArray<LeadId>): Promise<void> {
+  async #retryPass(line: ReadonlyArray<WaitingPlace>, freed?: Freed): Promise<void> {
     const writes: Promise<unknown>[] = [];
-    for (const id of only ?? this.#waiting.ordered().map((place) => place.id)) {
+    for (const { id } of line) {
       const held = this.#host.peek(id);
       if (!held || !isWaiting(held) || (freed !== undefined && !waitsForAny(held, freed))) continue;
       // A parked lead (it waits for nothing in particular) moves only on a full pass.
       const parked = held.waitsFor !== undefined && held.waitsFor.teams.size === 0 && held.waitsFor.reps.size === 0;
       if (held.waitsFor && !(parked ? freed === undefined : this.#couldTakeAny(held.waitsFor))) continue;
-      // Each lead's step runs the same way up to its team's mailbox, so leads reach it in line order.
+      // Each lead's step runs the same way up to its team's decision mailbox, so leads reach it in line order.
       writes.push(
         this.#host
           .send(id, async (current, commit) => {

@@ -15,7 +15,7 @@ import type { LeadEvent, LeadSnapshot, OfferAnswer } from '@switchboard/machines
 import type { PolicyState } from './policy-state.ts';
 import type { RepActors, RepEntry } from './rep-actors.ts';
 import { type PendingOffers, repFactsOf } from './rep-facts.ts';
-import type { Mailboxes } from './mailboxes.ts';
+import type { TeamActors } from './team-actors.ts';
 
 /** Where a routing step left the lead. */
 export type RoutingOutcome =
@@ -56,7 +56,7 @@ export interface RoutingStepContext {
   /** Records an offer in flight (synchronously, before it is sent) and, with the returned function, its answer. */
   readonly reserve: (repId: RepId, seq: number) => () => void;
   /** Where a team's decisions run one at a time (its strategy state has one writer). */
-  readonly teams: Mailboxes<TeamId>;
+  readonly teams: Pick<TeamActors, 'decide'>;
 }
 
 /** An offer on its way to a rep, with the team's strategy state already moved for it. */
@@ -192,7 +192,7 @@ export async function routeLead(lead: RoutedLead, step: RoutingStepContext): Pro
     const sent: SentOffer | Decision =
       teamId === undefined || hops >= MAX_TEAM_HOPS
         ? offerTo(decision as Decision & { outcome: { type: 'assign' } })
-        : await step.teams.run(teamId, async (): Promise<SentOffer | Decision> => {
+        : await step.teams.decide(teamId, async (): Promise<SentOffer | Decision> => {
             // What earlier decisions of this team changed: loads, orders, credits.
             facts.clear();
             const inTeam = decide();

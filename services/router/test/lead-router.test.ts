@@ -1,10 +1,10 @@
-import { type LeadId, newId, type RepId } from '@switchboard/core';
+import { type LeadId, newId, type Rep, type RepId } from '@switchboard/core';
 import type { OfferAnswer } from '@switchboard/machines';
 import type { LeadRepository, RoutingWrite, RoutingWriter, RoutingWriteResult, StoredLeadActor } from '@switchboard/store';
 import { describe, expect, it } from 'vitest';
 import { type AdmittedLead, LeadRouter } from '../src/lead-router.ts';
 import type { LifecyclePublisher } from '../src/lifecycle-publisher.ts';
-import { NOW, repOf, routingStateFor, silent } from './routing-fixture.ts';
+import { NOW, repOf, routingStateForTeams, silent } from './routing-fixture.ts';
 
 // The lead router with its store replaced by fakes that keep what was written: every step is
 // written before it counts, and a step that does not commit leaves nothing behind.
@@ -35,7 +35,12 @@ function memoryWriter() {
 
 async function setUp(options: { cap?: number | null } = {}) {
   const rep = repOf(0, 1, options.cap ?? null);
-  const { teams, actors, policy } = await routingStateFor([rep], 'round_robin');
+  return setUpTeams([{ name: 'Sales', strategy: 'round_robin', reps: [rep] }], rep);
+}
+
+/** A lead router over these teams; `offerGate`, while set, holds every offer to that rep until it resolves. */
+async function setUpTeams(specs: Parameters<typeof routingStateForTeams>[0], rep: Rep, offerGate: { rep?: RepId; until?: Promise<void> } = {}) {
+  const { teams, actors, policy } = await routingStateForTeams(specs);
   const { writer, writes, state, stored } = memoryWriter();
   const leads = {
     // What the store says the rep holds: the leads the writes left assigned to it.
@@ -59,6 +64,7 @@ async function setUp(options: { cap?: number | null } = {}) {
   } as unknown as LeadRepository;
   const freed: RepId[] = [];
   const offer = async (repId: RepId, o: { leadId: LeadId; at: number; seq: number }): Promise<OfferAnswer> => {
+    if (repId === offerGate.rep) await offerGate.until;
     const entry = actors.get(repId)!;
     entry.actor.send({ type: 'OFFER', ...o });
     return entry.actor.getSnapshot().context.lastOffer!;
@@ -81,12 +87,12 @@ async function setUp(options: { cap?: number | null } = {}) {
     offer,
   });
   const repActor = () => actors.get(rep.id)!.actor.getSnapshot();
-  return { router, rep, writes, state, freed, repActor };
+  return { router, rep, writes, state, freed, repActor, stored };
 }
 
-const newLead = (): AdmittedLead => ({
+const newLead = (requestedTeam: string | null = null): AdmittedLead => ({
   id: newId<LeadId>(),
-  requestedTeam: null,
+  requestedTeam,
   externalId: null,
   version: 0,
   traceId: null,
@@ -160,5 +166,35 @@ describe('lead router', () => {
     expect(await router.command(lead.id, { type: 'close', outcome: 'won' })).toMatchObject({ ok: true });
     expect(await router.command(lead.id, { type: 'close', outcome: 'won' })).toMatchObject({ ok: false, message: expect.stringContaining('is already closed') });
     expect(await router.command(newId<LeadId>(), { type: 'close', outcome: 'won' })).toMatchObject({ ok: false, code: 'not_found' });
+  });
+
+  it('retries each team’s waiting line on its own: a team whose rep is slow to answer holds up no other team', async () => {
+    const [slow, other] = [repOf(0, 1, 1), repOf(1, 1, 1)];
+    const gate: { rep?: RepId; until?: Promise<void> } = {};
+    const { router, stored } = await setUpTeams(
+      [
+        { name: 'Inbound', strategy: 'round_robin', reps: [slow!] },
+        { name: 'Partners', strategy: 'round_robin', reps: [other!] },
+      ],
+      slow!,
+      gate,
+    );
+    const [inbound1, inbound2, partners1, partners2] = [newLead('Inbound'), newLead('Inbound'), newLead('Partners'), newLead('Partners')];
+    for (const lead of [inbound1, inbound2, partners1, partners2]) await router.admit(lead);
+    expect(router.counts.waiting).toBe(2);
+
+    // From now on the Inbound rep answers only when told to.
+    let answer!: () => void;
+    gate.rep = slow!.id;
+    gate.until = new Promise<void>((resolve) => (answer = resolve));
+    await router.command(inbound1.id, { type: 'close', outcome: 'won' });
+    await router.command(partners1.id, { type: 'close', outcome: 'won' });
+    // Partners' waiting lead is assigned while Inbound's retry still waits for its rep's answer.
+    await expect.poll(() => stored().get(partners2.id)?.state).toBe('assigned');
+    expect(stored().get(inbound2.id)?.state).toBe('waiting');
+    answer();
+    await expect.poll(() => stored().get(inbound2.id)?.state).toBe('assigned');
+    expect(stored().get(inbound2.id)?.ownerId).toBe(slow!.id);
+    expect(router.counts.waiting).toBe(0);
   });
 });

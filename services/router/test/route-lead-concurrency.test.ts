@@ -1,10 +1,10 @@
-import { type LeadId, newId, type Rep, type RepId, type Strategy, type TeamId } from '@switchboard/core';
+import { type LeadId, newId, type Rep, type RepId, type Strategy } from '@switchboard/core';
 import { leadMachine, type OfferAnswer } from '@switchboard/machines';
 import fc from 'fast-check';
 import { createActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { routeLead } from '../src/route-lead.ts';
-import { Mailboxes } from '../src/mailboxes.ts';
+import { TeamActors } from '../src/team-actors.ts';
 import { NOW, repOf, routingStateFor } from './routing-fixture.ts';
 
 // Leads of one team routed concurrently, their offers answered in an order fast-check's
@@ -18,7 +18,7 @@ import { NOW, repOf, routingStateFor } from './routing-fixture.ts';
  */
 async function routeConcurrently(s: fc.Scheduler, reps: ReadonlyArray<Rep>, strategy: Strategy, leads: number) {
   const { actors, policy } = await routingStateFor(reps, strategy);
-  const mailboxes = new Mailboxes<TeamId>();
+  const teams = new TeamActors();
   const pending = new Map<RepId, { count: number; seq: number }>();
   const reserve = (repId: RepId, seq: number) => {
     const entry = pending.get(repId) ?? { count: 0, seq };
@@ -59,7 +59,7 @@ async function routeConcurrently(s: fc.Scheduler, reps: ReadonlyArray<Rep>, stra
         offer: offer as never,
         pending,
         reserve,
-        teams: mailboxes,
+        teams,
       });
     }),
   );
