@@ -60,7 +60,7 @@ export {
   type TimerClear,
 } from './routing-writer.ts';
 export * from './errors.ts';
-export { acquireRouterLock, type RouterLock, type RouterLockOptions } from './router-lock.ts';
+export { acquireRouterLock, ROUTER_LEASE, type RouterLock, type RouterLockOptions } from './router-lock.ts';
 export {
   createEventLogRelayRepository,
   type EventLogRelayRepository,

@@ -17,14 +17,28 @@ export interface RouterLockOptions {
    * stop routing at once, or caps and ownership break. @default ignore
    */
   readonly onLost?: (error: RouterLockedError) => void;
-  /** How long to wait between attempts to take the lock back. @default 1000 */
+  /** How long to wait between attempts to take the lock (standing by) or take it back. @default 1000 */
   readonly retryMs?: number;
+  /**
+   * Stand by while another router holds the lock, trying again every `retryMs`, instead of
+   * refusing at once: a standby router takes over within about `retryMs` of the active one dying
+   * (its session ends with its process, SIGKILL included). Told of each refusal; stops trying
+   * (rejecting with an `AbortError`) when `signal` aborts. @default refuse at once
+   */
+  readonly standBy?: { readonly onRefused?: (error: RouterLockedError) => void; readonly signal?: AbortSignal };
 }
 
 /** The lock a running router holds; see `acquireRouterLock`. */
 export interface RouterLock {
   /** Whether the lock is held right now (false while its connection is being re-made). */
   readonly held: boolean;
+  /**
+   * The fencing epoch of this holding (see migration 0013): raised each time a router takes the
+   * lock. Routing writes carry it, and PostgreSQL refuses those of an older epoch.
+   */
+  readonly epoch: number;
+  /** The epoch once a raise under way (taking the lock back) is done: what a fenced write compares with. */
+  settledEpoch(): Promise<number>;
   /** Lets the lock go (on shutdown): the next router may start at once. */
   release(): Promise<void>;
 }
@@ -33,6 +47,14 @@ const PREFIX = 'switchboard-router';
 // Advisory lock keys: one fixed class for Switchboard's router, and the schema, so that test
 // files and deployments that each have a schema of their own on one server don't collide.
 const TRY_LOCK = `select pg_try_advisory_lock(hashtext('${PREFIX}'), hashtext(current_schema())) as locked, current_schema() as schema`;
+/** The lease row whose epoch fences routing writes. */
+export const ROUTER_LEASE = 'router';
+// Raised on the lock's own connection right after the lock is taken: no other router can be
+// between taking the lock and raising the epoch.
+const RAISE_EPOCH = `
+  insert into router_leases (name, epoch, owner, acquired_at) values ($1, 1, $2, now())
+  on conflict (name) do update set epoch = router_leases.epoch + 1, owner = excluded.owner, acquired_at = now()
+  returning epoch::int as epoch`;
 const HOLDER = `
   select a.application_name, host(a.client_addr) as client_addr, a.backend_start
   from pg_locks l join pg_stat_activity a on a.pid = l.pid
@@ -58,6 +80,13 @@ export async function acquireRouterLock(options: RouterLockOptions): Promise<Rou
   let held = false;
   let released = false;
   let retry: NodeJS.Timeout | undefined;
+  let epoch = 0;
+  let raising: Promise<unknown> = Promise.resolve();
+  const raiseEpoch = (c: pg.Client): Promise<number> => {
+    const raised = c.query<{ epoch: number }>(RAISE_EPOCH, [ROUTER_LEASE, applicationName]).then(({ rows }) => rows[0]?.epoch ?? 0);
+    raising = raised.catch(() => {});
+    return raised;
+  };
 
   const connect = async (): Promise<pg.Client> => {
     const next = new pg.Client({ connectionString: options.url, application_name: applicationName });
@@ -122,6 +151,15 @@ export async function acquireRouterLock(options: RouterLockOptions): Promise<Rou
         options.onLost?.(refused);
         return;
       }
+      // Held again; if another router held it meanwhile (the epoch moved on), what this one
+      // knows is stale: it has lost the lock as surely as if it were still held elsewhere.
+      const raised = await raiseEpoch(c);
+      if (raised !== epoch + 1) {
+        await c.end();
+        options.onLost?.(new RouterLockedError(`another router held the router lock while this one's connection was down (epoch ${epoch} → ${raised - 1})`, { holder: null, schema: null }));
+        return;
+      }
+      epoch = raised;
       adopt(c);
       options.onRegained?.();
     } catch {
@@ -130,10 +168,9 @@ export async function acquireRouterLock(options: RouterLockOptions): Promise<Rou
     }
   };
 
-  const first = await connect();
+  const first = await takeFirst(connect, tryLock, options, retryMs);
   try {
-    const refused = await tryLock(first);
-    if (refused) throw refused;
+    epoch = await raiseEpoch(first);
   } catch (error) {
     await first.end().catch(() => {});
     throw error;
@@ -143,6 +180,13 @@ export async function acquireRouterLock(options: RouterLockOptions): Promise<Rou
   return {
     get held() {
       return held;
+    },
+    get epoch() {
+      return epoch;
+    },
+    async settledEpoch() {
+      await raising;
+      return epoch;
     },
     async release() {
       released = true;
@@ -156,4 +200,40 @@ export async function acquireRouterLock(options: RouterLockOptions): Promise<Rou
       await c.end().catch(() => {});
     },
   };
+}
+
+/** The first holding: refused at once, or — standing by — tried again until it is free. */
+async function takeFirst(
+  connect: () => Promise<pg.Client>,
+  tryLock: (c: pg.Client) => Promise<RouterLockedError | undefined>,
+  options: RouterLockOptions,
+  retryMs: number,
+): Promise<pg.Client> {
+  for (;;) {
+    options.standBy?.signal?.throwIfAborted();
+    const c = await connect();
+    let refused: RouterLockedError | undefined;
+    try {
+      refused = await tryLock(c);
+    } catch (error) {
+      await c.end().catch(() => {});
+      throw error;
+    }
+    if (!refused) return c;
+    await c.end().catch(() => {});
+    if (!options.standBy) throw refused;
+    options.standBy.onRefused?.(refused);
+    await new Promise<void>((resolve, reject) => {
+      const signal = options.standBy?.signal;
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', abort);
+        resolve();
+      }, retryMs);
+      const abort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason instanceof Error ? signal.reason : new Error('stopped standing by for the router lock'));
+      };
+      signal?.addEventListener('abort', abort, { once: true });
+    });
+  }
 }

@@ -1,3 +1,4 @@
+import { ROUTER_LEASE } from './router-lock.ts';
 import type { LeadId, LeadState, RepId, RoutingDecision, TeamId } from '@switchboard/core';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './database.ts';
@@ -77,7 +78,9 @@ export interface RoutingWrite {
 export type RoutingWriteResult =
   | { readonly committed: true; readonly version: number | null }
   /** The lead's row had moved past `expectedVersion` (another writer got there first); nothing of this write was stored. */
-  | { readonly committed: false; readonly reason: 'stale-version' };
+  | { readonly committed: false; readonly reason: 'stale-version' }
+  /** The writer's router lock epoch is not the current one: another router took over. Nothing was stored; stop routing. */
+  | { readonly committed: false; readonly reason: 'fenced' };
 
 /** Persists actor transitions, group-committed. */
 export interface RoutingWriter {
@@ -91,7 +94,16 @@ export interface RoutingWriter {
  * and events, then the latest state of each rep touched. A lead whose version moved
  * on is reported as stale and none of its rows are written.
  */
-export function createRoutingWriter(db: Kysely<Database>, options?: GroupCommitOptions): RoutingWriter {
+export interface RoutingWriterOptions extends GroupCommitOptions {
+  /**
+   * The router lock's fencing epoch (see `acquireRouterLock`): every batch is written only if it
+   * is still the current one, else nothing is and every write answers `fenced`. @default unfenced
+   */
+  readonly epoch?: () => number | Promise<number>;
+}
+
+export function createRoutingWriter(db: Kysely<Database>, options: RoutingWriterOptions = {}): RoutingWriter {
+  const { epoch, ...groupCommit } = options;
   const committer = createGroupCommitter<RoutingWrite, RoutingWriteResult>(
     db,
     async (db, allWrites) => {
@@ -132,8 +144,15 @@ export function createRoutingWriter(db: Kysely<Database>, options?: GroupCommitO
       const timerSets = [...timerIntent.values()].flatMap((i) => ('set' in i ? [i.set] : []));
       const timerClears = [...timerIntent.values()].flatMap((i) => ('clear' in i ? [i.clear] : []));
       const optional = <T>(values: ReadonlyArray<T | undefined>) => values.map((v) => (v === undefined ? null : v));
-      const { rows } = await sql<{ id: string; version: number }>`
-        with updated as (
+      // The fence: the lease row held for share, so a takeover (which raises the epoch) waits for
+      // this statement, and a statement after it sees the new epoch and writes nothing.
+      const fenceUnder = (current: number | undefined) =>
+        current === undefined ? sql`select 1` : sql`select 1 from router_leases where name = ${ROUTER_LEASE} and epoch = ${current} for share`;
+      const write = async (current: number | undefined) => {
+        const fence = fenceUnder(current);
+      return sql<{ id: string | null; version: number | null }>`
+        with fence as (${fence}),
+        updated as (
           update leads set
             state = v.state, owner_id = v.owner_id, team_id = v.team_id,
             waiting_reason = v.waiting_reason, snapshot = v.snapshot,
@@ -156,7 +175,7 @@ export function createRoutingWriter(db: Kysely<Database>, options?: GroupCommitO
             ${optional(leads.map((l) => l.breaches))}::int[], ${optional(leads.map((l) => l.outcome))}::text[],
             ${leads.map((l) => l.trace?.traceparent ?? null)}::text[], ${leads.map((l) => l.trace?.traceId ?? null)}::text[]
           ) as v(id, expected, state, owner_id, team_id, waiting_reason, snapshot, priority, set_deadline, sla_deadline_at, breaches, outcome, traceparent, trace_id)
-          where leads.id = v.id and leads.version = v.expected
+          where leads.id = v.id and leads.version = v.expected and exists (select 1 from fence)
           returning leads.id, leads.version
         ), ended_assignments as (
           update assignments set ended_at = now(), end_reason = x.reason
@@ -194,14 +213,14 @@ export function createRoutingWriter(db: Kysely<Database>, options?: GroupCommitO
             ${reps.map((r) => r.lastAssignmentSeq)}::bigint[], ${reps.map((r) => r.revision)}::int[],
             ${reps.map((r) => (r.snapshot === undefined ? null : JSON.stringify(r.snapshot)))}::jsonb[]
           ) as r(id, state, active_leads, last_assigned_at, last_assignment_seq, revision, snapshot)
-          where reps.id = r.id and reps.version < r.revision
+          where reps.id = r.id and reps.version < r.revision and exists (select 1 from fence)
         ), rep_log as (
           insert into rep_events (rep_id, from_state, to_state, cause, active_leads, occurred_at)
           select * from unnest(
             ${repTransitions.map((t) => t.repId)}::uuid[], ${repTransitions.map((t) => t.from)}::text[],
             ${repTransitions.map((t) => t.to)}::text[], ${repTransitions.map((t) => t.cause)}::text[],
             ${repTransitions.map((t) => t.activeLeads)}::int[], ${repTransitions.map((t) => new Date(t.at).toISOString())}::timestamptz[]
-          )
+          ) where exists (select 1 from fence)
         ), timers_set as (
           insert into timers (actor_kind, actor_id, kind, due_at, payload)
           select t.actor_kind, t.actor_id, t.kind, t.due_at, t.payload
@@ -210,7 +229,7 @@ export function createRoutingWriter(db: Kysely<Database>, options?: GroupCommitO
             ${timerSets.map((t) => t.kind)}::text[], ${timerSets.map((t) => new Date(t.dueAt).toISOString())}::timestamptz[],
             ${timerSets.map((t) => JSON.stringify(t.payload ?? {}))}::jsonb[]
           ) as t(actor_kind, actor_id, kind, due_at, payload)
-          where t.actor_kind <> 'lead' or t.actor_id in (select id from updated)
+          where (t.actor_kind <> 'lead' or t.actor_id in (select id from updated)) and exists (select 1 from fence)
           on conflict (actor_kind, actor_id, kind) do update set due_at = excluded.due_at, payload = excluded.payload
         ), timers_cleared as (
           delete from timers
@@ -219,9 +238,24 @@ export function createRoutingWriter(db: Kysely<Database>, options?: GroupCommitO
           ) as c(actor_kind, actor_id, kind)
           where timers.actor_kind = c.actor_kind and timers.actor_id = c.actor_id and timers.kind = c.kind
             and (c.actor_kind <> 'lead' or c.actor_id in (select id from updated))
+            and exists (select 1 from fence)
         )
-        select id, version from updated`.execute(db);
-      const committedVersions = new Map(rows.map((r) => [r.id, r.version]));
+        select id, version from updated
+        union all
+        select null, null where not exists (select 1 from fence)`.execute(db);
+      };
+      const fencedOff = (rows: ReadonlyArray<{ id: string | null }>) => rows.some((r) => r.id === null);
+      let used = await epoch?.();
+      let { rows } = await write(used);
+      // This router took its own lock back (a lost connection) and raised the epoch while the
+      // batch was on its way: written again under the new one. Fenced only if the epoch it used
+      // is still its own, that is, another router holds a newer one.
+      for (let now = await epoch?.(); fencedOff(rows) && now !== used; now = await epoch?.()) {
+        used = now;
+        ({ rows } = await write(used));
+      }
+      if (fencedOff(rows)) return allWrites.map((): RoutingWriteResult => ({ committed: false, reason: 'fenced' }));
+      const committedVersions = new Map(rows.map((r) => [r.id as string, r.version as number]));
       return allWrites.map((w): RoutingWriteResult => {
         if (racing.has(w)) return { committed: false, reason: 'stale-version' };
         if (!w.lead) return { committed: true, version: null };
@@ -229,7 +263,7 @@ export function createRoutingWriter(db: Kysely<Database>, options?: GroupCommitO
         return version === undefined ? { committed: false, reason: 'stale-version' } : { committed: true, version };
       });
     },
-    { maxConcurrent: 1, ...options },
+    { maxConcurrent: 1, ...groupCommit },
   );
   return { write: (w) => committer.submit(w), drain: () => committer.drain() };
 }

@@ -69,6 +69,16 @@ export interface RouterOptions {
   readonly sweepIntervalMs?: number;
   /** Where the router's metrics are recorded (see `@switchboard/telemetry`'s `MetricName`). @default none */
   readonly meter?: Meter;
+  /**
+   * The router lock's fencing epoch: every routing write is made under it, and PostgreSQL refuses
+   * the writes of an epoch that is no longer current. @default unfenced (tests, one process)
+   */
+  readonly epoch?: () => number | Promise<number>;
+  /**
+   * A write was refused for a stale epoch: another router took over. The router has stopped
+   * writing; the process should stop routing (the caller decides how). @default log only
+   */
+  readonly onFenced?: () => void;
 }
 
 /** What a router reports about itself. */
@@ -107,7 +117,10 @@ export function createRouter(options: RouterOptions): Router {
   const repRepository: RepRepository = createRepRepository(db);
   const leads: LeadRepository = createLeadRepository(db);
   const teams = new TeamDirectory(createTeamRepository(db));
-  const writer: RoutingWriter = createRoutingWriter(db);
+  const writer: RoutingWriter = fencedWriter(createRoutingWriter(db, options.epoch ? { epoch: options.epoch } : {}), () => {
+    logger.error({}, 'a routing write was refused: another router holds the router lock now (a newer epoch); this router stops routing');
+    options.onFenced?.();
+  });
   const intakeWriter: LeadIntakeWriter = createLeadIntakeWriter(db);
   const eventRelay = createEventRelay({ log: createEventLogRelayRepository(db), bus, subjects, logger });
   const publisher = new LifecyclePublisher(eventRelay);
@@ -518,5 +531,21 @@ export function createRouter(options: RouterOptions): Router {
     },
 
     timers: () => timers,
+  };
+}
+
+/** Tells, once, that writes were refused for a stale epoch. */
+function fencedWriter(writer: RoutingWriter, onFenced: () => void): RoutingWriter {
+  let told = false;
+  return {
+    async write(write) {
+      const result = await writer.write(write);
+      if (!result.committed && result.reason === 'fenced' && !told) {
+        told = true;
+        onFenced();
+      }
+      return result;
+    },
+    drain: () => writer.drain(),
   };
 }

@@ -11,6 +11,7 @@ import * as salesforce from './0009-salesforce.ts';
 import * as oneOpenAssignmentPerLead from './0010-one-open-assignment-per-lead.ts';
 import * as numericPriorityAndDeadLetters from './0011-numeric-priority-and-dead-letters.ts';
 import * as eventRelay from './0012-event-relay.ts';
+import * as routerLeases from './0013-router-leases.ts';
 
 /**
  * Every migration, one file each, in order. Listed here rather than read from the
@@ -29,4 +30,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0010-one-open-assignment-per-lead': oneOpenAssignmentPerLead,
   '0011-numeric-priority-and-dead-letters': numericPriorityAndDeadLetters,
   '0012-event-relay': eventRelay,
+  '0013-router-leases': routerLeases,
 };
