@@ -158,7 +158,7 @@ async function openLeadsWithTimers(): Promise<void> {
       const startSeconds = (performance.now() - started) / 1000;
       globalThis.gc?.();
       const rss = process.memoryUsage().rss;
-      const inMemory = restarted.router.stats().timersInMemory;
+      const inMemory = restarted.router!.stats().timersInMemory;
       await restarted.stop();
       rows.push([
         'Open leads with pending SLA timers held by one process',
@@ -183,7 +183,7 @@ async function timerLag(): Promise<void> {
         await Promise.all(Array.from({ length: Math.min(250, timerLeads - i) }, (_, j) => post(sb.url, '/v1/leads', { email: `lag${i + j}@acme.io` })));
       }
       const postSeconds = (Date.now() - started) / 1000;
-      const timers = sb.router.timers();
+      const timers = sb.router!.timers();
       if (!timers) throw new Error('the router has no timers');
       timers.recordLags = true;
       await waitFor(async () => timers.lags.length >= timerLeads, 180_000);

@@ -56,7 +56,7 @@ describe('stopping the router with leads in flight', () => {
       await http(sb.url, 'POST', '/v1/teams', { name: 'Inbound', members: [ana] });
       const posted = await Promise.all(Array.from({ length: 20 }, (_, i) => http(sb.url, 'POST', '/v1/leads', { email: `lead${i}@prospect.io` })));
       const started = performance.now();
-      await sb.running.router.stop();
+      await sb.running.router!.stop();
       // Offers are answered by the same router's rep actors. Had those stopped first, an
       // in-flight offer would wait out its request timeout (5 s, always) and fail: a bound
       // well under it tells the two apart, not a speed target.

@@ -1,1 +1,2 @@
 export { createApiServer, type ApiServer, type ApiServerOptions } from './api-server.ts';
+export { createOperationsServer, type OperationsServerOptions, type Readiness } from './operations-server.ts';

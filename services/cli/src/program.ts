@@ -59,7 +59,14 @@ export function buildProgram(io: Output = processOutput): Command {
     .command('start')
     .description('run the service (API + router) in the foreground; embedded PostgreSQL and bus unless DATABASE_URL / NATS_URL are set')
     .option('--port <port>', 'HTTP port (default: $PORT or 8080)', integer('--port'))
-    .action((options: { port?: number }) => start(options));
+    .addOption(
+      new Option('--role <role>', 'what this process runs: all (API and router), api, or router (stands by until it holds the router lock); needs NATS_URL unless all (default: $SWITCHBOARD_ROLE or all)').choices([
+        'all',
+        'api',
+        'router',
+      ]),
+    )
+    .action((options: { port?: number; role?: string }) => start(options));
 
   const leads = program.command('leads').description('submit and list leads');
   leads

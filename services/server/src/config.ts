@@ -26,8 +26,26 @@ const envSchema = z.object({
       .pipe(z.array(z.url({ error: 'list origins such as https://admin.example.com, separated by commas' })))
       .default([]),
   ),
+  SWITCHBOARD_ROLE: z.preprocess(
+    emptyAsUndefined,
+    z.enum(['all', 'api', 'router'], { error: 'use all (API and router in one process), api or router' }).default('all'),
+  ),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+}).superRefine((e, ctx) => {
+  // Processes of other roles share the database and reach each other only through NATS.
+  if (e.SWITCHBOARD_ROLE === 'all') return;
+  const missing = [!e.DATABASE_URL && 'DATABASE_URL', !e.NATS_URL && 'NATS_URL'].filter(Boolean);
+  if (missing.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SWITCHBOARD_ROLE'],
+      message: `${e.SWITCHBOARD_ROLE} needs ${missing.join(' and ')}: API and router processes share one PostgreSQL and reach each other through NATS; use SWITCHBOARD_ROLE=all to run everything embedded in one process`,
+    });
+  }
 });
+
+/** What a Switchboard process runs (`SWITCHBOARD_ROLE`). */
+export type SwitchboardRole = 'all' | 'api' | 'router';
 
 /** Everything `switchboard start` reads from its environment. */
 export interface SwitchboardConfig {
@@ -48,6 +66,12 @@ export interface SwitchboardConfig {
   readonly logLevel: string;
   /** Origins besides the API's own that may send writes from a browser. @default none */
   readonly allowedOrigins: ReadonlyArray<string>;
+  /**
+   * What this process runs: `all` (the API and a router), `api` (the HTTP API only; it reaches
+   * routers through NATS) or `router` (a router that stands by until it holds the router lock,
+   * with `/livez`, `/healthz`, `/readyz` and `/metrics` on `port`). @default 'all'
+   */
+  readonly role: SwitchboardRole;
   /** The Salesforce connector's configuration when `SALESFORCE_INSTANCE_URL` is set; it shows no secret when logged. */
   readonly salesforce: SalesforceConfig | undefined;
 }
@@ -67,6 +91,7 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>> 
     embeddedPostgresPort: e.SWITCHBOARD_EMBEDDED_PG_PORT,
     logLevel: e.LOG_LEVEL,
     allowedOrigins: e.SWITCHBOARD_ALLOWED_ORIGINS,
+    role: e.SWITCHBOARD_ROLE,
     salesforce: salesforceEnabled(env) ? salesforceConfigFromEnv(env) : undefined,
   });
 }

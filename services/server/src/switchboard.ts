@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { type Bus, connectNatsBus, createInProcessBus, createSubjects, type Subjects } from '@switchboard/bus';
 import type { Logger } from '@switchboard/core';
-import { createApiServer } from '@switchboard/api';
+import { createApiServer, createOperationsServer } from '@switchboard/api';
 import { createRouter, type Router, type Scheduler, systemScheduler } from '@switchboard/router';
 import { type SalesforceConnector, startSalesforceConnector } from '@switchboard/salesforce';
 import { createMetrics, logTelemetryDiagnostics, registerTracing, type SwitchboardMetrics } from '@switchboard/telemetry';
@@ -16,6 +16,7 @@ import {
 import type { Kysely } from 'kysely';
 import pino from 'pino';
 import type { SwitchboardConfig } from './config.ts';
+import { type StandbyRouter, startStandbyRouter } from './standby-router.ts';
 
 /** JSON lines for machines; readable lines when a person watches the terminal. */
 function createLogger(level: string): pino.Logger {
@@ -31,7 +32,10 @@ export interface RunningSwitchboard {
   readonly db: Kysely<Database>;
   readonly bus: Bus;
   readonly subjects: Subjects;
-  readonly router: Router;
+  /** The router of this process (`all`), or the active one of a `router` process (undefined while standing by, and for `api`). */
+  readonly router: Router | undefined;
+  /** A `router` process's standing: standby or active, and its fencing epoch. */
+  readonly routerRole: StandbyRouter | undefined;
   /** This Switchboard's metrics (served at `GET /metrics`). */
   readonly metrics: SwitchboardMetrics;
   /** The Salesforce connector, when `SALESFORCE_INSTANCE_URL` is set. */
@@ -107,9 +111,71 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     await bus.ensureStreams(subjects.streamSpecs);
 
     const scheduler = options.scheduler ?? systemScheduler;
-    const router = createRouter({ db, bus, subjects, logger: log, scheduler, meter: metrics.meter });
-    if (options.router !== false) {
-      // One router per database for now: a second one refuses to start, naming the first.
+    const role = options.router === false ? 'api' : config.role;
+    // The Salesforce connector polls and writes back on behalf of the whole deployment: it runs
+    // beside the one router that routes (it reaches the router through the bus, like any producer).
+    const withSalesforce = (router: Router): Router => {
+      const sf = config.salesforce;
+      if (!sf) return router;
+      let connector: SalesforceConnector | undefined;
+      return Object.assign(Object.create(router) as Router, {
+        async start() {
+          await router.start();
+          connector = await startSalesforceConnector({ config: sf, db, bus, subjects, logger: log, clock: () => scheduler.now() });
+          salesforce = connector;
+        },
+        async stop() {
+          await connector?.stop();
+          salesforce = connector = undefined;
+          await router.stop();
+        },
+      });
+    };
+    let salesforce: SalesforceConnector | undefined;
+    const newRouter = (fencing: { epoch: () => Promise<number>; onFenced: () => void }) =>
+      createRouter({ db, bus, subjects, logger: log, scheduler, meter: metrics.meter, ...fencing });
+
+    if (role === 'router') {
+      const standby = startStandbyRouter({
+        databaseUrl,
+        namespace: config.namespace,
+        logger: log,
+        createRouter: (epoch, onFenced) => withSalesforce(newRouter({ epoch, onFenced })),
+      });
+      cleanups.push(() => standby.stop());
+      const ops = createOperationsServer({
+        db,
+        bus,
+        metrics,
+        readiness: () => ({ ready: standby.state === 'active', detail: { role, router: standby.state, epoch: standby.epoch } }),
+      });
+      cleanups.push(() => ops.close());
+      const address = await ops.listen({ port: config.port, host: config.host });
+      const port = (ops.server.address() as { port: number }).port;
+      logger.info({ address, bus: bus.kind, namespace: config.namespace }, `Switchboard router on ${address} (/readyz, /metrics); standing by until it holds the router lock`);
+      return {
+        url: `http://127.0.0.1:${port}`,
+        port,
+        db,
+        bus,
+        subjects,
+        get router() {
+          return standby.router;
+        },
+        routerRole: standby,
+        metrics,
+        get salesforce() {
+          return salesforce;
+        },
+        stop: cleanup,
+      };
+    }
+
+    let router: Router | undefined;
+    if (role === 'all') {
+      // One process with both: a second router on the same database refuses to start, naming the first.
+      // The lock's callbacks are made before the router they stop exists.
+      const routing: { router?: Router } = {};
       const lock = await acquireRouterLock({
         url: databaseUrl,
         namespace: config.namespace,
@@ -117,12 +183,23 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
         onRegained: () => logger.info('the router lock is held again'),
         onLost: (error) => {
           logger.fatal({ err: error }, 'another router took the router lock while the database was away: this router stops routing');
-          void router.stop().catch((stopError: unknown) => logger.error({ err: stopError }, 'stopping the router failed'));
+          void routing.router?.stop().catch((stopError: unknown) => logger.error({ err: stopError }, 'stopping the router failed'));
         },
       });
       cleanups.push(() => lock.release());
-      await router.start();
-      cleanups.push(() => router.stop());
+      const active = withSalesforce(
+        newRouter({
+          epoch: () => lock.settledEpoch(),
+          onFenced: () => {
+            logger.fatal({ epoch: lock.epoch }, 'a routing write was fenced: another router holds a newer epoch; this router stops routing');
+            void routing.router?.stop().catch((stopError: unknown) => logger.error({ err: stopError }, 'stopping the router failed'));
+          },
+        }),
+      );
+      routing.router = active;
+      router = active;
+      await active.start();
+      cleanups.push(() => active.stop());
     }
 
     const api = await createApiServer({
@@ -133,19 +210,12 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       clock: () => scheduler.now(),
       metrics,
       allowedOrigins: config.allowedOrigins,
-      ...(options.router !== false && { eventsCommitted: () => router.eventsCommitted() }),
+      ...(router && { eventsCommitted: () => router.eventsCommitted() }),
     });
     cleanups.push(async () => {
       await api.app.close();
       await api.flush();
     });
-    // The Salesforce connector routes through the router and the bus, like any producer.
-    let salesforce: SalesforceConnector | undefined;
-    if (config.salesforce) {
-      salesforce = await startSalesforceConnector({ config: config.salesforce, db, bus, subjects, logger: log, clock: () => scheduler.now() });
-      const connector = salesforce;
-      cleanups.push(() => connector.stop());
-    }
 
     const address = await api.app.listen({ port: config.port, host: config.host });
     const port = (api.app.server.address() as { port: number }).port;
@@ -157,8 +227,11 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       bus,
       subjects,
       router,
+      routerRole: undefined,
       metrics,
-      salesforce,
+      get salesforce() {
+        return salesforce;
+      },
       stop: cleanup,
     };
   } catch (error) {

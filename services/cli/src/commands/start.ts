@@ -5,8 +5,12 @@ import { configFromEnv, startSwitchboard } from '@switchboard/server';
  * SIGTERM, then shuts down cleanly: stops taking requests, finishes in-flight work,
  * drains the bus and stops the embedded PostgreSQL.
  */
-export async function start(options: { port?: number }): Promise<void> {
-  const config = configFromEnv({ ...process.env, ...(options.port !== undefined && { PORT: String(options.port) }) });
+export async function start(options: { port?: number; role?: string }): Promise<void> {
+  const config = configFromEnv({
+    ...process.env,
+    ...(options.port !== undefined && { PORT: String(options.port) }),
+    ...(options.role !== undefined && { SWITCHBOARD_ROLE: options.role }),
+  });
   const running = await startSwitchboard(config);
   let stopping = false;
   const stop = (signal: string) => {
