@@ -1,14 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { type EmbeddedPostgresServer, startEmbeddedPostgres } from '@switchboard/store';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { availableBuses, createTeamOfReps, deleteNamespaceStreams, eventually, freePort } from '../support/index.ts';
+import { killChild, type SwitchboardChild, startSwitchboardChild } from '../support/switchboard-child.ts';
 
 // At 200 leads/s a PostgreSQL restart ended the process: `terminating connection due to
 // administrator command` (57P01) or `read ECONNRESET`, then `Emitted 'error' event on Client
@@ -16,7 +15,6 @@ import { availableBuses, createTeamOfReps, deleteNamespaceStreams, eventually, f
 // Here the service runs in a child process against a PostgreSQL of the test's own, which the
 // test cuts off and restarts in the middle of a 200 leads/s stream.
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Leads a second the stream aims at, and at most this many requests in flight at once. */
@@ -26,56 +24,13 @@ const MAX_IN_FLIGHT = 500;
 /** The stream's phases, in order; each request is counted in the phase it was sent in. */
 type Phase = 'before' | 'terminated' | 'stopped' | 'restarted';
 
-/** A Switchboard in a child process: what it printed, and a way to fail fast when it exits. */
-interface SwitchboardChild {
-  readonly process: ChildProcess;
-  readonly url: string;
-  /** The last of what it wrote on stdout and stderr. */
-  output(): string;
-  /** Resolves with `work`, or rejects as soon as the process exits. */
-  whileUp<T>(work: Promise<T>): Promise<T>;
-}
-
-async function startChild(env: Record<string, string>): Promise<SwitchboardChild> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/switchboard-process.ts'], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const keep = (chunk: unknown) => (output = (output + String(chunk)).slice(-30_000));
-  child.stderr?.on('data', keep);
-  const exited = new Promise<never>((_, reject) => {
-    child.once('exit', (code, signal) => reject(new Error(`the service exited (code ${code}, signal ${signal}):\n${output.slice(-6_000)}`)));
-  });
-  // Awaited in whileUp only: don't let an exit nobody waits for be an unhandled rejection.
-  exited.catch(() => {});
-  const url = await Promise.race([
-    new Promise<string>((resolve) => {
-      let out = '';
-      child.stdout?.on('data', (chunk) => {
-        out += String(chunk);
-        keep(chunk);
-        const line = out.split('\n').find((l) => l.startsWith('{'));
-        if (line) resolve((JSON.parse(line) as { url: string }).url);
-      });
-    }),
-    exited,
-  ]);
-  return { process: child, url, output: () => output, whileUp: (work) => Promise.race([work, exited]) };
-}
-
 describe.each(availableBuses)('a PostgreSQL restart under load, on the %s bus', (bus) => {
   const dir = mkdtempSync(join(tmpdir(), 'sb-pg-restart-'));
   const namespace = `t${randomBytes(5).toString('hex')}`;
   let database: EmbeddedPostgresServer | undefined;
   let child: SwitchboardChild | undefined;
   afterAll(async () => {
-    if (child && child.process.exitCode === null && child.process.signalCode === null) {
-      const gone = new Promise((resolve) => child!.process.once('exit', resolve));
-      child.process.kill('SIGKILL');
-      await gone;
-    }
+    await killChild(child);
     await database?.stop().catch(() => {});
     if (bus === 'nats') await deleteNamespaceStreams(namespace);
     rmSync(dir, { recursive: true, force: true });
@@ -86,7 +41,7 @@ describe.each(availableBuses)('a PostgreSQL restart under load, on the %s bus', 
     const dataDir = join(dir, 'pg');
     database = await startEmbeddedPostgres({ dataDir, port });
     const url = database.url;
-    child = await startChild({
+    child = await startSwitchboardChild({
       DATABASE_URL: url,
       NATS_URL: bus === 'nats' ? (process.env.NATS_URL as string) : '',
       SWITCHBOARD_NAMESPACE: namespace,
