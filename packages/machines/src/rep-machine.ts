@@ -73,8 +73,15 @@ export interface RepContext {
 export type RepEvent =
   /** A lead offers itself; accepted only in `available`. `seq` orders assignments for round robin. */
   | { readonly type: 'OFFER'; readonly leadId: LeadId; readonly at: number; readonly seq: number }
-  /** A lead the rep held is no longer active (closed, breached, re-assigned, or not committed). */
+  /** A lead the rep held is no longer active (closed, breached, re-assigned). */
   | { readonly type: 'RELEASE'; readonly leadId: LeadId; readonly at?: number }
+  /**
+   * The lead of an offer this rep accepted at `at` was not assigned after all (its step did not
+   * commit): the slot, and the count in each cap window that offer counted in, are given back.
+   */
+  | { readonly type: 'OFFER_WITHDRAWN'; readonly leadId: LeadId; readonly at: number }
+  /** A release that was sent ahead of its step did not happen (the step did not commit): the rep holds the lead again. */
+  | { readonly type: 'RELEASE_WITHDRAWN'; readonly leadId: LeadId }
   /** Time passed: a shift, an out-of-office period or a cap window may have begun or ended. */
   | { readonly type: 'TICK'; readonly at: number }
   /** The rep rejected a lead it held (counted per day). */
@@ -218,6 +225,17 @@ export const repMachine = setup({
       return { lastOffer: { leadId: event.leadId, accepted: false, reason } as const };
     }),
     release: assign(({ context }) => ({ activeLeads: Math.max(0, context.activeLeads - 1) })),
+    withdrawOffer: assign(({ context, event }) => {
+      if (event.type !== 'OFFER_WITHDRAWN') return {};
+      const windows: { [K in CapWindow]?: { start: number; count: number } } = { ...context.windows };
+      for (const kind of WINDOWS) {
+        const window = context.windows[kind];
+        // Only a window the offer counted in: a window that has rolled over since owes it nothing.
+        if (window && window.start === capWindowStart(kind, context.schedule.timezone, event.at)) windows[kind] = { ...window, count: Math.max(0, window.count - 1) };
+      }
+      return { activeLeads: Math.max(0, context.activeLeads - 1), windows };
+    }),
+    withdrawRelease: assign(({ context }) => ({ activeLeads: context.activeLeads + 1 })),
     countRejection: assign(({ context, event }) => {
       if (event.type !== 'REJECTED') return {};
       const day = utcDay(event.at);
@@ -261,6 +279,8 @@ export const repMachine = setup({
   on: {
     OFFER: { actions: 'decline' },
     RELEASE: { actions: ['advanceClock', 'release'], target: '.deciding' },
+    OFFER_WITHDRAWN: { actions: 'withdrawOffer', target: '.deciding' },
+    RELEASE_WITHDRAWN: { actions: 'withdrawRelease', target: '.deciding' },
     TICK: { actions: 'advanceClock', target: '.deciding' },
     // Past the daily limit the rejection is refused: the router asks `can()` first.
     REJECTED: { guard: 'underRejectionLimit', actions: ['advanceClock', 'countRejection'] },

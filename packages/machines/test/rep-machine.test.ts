@@ -25,6 +25,30 @@ describe('rep machine', () => {
     expect(rep({ cap: 2, activeLeads: 2 }).getSnapshot().value).toBe('capped');
   });
 
+  it('gives back a withdrawn offer’s slot and its count in each cap window, and takes a withdrawn release back', () => {
+    const actor = rep({ cap: 2 });
+    actor.send(offer(1));
+    actor.send(offer(2));
+    expect(actor.getSnapshot().value).toBe('capped');
+    actor.send({ type: 'OFFER_WITHDRAWN', leadId: 'l2' as LeadId, at: 1002 });
+    expect(actor.getSnapshot().value).toBe('available');
+    expect(actor.getSnapshot().context.activeLeads).toBe(1);
+    expect(actor.getSnapshot().context.windows.day?.count).toBe(1);
+    actor.send({ type: 'RELEASE', leadId: 'l1' as LeadId, at: 1003 });
+    actor.send({ type: 'RELEASE_WITHDRAWN', leadId: 'l1' as LeadId });
+    expect(actor.getSnapshot().context.activeLeads).toBe(1);
+  });
+
+  it('does not take a withdrawn offer out of a cap window that has rolled over since', () => {
+    const actor = rep();
+    const day = 86_400_000;
+    actor.send({ ...offer(1), at: 1000 });
+    actor.send({ ...offer(2), at: day + 1000 });
+    actor.send({ type: 'OFFER_WITHDRAWN', leadId: 'l1' as LeadId, at: 1000 });
+    expect(actor.getSnapshot().context.windows.day?.count).toBe(1);
+    expect(actor.getSnapshot().context.activeLeads).toBe(1);
+  });
+
   it('accepts offers while available and moves to capped on the offer that reaches the cap', () => {
     const actor = rep({ cap: 2 });
     actor.send(offer(1));

@@ -536,11 +536,11 @@ export class LeadRouter {
         }),
       );
     } catch (error) {
-      await this.#rereadReps(touchedReps);
+      await this.#withdraw(held.id, now, outcome, releases ? previousOwner : null, touchedReps);
       throw error;
     }
     if (!committed) {
-      await this.#rereadReps(touchedReps);
+      await this.#withdraw(held.id, now, outcome, releases ? previousOwner : null, touchedReps);
       return undefined;
     }
     if (step.isRecording()) step.setAttribute(Attr.leadState, afterState);
@@ -598,17 +598,28 @@ export class LeadRouter {
   }
 
   /**
-   * The reps a step that did not commit touched, as the store has them: the offer they accepted
-   * or the lead they released never happened. (The lead itself adopted nothing.)
+   * Tells the reps a step that did not commit touched that it did not happen — the offer its rep
+   * accepted was withdrawn, the release of its previous owner too — and stores them as they are
+   * now. Messages to the reps' own mailboxes, not a re-read of their loads from the store: a
+   * re-read raced the commits of other leads' accepted offers, and a step that failed while
+   * nothing else touched the rep left its stored load counting the phantom for good. (The lead
+   * itself adopted nothing.)
    */
-  async #rereadReps(reps: ReadonlyMap<RepId, RepEntry>): Promise<void> {
-    for (const [repId, entry] of reps) {
-      try {
-        this.#o.reps.forgetTimer(entry);
-        entry.actor.send({ type: 'SYNC_LOAD', activeLeads: await this.#o.leads.countActiveOf(repId) });
-      } catch (error) {
-        this.#o.logger.error({ err: error, repId }, 'could not re-read a rep after a failed step');
-      }
+  async #withdraw(leadId: LeadId, at: number, outcome: RoutingOutcome | undefined, releasedOwner: RepId | null, reps: ReadonlyMap<RepId, RepEntry>): Promise<void> {
+    if (outcome?.type === 'assigned') outcome.rep.actor.send({ type: 'OFFER_WITHDRAWN', leadId, at });
+    if (releasedOwner !== null) this.#o.reps.get(releasedOwner)?.actor.send({ type: 'RELEASE_WITHDRAWN', leadId });
+    if (reps.size === 0) return;
+    const entries = [...reps.values()];
+    // The step's timer changes were not stored either: work them out again from the reps as they are now.
+    for (const entry of entries) this.#o.reps.forgetTimer(entry);
+    const changes = entries.map((entry) => this.#o.reps.timerChange(entry));
+    try {
+      await this.#o.writer.write({ reps: entries.map((entry) => this.#o.reps.liveState(entry, `lead ${leadId}: step withdrawn`)), ...timerWrites(changes) });
+      applyTimerChanges(this.#o.timers(), changes);
+    } catch (error) {
+      for (const entry of entries) this.#o.reps.forgetTimer(entry);
+      // The next step that touches these reps stores them, and a start recounts every load.
+      this.#o.logger.warn({ err: error, leadId, reps: [...reps.keys()] }, 'could not store the reps of a withdrawn step; their next step stores them');
     }
   }
 }

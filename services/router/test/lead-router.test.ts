@@ -115,12 +115,13 @@ describe('lead router', () => {
     expect(router.holds(lead.id)).toBe(false);
   });
 
-  it('leaves nothing behind when the write fails: the lead is not held, and the rep’s load is what the store says', async () => {
+  it('leaves nothing behind when the write fails: the lead is not held, and its rep gets the slot back (and stores it)', async () => {
     const { router, writes, state, repActor } = await setUp();
     const lead = newLead();
     state.next = 'throw';
     await expect(router.admit(lead)).rejects.toThrow('connection terminated unexpectedly');
-    expect(writes).toHaveLength(0);
+    // Only the rep, told the offer it accepted was withdrawn, is stored: with nothing held.
+    expect(writes.map((w) => [w.lead?.leadId, w.reps?.map((r) => r.activeLeads)])).toEqual([[undefined, [0]]]);
     expect(router.holds(lead.id)).toBe(false);
     expect(repActor().context.activeLeads).toBe(0);
     // Redelivered, it is routed as if the first attempt never was.
@@ -132,8 +133,20 @@ describe('lead router', () => {
     const { router, writes, state, repActor } = await setUp();
     state.next = 'stale';
     expect(await router.admit(newLead())).toBe('stale');
-    expect(writes).toHaveLength(0);
+    expect(writes.map((w) => [w.lead?.leadId, w.reps?.map((r) => r.activeLeads)])).toEqual([[undefined, [0]]]);
     expect(repActor().context.activeLeads).toBe(0);
+    // The offer counted in the rep's cap windows is given back too.
+    expect(repActor().context.windows.day?.count).toBe(0);
+  });
+
+  it('keeps the rep’s stored load right when one of two concurrent steps is stale: the other’s accepted offer is not lost', async () => {
+    const { router, writes, state, repActor } = await setUp();
+    state.next = 'stale';
+    const outcomes = await Promise.all([router.admit(newLead()), router.admit(newLead())]);
+    expect(outcomes.sort()).toEqual(['assigned', 'stale']);
+    expect(repActor().context.activeLeads).toBe(1);
+    // The last state of the rep stored counts the one lead it holds.
+    expect(writes.flatMap((w) => w.reps ?? []).at(-1)?.activeLeads).toBe(1);
   });
 
   it('holds a lead nobody can take as waiting, and offers it again when its rep frees a slot', async () => {
