@@ -16,11 +16,11 @@ if (!runs) console.warn('\n[switchboard] the router failover test needs NATS_URL
 const LEADS = 900;
 const CLIENTS = 16;
 
-/** A router process's /readyz: active (200) or standing by (503). */
-async function readiness(router: SwitchboardChild): Promise<{ ready: boolean; router?: string; epoch?: number | null }> {
-  const response = await fetch(`${router.url}/readyz`);
-  const body = (await response.json()) as { router?: string; epoch?: number | null };
-  return { ready: response.status === 200, ...body };
+/** A router process's /activez (200 while it holds the router lock) and /readyz (200 routing or standing by). */
+async function readiness(router: SwitchboardChild): Promise<{ ready: boolean; up: boolean; router?: string; epoch?: number | null }> {
+  const [active, ready] = await Promise.all([fetch(`${router.url}/activez`), fetch(`${router.url}/readyz`)]);
+  const body = (await active.json()) as { router?: string; epoch?: number | null };
+  return { ready: active.status === 200, up: ready.status === 200, ...body };
 }
 
 describe.runIf(runs)('several processes: an API process and routers that stand by and take over', () => {
@@ -52,7 +52,13 @@ describe.runIf(runs)('several processes: an API process and routers that stand b
       if (ra.ready === rb.ready) return false;
       return ra.ready ? { active: a!, standby: b!, epoch: ra.epoch } : { active: b!, standby: a!, epoch: rb.epoch };
     }, 30_000, 'one active router and one standby');
-    expect(await readiness(active.standby)).toMatchObject({ ready: false, router: 'standby', epoch: null });
+    // A standby is up (a rollout or disruption budget counts it) but not active.
+    expect(await readiness(active.standby)).toMatchObject({ ready: false, up: true, router: 'standby', epoch: null });
+    expect(await readiness(active.active)).toMatchObject({ ready: true, up: true, router: 'active' });
+    // Every process serves /metrics; a router's says whether it routes.
+    expect(await (await fetch(`${active.active.url}/metrics`)).text()).toMatch(/switchboard_router_active\{[^}]*\} 1/);
+    expect(await (await fetch(`${active.standby.url}/metrics`)).text()).toMatch(/switchboard_router_active\{[^}]*\} 0/);
+    expect((await fetch(`${api.url}/metrics`)).status).toBe(200);
     // The API process serves no router, and the router process no API.
     expect((await http(active.active.url, 'GET', '/v1/reps')).status).toBe(404);
 

@@ -97,6 +97,8 @@ export const MetricName = {
   reps: 'switchboard.reps',
   /** Gauge: actors held in memory, by `kind` (lead, rep), and durable timers held in memory (`kind`=timer). */
   actors: 'switchboard.actors',
+  /** Gauge: 1 while this process routes (holds the router lock), 0 while it stands by; with the lock's `epoch`. */
+  routerActive: 'switchboard.router.active',
   /** Histogram, seconds: lead received by the API (`Sb-Received-At`) → intake message taken off the bus by the router. */
   busLag: 'switchboard.bus.intake_lag',
 } as const;

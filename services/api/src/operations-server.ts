@@ -1,14 +1,17 @@
 import type { Bus } from '@switchboard/bus';
-import type { Database } from '@switchboard/store';
+import { type Database, pingDatabase } from '@switchboard/store';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { healthRoutes } from './routes/health.ts';
 import { type MetricsSource, metricsRoutes } from './routes/metrics.ts';
 
-/** Whether a process without the API (a router) is ready, and what it says about itself. */
+/** Where a process without the API (a router) stands, and what it says about itself. */
 export interface Readiness {
-  readonly ready: boolean;
+  /** It routes now (it holds the router lock). */
+  readonly active: boolean;
+  /** It stands by, ready to take over (ready too if its database and bus answer). */
+  readonly standingBy: boolean;
   readonly detail: Record<string, unknown>;
 }
 
@@ -21,8 +24,9 @@ export interface OperationsServerOptions {
 
 /**
  * The HTTP endpoints of a process that serves no API (`SWITCHBOARD_ROLE=router`): `/livez`,
- * `/healthz` (database and bus), `/metrics`, and `/readyz` — 200 while the process does its job
- * (a router that holds the router lock), 503 otherwise (standing by), with what it is doing.
+ * `/healthz` (database and bus), `/metrics`, `/readyz` — 200 while it can do its job (routing, or
+ * standing by in good health), 503 otherwise — and `/activez`, 200 only while it holds the router
+ * lock. Both say which it is (`router: active | standby`) and the lock's fencing epoch.
  */
 export function createOperationsServer(options: OperationsServerOptions): FastifyInstance {
   const app = Fastify({ logger: false });
@@ -31,11 +35,16 @@ export function createOperationsServer(options: OperationsServerOptions): Fastif
   healthRoutes(app, { db: options.db, bus: options.bus });
   metricsRoutes(app, { metrics: options.metrics });
   app.get('/readyz', async (_request, reply) => {
-    const { ready, detail } = options.readiness();
+    const { active, standingBy, detail } = options.readiness();
+    const ready = active || (standingBy && (await pingDatabase(options.db)) && (await options.bus.ping()));
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', ...detail });
   });
+  app.get('/activez', async (_request, reply) => {
+    const { active, detail } = options.readiness();
+    return reply.code(active ? 200 : 503).send({ status: active ? 'active' : 'not_active', ...detail });
+  });
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url}: a router process serves /livez, /healthz, /readyz and /metrics; the API runs with SWITCHBOARD_ROLE=api or all` }),
+    reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url}: a router process serves /livez, /healthz, /readyz, /activez and /metrics; the API runs with SWITCHBOARD_ROLE=api or all` }),
   );
   return app;
 }

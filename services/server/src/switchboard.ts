@@ -4,7 +4,7 @@ import type { Logger } from '@switchboard/core';
 import { createApiServer, createOperationsServer } from '@switchboard/api';
 import { createRouter, type Router, type Scheduler, systemScheduler } from '@switchboard/router';
 import { type SalesforceConnector, startSalesforceConnector } from '@switchboard/salesforce';
-import { createMetrics, logTelemetryDiagnostics, registerTracing, type SwitchboardMetrics } from '@switchboard/telemetry';
+import { createMetrics, logTelemetryDiagnostics, MetricName, registerTracing, type SwitchboardMetrics } from '@switchboard/telemetry';
 import {
   acquireRouterLock,
   createDatabase,
@@ -143,11 +143,20 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
         createRouter: (epoch, onFenced) => withSalesforce(newRouter({ epoch, onFenced })),
       });
       cleanups.push(() => standby.stop());
+      metrics.meter
+        .createObservableGauge(MetricName.routerActive, { description: '1 while this process routes (holds the router lock), 0 while it stands by' })
+        .addCallback((gauge) => gauge.observe(standby.state === 'active' ? 1 : 0, { epoch: standby.epoch ?? 0 }));
       const ops = createOperationsServer({
         db,
         bus,
         metrics,
-        readiness: () => ({ ready: standby.state === 'active', detail: { role, router: standby.state, epoch: standby.epoch } }),
+        // Ready when routing, or standing by while its database and bus answer (a standby is
+        // what makes failover fast; a rollout or a disruption budget must count it as up).
+        readiness: () => ({
+          active: standby.state === 'active',
+          standingBy: standby.state === 'standby',
+          detail: { role, router: standby.state, epoch: standby.epoch },
+        }),
       });
       cleanups.push(() => ops.close());
       const address = await ops.listen({ port: config.port, host: config.host });
