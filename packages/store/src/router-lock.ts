@@ -105,8 +105,9 @@ export async function acquireRouterLock(options: RouterLockOptions): Promise<Rou
       : 'a process that has just let it go';
     return new RouterLockedError(
       `another Switchboard router is already running on this database (schema "${rows[0]?.schema ?? '?'}"): ${who}. ` +
-        'Only one router per database is supported for now; a second one would break caps and routing. ' +
-        'Stop the other one first, or give this one its own database (DATABASE_URL).',
+        'One router routes at a time: a second would break caps and routing. ' +
+        'To run a standby that takes over when the first one goes, start it with SWITCHBOARD_ROLE=router (or switchboard start --role router); ' +
+        'otherwise stop the other one first, or give this one its own database (DATABASE_URL).',
       { holder: holder?.application_name ?? null, schema: rows[0]?.schema ?? null },
     );
   };
