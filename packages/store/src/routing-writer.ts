@@ -72,6 +72,12 @@ export interface RoutingWrite {
   /** Timers of this write's lead apply only if its transition commits; rep timers always. */
   readonly setTimers?: ReadonlyArray<TimerSet>;
   readonly clearTimers?: ReadonlyArray<TimerClear>;
+  /**
+   * Weighted round robin credits of the teams this write's decision moved, stored with it (the
+   * last given for a team in a batch wins), so that a router killed mid-burst leaves a
+   * successor the credits of every assignment it stored, not those of a second ago.
+   */
+  readonly ledgers?: ReadonlyArray<{ readonly teamId: TeamId; readonly credits: ReadonlyMap<RepId, number> }>;
 }
 
 /** The outcome of one write. */
@@ -141,6 +147,12 @@ export function createRoutingWriter(db: Kysely<Database>, options: RoutingWriter
         for (const t of w.clearTimers ?? []) timerIntent.set(`${t.actorKind}:${t.actorId}:${t.kind}`, { clear: t });
         for (const t of w.setTimers ?? []) timerIntent.set(`${t.actorKind}:${t.actorId}:${t.kind}`, { set: t });
       }
+      const ledgerOf = new Map<string, Record<string, number>>();
+      for (const w of writes) {
+        for (const { teamId, credits } of w.ledgers ?? []) ledgerOf.set(teamId, Object.fromEntries([...credits].filter(([, credit]) => Number.isFinite(credit))));
+      }
+      // Sorted by team, as the ledger repository's saves are: rows locked in one order.
+      const ledgers = [...ledgerOf].map(([team_id, credits]) => ({ team_id, credits })).sort((a, b) => (a.team_id < b.team_id ? -1 : a.team_id > b.team_id ? 1 : 0));
       const timerSets = [...timerIntent.values()].flatMap((i) => ('set' in i ? [i.set] : []));
       const timerClears = [...timerIntent.values()].flatMap((i) => ('clear' in i ? [i.clear] : []));
       const optional = <T>(values: ReadonlyArray<T | undefined>) => values.map((v) => (v === undefined ? null : v));
@@ -239,6 +251,13 @@ export function createRoutingWriter(db: Kysely<Database>, options: RoutingWriter
           where timers.actor_kind = c.actor_kind and timers.actor_id = c.actor_id and timers.kind = c.kind
             and (c.actor_kind <> 'lead' or c.actor_id in (select id from updated))
             and exists (select 1 from fence)
+        ), ledgers_saved as (
+          insert into team_share_ledgers (team_id, credits, updated_at)
+          select l.team_id, l.credits, now()
+          from jsonb_to_recordset(${JSON.stringify(ledgers)}::jsonb) as l(team_id uuid, credits jsonb)
+          where exists (select 1 from teams t where t.id = l.team_id) and exists (select 1 from fence)
+          order by l.team_id
+          on conflict (team_id) do update set credits = excluded.credits, updated_at = excluded.updated_at
         )
         select id, version from updated
         union all

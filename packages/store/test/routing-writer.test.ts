@@ -8,6 +8,7 @@ import {
   createRepRepository,
   createRoutingWriter,
   createTeamRepository,
+  createTeamShareLedgerRepository,
   type LeadTransition,
 } from '../src/index.ts';
 
@@ -96,6 +97,19 @@ describe('routing writer', () => {
     expect(await writer.write({ lead: { ...assignment(leadId, 1), endAssignment: 'breached' } })).toMatchObject({ committed: true });
     const lead = await createLeadRepository(database.db).get(leadId);
     expect(lead?.assignments.map((a) => a.endReason)).toEqual(['breached', null]);
+  });
+});
+
+describe('routing writer: weighted credits', () => {
+  it('stores a team’s credits with the assignment that moved them, the last given in a batch winning', async () => {
+    const writer = createRoutingWriter(database.db);
+    const [first, second] = [await newLead(), await newLead()];
+    await Promise.all([
+      writer.write({ lead: assignment(first, 0), ledgers: [{ teamId, credits: new Map([[repId, 1.5]]) }] }),
+      writer.write({ lead: assignment(second, 0), ledgers: [{ teamId, credits: new Map([[repId, -0.5]]) }] }),
+    ]);
+    const stored = await createTeamShareLedgerRepository(database.db).loadAll();
+    expect(stored.get(teamId)).toEqual(new Map([[repId, -0.5]]));
   });
 });
 

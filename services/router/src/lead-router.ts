@@ -528,6 +528,8 @@ export class LeadRouter {
             },
             reps,
             ...timerWrites(timerChanges),
+            // Weighted credits go with the assignment that moved them: a successor of a killed router starts where this one stored.
+            ...(outcome?.type === 'assigned' && outcome.team?.strategy === 'weighted_round_robin' && { ledgers: [{ teamId: outcome.team.id, credits: this.#o.policy.ledgerOf(outcome.team.id) }] }),
           });
           if (span.isRecording()) span.setAttribute(Attr.committed, written.committed);
           if (written.committed) next.version = written.version ?? held.version + 1;
@@ -598,15 +600,20 @@ export class LeadRouter {
   }
 
   /**
-   * Tells the reps a step that did not commit touched that it did not happen — the offer its rep
-   * accepted was withdrawn, the release of its previous owner too — and stores them as they are
+   * Tells the reps and the team a step that did not commit touched that it did not happen — the
+   * offer its rep accepted was withdrawn (and the team's strategy state moved back), the release
+   * of its previous owner too — and stores the reps as they are
    * now. Messages to the reps' own mailboxes, not a re-read of their loads from the store: a
    * re-read raced the commits of other leads' accepted offers, and a step that failed while
    * nothing else touched the rep left its stored load counting the phantom for good. (The lead
    * itself adopted nothing.)
    */
   async #withdraw(leadId: LeadId, at: number, outcome: RoutingOutcome | undefined, releasedOwner: RepId | null, reps: ReadonlyMap<RepId, RepEntry>): Promise<void> {
-    if (outcome?.type === 'assigned') outcome.rep.actor.send({ type: 'OFFER_WITHDRAWN', leadId, at });
+    if (outcome?.type === 'assigned') {
+      outcome.rep.actor.send({ type: 'OFFER_WITHDRAWN', leadId, at });
+      // The team's weighted credits and load counts as if the offer had never been made.
+      outcome.withdraw();
+    }
     if (releasedOwner !== null) this.#o.reps.get(releasedOwner)?.actor.send({ type: 'RELEASE_WITHDRAWN', leadId });
     if (reps.size === 0) return;
     const entries = [...reps.values()];

@@ -19,7 +19,14 @@ import type { TeamActors } from './team-actors.ts';
 
 /** Where a routing step left the lead. */
 export type RoutingOutcome =
-  | { readonly type: 'assigned'; readonly rep: RepEntry; readonly team: PolicyTeam | null; readonly decision: RoutingDecision }
+  | {
+      readonly type: 'assigned';
+      readonly rep: RepEntry;
+      readonly team: PolicyTeam | null;
+      readonly decision: RoutingDecision;
+      /** Moves the team's strategy state back, for a step that did not commit after all. */
+      readonly withdraw: () => void;
+    }
   | {
       readonly type: 'waiting';
       readonly reason: string;
@@ -173,7 +180,7 @@ export async function routeLead(lead: RoutedLead, step: RoutingStepContext): Pro
         managerId: rep.profile.managerId,
         record: { repEmail: rep.profile.email, ruleName: record.rule?.name ?? null, summary: record.summary, externalId: step.externalId ?? null },
       });
-      return { type: 'assigned', rep, team: outcome.team, decision: record };
+      return { type: 'assigned', rep, team: outcome.team, decision: record, withdraw: sent.undo };
     }
     sent.undo();
     excluded.set(outcome.repId, 'declined');

@@ -87,7 +87,7 @@ async function setUpTeams(specs: Parameters<typeof routingStateForTeams>[0], rep
     offer,
   });
   const repActor = () => actors.get(rep.id)!.actor.getSnapshot();
-  return { router, rep, writes, state, freed, repActor, stored };
+  return { router, rep, writes, state, freed, repActor, stored, policy, teamIds: teams };
 }
 
 const newLead = (requestedTeam: string | null = null): AdmittedLead => ({
@@ -147,6 +147,18 @@ describe('lead router', () => {
     expect(repActor().context.activeLeads).toBe(1);
     // The last state of the rep stored counts the one lead it holds.
     expect(writes.flatMap((w) => w.reps ?? []).at(-1)?.activeLeads).toBe(1);
+  });
+
+  it('stores a weighted team’s credits with each assignment, and moves them back for a step that does not commit', async () => {
+    const [a, b] = [repOf(0, 1, null), repOf(1, 3, null)];
+    const { router, writes, state, policy, teamIds } = await setUpTeams([{ name: 'Weighted', strategy: 'weighted_round_robin', reps: [a!, b!] }], a!);
+    const teamId = (await teamIds.find('Weighted'))!.id;
+    expect(await router.admit(newLead())).toBe('assigned');
+    const credits = new Map(policy.ledgerOf(teamId));
+    expect(writes.at(-1)?.ledgers).toEqual([{ teamId, credits }]);
+    state.next = 'stale';
+    expect(await router.admit(newLead())).toBe('stale');
+    expect(new Map(policy.ledgerOf(teamId))).toEqual(credits);
   });
 
   it('holds a lead nobody can take as waiting, and offers it again when its rep frees a slot', async () => {
