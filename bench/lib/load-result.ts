@@ -38,6 +38,11 @@ export interface LoadRequest {
   readonly mode: 'max' | 'paced';
   /** Base URL of the service, e.g. `http://127.0.0.1:4000`. */
   readonly url: string;
+  /**
+   * Max rate only: several API processes behind no load balancer; the connections are split
+   * evenly over them (`url` is then the first). @default [url]
+   */
+  readonly urls?: ReadonlyArray<string>;
   /** Prefix of the phase's external ids. */
   readonly prefix: string;
   readonly seconds: number;
