@@ -146,6 +146,9 @@ export function createRouter(options: RouterOptions): Router {
   let sweepTimer: NodeJS.Timeout | undefined;
   let sweeping = false;
   let sweepAgain = false;
+  /** The sweep under way, which a stop waits for: its offers need the rep actors still answering. */
+  let sweepRun: Promise<void> = Promise.resolve();
+  let stopping = false;
   let stopReconnectListener: (() => void) | undefined;
 
   const router = (): LeadRouter => {
@@ -386,12 +389,18 @@ export function createRouter(options: RouterOptions): Router {
   // between commit and publish, or the in-process bus died with the process).
   // `minAgeMs` leaves alone a lead whose intake message may still be on its way; after the bus
   // came back, every lead stored while it was away is stranded, whatever its age.
-  const sweepStranded = async (minAgeMs = 10_000): Promise<void> => {
+  const sweepStranded = (minAgeMs = 10_000): Promise<void> => {
+    if (stopping) return Promise.resolve();
     if (sweeping) {
       // A sweep that began before the bus came back may have missed the newest leads.
       if (minAgeMs === 0) sweepAgain = true;
-      return;
+      return sweepRun;
     }
+    const run = sweepOnce(minAgeMs);
+    sweepRun = run.catch(() => {});
+    return run;
+  };
+  const sweepOnce = async (minAgeMs: number): Promise<void> => {
     sweeping = true;
     try {
       const stranded = await leads.listOpen({ states: ['new'], createdBefore: new Date(clock() - minAgeMs) });
@@ -401,9 +410,9 @@ export function createRouter(options: RouterOptions): Router {
     } finally {
       sweeping = false;
     }
-    if (sweepAgain) {
+    if (sweepAgain && !stopping) {
       sweepAgain = false;
-      await sweepStranded(0);
+      await sweepOnce(0);
     }
   };
 
@@ -526,9 +535,11 @@ export function createRouter(options: RouterOptions): Router {
     },
 
     async stop() {
+      stopping = true;
       stopReconnectListener?.();
       if (sweepTimer) clearInterval(sweepTimer);
       if (ledgerFlush) clearInterval(ledgerFlush);
+      await sweepRun;
       // Last started, first stopped: the intake consumer finishes its in-flight leads while the
       // rep actors still answer their offers (stopping those first made each offer time out).
       for (const subscription of subscriptions.splice(0).reverse()) await subscription.stop();
