@@ -85,8 +85,8 @@ async function measure(topology: Topology): Promise<TopologyResult> {
     const pool = new pg.Pool({ connectionString: schema.url, max: 2 });
     pool.on('error', () => {});
     cleanup.defer('close the result pool', () => pool.end());
-    // CPU and event-loop accounting follow the first API process (or the one process).
-    const context = { repoRoot, service: apis[0] as BenchChild, databaseUrl: schema.url };
+    // The event loop measured is the first API process's (or the one process's); the CPU of every process is the service's.
+    const context = { repoRoot, service: apis[0] as BenchChild, otherServices: processes.slice(1), databaseUrl: schema.url };
     await runLoadPhase(context, { mode: 'max', url: urls[0]!, urls, prefix: 'warm', seconds: options.warmupSeconds, connections: options.connections });
     await waitForAssignments(pool, 'warm');
     log(`  ${topology.name}: max rate, ${options.connections} connections, ${options.seconds} s`);

@@ -22,6 +22,8 @@ export interface LoadPhaseContext {
   readonly repoRoot: string;
   /** The process under test, for CPU and event-loop accounting. */
   readonly service: BenchChild;
+  /** More processes of the service (a split deployment): their CPU is the service's too, not a disturbance. @default none */
+  readonly otherServices?: ReadonlyArray<BenchChild>;
   /** The PostgreSQL it writes to, for write accounting. */
   readonly databaseUrl: string;
   /** Write a CPU profile of the service during the load to this file. @default no profile */
@@ -38,7 +40,8 @@ export function profileFile(repoRoot: string, name: string): string {
 /** Runs the load generator in its own process and waits for its result. */
 export async function runLoadPhase(context: LoadPhaseContext, request: LoadRequest): Promise<PhaseMeasurement> {
   // The machine is shared: start when nobody else is busy (or report that they were).
-  await waitForQuietMachine([process.pid, context.service.pid], ['postgres', 'nats-server'], {
+  const servicePids = [context.service.pid, ...(context.otherServices ?? []).map((child) => child.pid)];
+  await waitForQuietMachine([process.pid, ...servicePids], ['postgres', 'nats-server'], {
     onWait: (cores, busiest) =>
       process.stderr.write(
         `    other processes use ${cores.toFixed(2)} cores (busiest: ${busiest}); waiting up to 2 min before the ${request.prefix} phase\n`,
@@ -63,7 +66,12 @@ export async function runLoadPhase(context: LoadPhaseContext, request: LoadReque
     const eluAfter = await context.service.probe<EventLoopSample>('elu');
     if (context.profileFile) await context.service.probe(`profile:stop:${context.profileFile}`, 60_000);
     const markAfter = await markDatabase(context.databaseUrl);
-    const cpu = cpuSharesBetween(before, after, { service: context.service.pid }, ['postgres', 'nats-server']);
+    const cpu = cpuSharesBetween(
+      before,
+      after,
+      { service: context.service.pid, ...Object.fromEntries((context.otherServices ?? []).map((child) => [`service:${child.pid}`, child.pid])) },
+      ['postgres', 'nats-server'],
+    );
     if (process.env.BENCH_VERBOSE) {
       const top = topProcesses(before, after).map((p) => `${p.comm}(${p.pid}) ${p.cores.toFixed(2)}`);
       process.stderr.write(`    [${request.prefix}] cpu: machine ${cpu.machine.toFixed(2)}; ${top.join(', ')}\n`);
@@ -84,7 +92,8 @@ export async function runLoadPhase(context: LoadPhaseContext, request: LoadReque
 /** Cores used during a phase by processes other than the service, PostgreSQL, NATS and the load generator. */
 export function otherProcessesShare(phase: PhaseMeasurement): number {
   const p = phase.cpu.parts;
-  return Math.max(0, phase.cpu.machine - ((p.service ?? 0) + (p.postgres ?? 0) + (p['nats-server'] ?? 0) + (p.load ?? 0)));
+  const service = Object.entries(p).reduce((sum, [label, cores]) => (label === 'service' || label.startsWith('service:') ? sum + cores : sum), 0);
+  return Math.max(0, phase.cpu.machine - (service + (p.postgres ?? 0) + (p['nats-server'] ?? 0) + (p.load ?? 0)));
 }
 
 /** Above this many cores used by other processes, a phase is measured again. */
