@@ -95,6 +95,18 @@ interface HeldLead {
 
 const isWaiting = (held: HeldLead) => held.snapshot.value === 'waiting';
 
+/** An admitted lead as the host keeps it, in the state given. */
+const heldOf = (lead: AdmittedLead, snapshot: LeadSnapshot): HeldLead => ({
+  id: lead.id,
+  requestedTeam: lead.requestedTeam,
+  externalId: lead.externalId,
+  traceId: lead.traceId,
+  traceparent: lead.traceparent ?? null,
+  facts: lead.facts,
+  snapshot,
+  version: lead.version,
+});
+
 /** Reps that freed capacity, and their teams: the waiting leads to try again. */
 export interface Freed {
   readonly teams: ReadonlySet<string>;
@@ -210,16 +222,7 @@ export class LeadRouter {
    */
   admit(lead: AdmittedLead): Promise<AdmitResult> {
     if (this.holds(lead.id)) return Promise.resolve('already-routing');
-    const received = (): HeldLead => ({
-      id: lead.id,
-      requestedTeam: lead.requestedTeam,
-      externalId: lead.externalId,
-      traceId: lead.traceId,
-      traceparent: lead.traceparent ?? null,
-      facts: lead.facts,
-      snapshot: newLeadSnapshot({ leadId: lead.id, priority: lead.priority ?? 0, receivedAt: lead.receivedAt }),
-      version: lead.version,
-    });
+    const received = () => heldOf(lead, newLeadSnapshot({ leadId: lead.id, priority: lead.priority ?? 0, receivedAt: lead.receivedAt }));
     // The first decision continues the trace the lead arrived with (the intake message's).
     return inSpan(SpanName.route, {}, traceContext.active(), (span) =>
       this.#host.send(
@@ -239,16 +242,7 @@ export class LeadRouter {
 
   /** Restores a lead that was waiting when the process stopped. */
   restoreWaiting(lead: AdmittedLead, snapshot: unknown): void {
-    this.#host.restore(lead.id, {
-      id: lead.id,
-      requestedTeam: lead.requestedTeam,
-      externalId: lead.externalId,
-      traceId: lead.traceId,
-      traceparent: lead.traceparent ?? null,
-      facts: lead.facts,
-      snapshot: leadStateFromStore(snapshot, this.#snapshotUpgrade),
-      version: lead.version,
-    });
+    this.#host.restore(lead.id, heldOf(lead, leadStateFromStore(snapshot, this.#snapshotUpgrade)));
   }
 
   /** Applies a command to a lead (touch, close, reject, SLA expiry), loading it if passivated. */
