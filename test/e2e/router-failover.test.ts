@@ -62,7 +62,11 @@ describe.runIf(runs)('several processes: an API process and routers that stand b
     // The API process serves no router, and the router process no API.
     expect((await http(active.active.url, 'GET', '/v1/reps')).status).toBe(404);
 
-    await createTeamOfReps(api.url, { count: 4 });
+    const { repIds } = await createTeamOfReps(api.url, { count: 4 });
+    // The API process asks whichever router routes, over NATS, for an actor's live state.
+    const inspected = await http(api.url, 'GET', `/v1/inspect/reps/${repIds[0]}`);
+    expect(inspected.status, JSON.stringify(inspected.body)).toBe(200);
+    expect(inspected.body).toMatchObject({ kind: 'rep', id: repIds[0], live: true, value: 'available' });
     let killedAt: number | undefined;
     let tookOverAt: number | undefined;
     const acknowledged: string[] = [];
