@@ -21,6 +21,13 @@ export interface DatabaseOptions {
   readonly onConnectionError?: (error: Error) => void;
   /** How long a query waits for a connection before failing as unavailable. @default 5000 */
   readonly connectTimeoutMs?: number;
+  /**
+   * How long a query waits for its answer before failing (`Query read timeout`, unavailable). A
+   * server that stops answering without closing its connections (frozen, a network partition)
+   * otherwise holds every request and every routing step for good. The query is not cancelled:
+   * it may still take effect once the server answers again. @default none
+   */
+  readonly queryTimeoutMs?: number;
 }
 
 /** Opens a Kysely connection pool to PostgreSQL. */
@@ -29,6 +36,7 @@ export function createDatabase(options: DatabaseOptions): Kysely<Database> {
     connectionString: options.url,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    ...(options.queryTimeoutMs !== undefined && options.queryTimeoutMs > 0 && { query_timeout: options.queryTimeoutMs }),
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
   const onError = options.onConnectionError ?? (() => {});

@@ -27,7 +27,9 @@ export class DatabaseUnavailableError extends StoreError {
 const UNAVAILABLE_CODES = /^(08...|57P0[1-4]|53300)$/;
 const UNAVAILABLE_SYSTEM_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 // node-postgres reports a lost or refused connection in words, without a code.
-const UNAVAILABLE_MESSAGES = /Connection terminated|not queryable|timeout exceeded when trying to connect|connection timeout|Client was closed|Cannot use a pool after calling end/i;
+const UNAVAILABLE_MESSAGES = /Connection terminated|not queryable|timeout exceeded when trying to connect|connection timeout|Client was closed|Cannot use a pool after calling end|Query read timeout/i;
+// node-postgres's `query_timeout`: the server did not answer in time, and the query may still run.
+const UNANSWERED_MESSAGE = /Query read timeout/i;
 
 /**
  * True if `error` means the database is unavailable (down, restarting, unreachable, out
@@ -41,6 +43,18 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message)) return true;
     // Kysely and pg wrap several attempts in an AggregateError (e.g. IPv4 and IPv6 refused).
     if (e instanceof AggregateError && e.errors.some((inner) => isDatabaseUnavailable(inner))) return true;
+  }
+  return false;
+}
+
+/**
+ * True if `error` is a query the database did not answer in time (see `queryTimeoutMs`): it is
+ * unavailable, and unlike a refused connection, what the query did is unknown until it answers.
+ */
+export function isDatabaseUnanswered(error: unknown): boolean {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { message } = e as { message?: unknown };
+    if (typeof message === 'string' && UNANSWERED_MESSAGE.test(message)) return true;
   }
   return false;
 }

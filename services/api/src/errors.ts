@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, ValidationError, type ValidationIssue } from '@switchboard/core';
-import { isDatabaseUnavailable } from '@switchboard/store';
+import { isDatabaseUnanswered, isDatabaseUnavailable } from '@switchboard/store';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
@@ -60,13 +60,15 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   }
   if (isDatabaseUnavailable(error)) {
     request.log.warn({ err: error }, 'request refused: the database is unavailable');
+    // A query the database did not answer may still take effect when it does: say so.
+    const outcome = isDatabaseUnanswered(error)
+      ? 'the database did not answer in time, so whether this request was stored is not known yet; send the same request again in ' +
+        `${DATABASE_RETRY_AFTER_SECONDS} seconds (a lead sent again with the same externalId is never stored twice)`
+      : `the database is unavailable right now, so nothing was stored or changed; send the same request again in ${DATABASE_RETRY_AFTER_SECONDS} seconds`;
     return reply
       .code(503)
       .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
-      .send({
-        error: 'database_unavailable',
-        message: `the database is unavailable right now, so nothing was stored or changed; send the same request again in ${DATABASE_RETRY_AFTER_SECONDS} seconds (GET /healthz shows when it is back)`,
-      } satisfies ErrorBody);
+      .send({ error: 'database_unavailable', message: `${outcome} (GET /healthz shows when it is back)` } satisfies ErrorBody);
   }
   request.log.error({ err: error }, 'request failed');
   return reply.code(500).send({ error: 'internal', message: 'something went wrong on our side; the request changed nothing if it was not acknowledged' } satisfies ErrorBody);

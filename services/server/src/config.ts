@@ -26,6 +26,10 @@ const envSchema = z.object({
       .pipe(z.array(z.url({ error: 'list origins such as https://admin.example.com, separated by commas' })))
       .default([]),
   ),
+  SWITCHBOARD_DATABASE_TIMEOUT_SECONDS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ error: 'use a number of seconds, or 0 for no limit' }).min(0).max(3600).default(30),
+  ),
   SWITCHBOARD_ROLE: z.preprocess(
     emptyAsUndefined,
     z.enum(['all', 'api', 'router'], { error: 'use all (API and router in one process), api or router' }).default('all'),
@@ -67,6 +71,11 @@ export interface SwitchboardConfig {
   /** Origins besides the API's own that may send writes from a browser. @default none */
   readonly allowedOrigins: ReadonlyArray<string>;
   /**
+   * How long a query waits for PostgreSQL's answer before the request answers 503 (and a routing
+   * step is retried); 0 for no limit. @default 30
+   */
+  readonly databaseTimeoutSeconds: number;
+  /**
    * What this process runs: `all` (the API and a router), `api` (the HTTP API only; it reaches
    * routers through NATS) or `router` (a router that stands by until it holds the router lock,
    * with `/livez`, `/healthz`, `/readyz` and `/metrics` on `port`). @default 'all'
@@ -92,6 +101,7 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>> 
     logLevel: e.LOG_LEVEL,
     allowedOrigins: e.SWITCHBOARD_ALLOWED_ORIGINS,
     role: e.SWITCHBOARD_ROLE,
+    databaseTimeoutSeconds: e.SWITCHBOARD_DATABASE_TIMEOUT_SECONDS,
     salesforce: salesforceEnabled(env) ? salesforceConfigFromEnv(env) : undefined,
   });
 }

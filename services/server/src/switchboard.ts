@@ -89,15 +89,23 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       cleanups.push(() => embedded.stop());
       databaseUrl = embedded.url;
     }
+    // Migrations first, on a pool of their own with no query timeout: an index on a big table may take a while.
+    const migrator = createDatabase({ url: databaseUrl, poolSize: 2 });
+    try {
+      const applied = await migrateToLatest(migrator);
+      if (applied.length > 0) logger.info({ applied }, 'database migrated');
+    } finally {
+      await migrator.destroy();
+    }
     const db = createDatabase({
       url: databaseUrl,
       poolSize: 12,
+      // A frozen or partitioned PostgreSQL answers nothing and closes nothing: without a limit every request would hang.
+      queryTimeoutMs: config.databaseTimeoutSeconds * 1000,
       // The pool replaces the connection; requests meanwhile answer 503 and the router retries.
       onConnectionError: (error) => logger.warn({ err: error }, 'a PostgreSQL connection failed; it is replaced on the next query'),
     });
     cleanups.push(() => db.destroy());
-    const applied = await migrateToLatest(db);
-    if (applied.length > 0) logger.info({ applied }, 'database migrated');
 
     const subjects = createSubjects(config.namespace);
     let bus: Bus;
