@@ -4,7 +4,6 @@ import {
   compileRoutingPolicy,
   type LeadAccount,
   type LeadFacts,
-  type Logger,
   matchAccount,
   repRefIndex,
   type RoutingConfig,
@@ -24,7 +23,6 @@ export interface PolicyStateOptions {
   readonly leads: LeadRepository;
   readonly teams: TeamDirectory;
   readonly reps: RepActors;
-  readonly logger: Logger;
   readonly clock: () => number;
 }
 
@@ -42,7 +40,6 @@ export class PolicyState {
   #policy: RoutingPolicy | undefined;
   #accounts: AccountIndex = buildAccountIndex([]);
   readonly #ledgers = new Map<TeamId, ShareLedger>();
-  readonly #dirtyLedgers = new Set<TeamId>();
   readonly counts = new AssignmentCounter();
 
   constructor(options: PolicyStateOptions) {
@@ -96,26 +93,8 @@ export class PolicyState {
 
   ledgerOf = (teamId: TeamId): ShareLedger => this.#ledgers.get(teamId) ?? EMPTY_LEDGER;
 
-  /** Keeps a team's new ledger (after its pick was accepted); saved by `flush`. */
+  /** Keeps a team's new ledger; it is stored with the write of the assignment that moved it. */
   keepLedger(teamId: TeamId, ledger: ShareLedger): void {
     this.#ledgers.set(teamId, ledger);
-    this.#dirtyLedgers.add(teamId);
-  }
-
-  /**
-   * Saves the ledgers changed since the last flush. Called every second and on stop: a
-   * crash loses at most a second of weighted round robin's credits, which shifts the next
-   * few picks by at most a lead per rep; assignments themselves are never at risk.
-   */
-  async flush(): Promise<void> {
-    if (this.#dirtyLedgers.size === 0) return;
-    const teamIds = [...this.#dirtyLedgers];
-    this.#dirtyLedgers.clear();
-    try {
-      await this.#o.ledgers.saveMany(teamIds.map((teamId) => ({ teamId, credits: this.ledgerOf(teamId) })));
-    } catch (error) {
-      for (const teamId of teamIds) this.#dirtyLedgers.add(teamId);
-      this.#o.logger.warn({ err: error }, 'saving weighted round robin ledgers failed; will try again');
-    }
   }
 }

@@ -136,10 +136,8 @@ export function createRouter(options: RouterOptions): Router {
     leads,
     teams,
     reps,
-    logger,
     clock,
   });
-  let ledgerFlush: NodeJS.Timeout | undefined;
   let leadRouter: LeadRouter | undefined;
   let timers: DeadlineTimers | undefined;
   const subscriptions: BusSubscription[] = [];
@@ -521,8 +519,6 @@ export function createRouter(options: RouterOptions): Router {
         await bus.serve(subjects.policyCommand, { queue: subjects.consumers.router }, serveCommand(onPolicyCommand)),
         await bus.serve(subjects.inspect, { queue: subjects.consumers.router }, (request) => encodeJson(onInspect(request.json()))),
       );
-      ledgerFlush = setInterval(() => void policy.flush(), 1000);
-      ledgerFlush.unref();
       sweepTimer = setInterval(() => void sweepStranded(), options.sweepIntervalMs ?? 15_000);
       sweepTimer.unref();
       // Leads accepted while the bus was away were stored but their intake messages were not
@@ -538,7 +534,6 @@ export function createRouter(options: RouterOptions): Router {
       stopping = true;
       stopReconnectListener?.();
       if (sweepTimer) clearInterval(sweepTimer);
-      if (ledgerFlush) clearInterval(ledgerFlush);
       await sweepRun;
       // Last started, first stopped: the intake consumer finishes its in-flight leads while the
       // rep actors still answer their offers (stopping those first made each offer time out).
@@ -546,7 +541,6 @@ export function createRouter(options: RouterOptions): Router {
       await timers?.stop();
       await writer.drain();
       await intakeWriter.drain();
-      await policy.flush();
       // Last: the events of everything above are committed by now.
       await eventRelay.stop();
       reps.stopAll();

@@ -64,11 +64,10 @@ export async function routingStateForTeams(specs: ReadonlyArray<{ readonly name:
   const policy = new PolicyState({
     configs: { current: async () => undefined } as unknown as ConfigVersionRepository,
     accounts: { all: async () => [] } as unknown as AccountRepository,
-    ledgers: { loadAll: async () => new Map(), saveMany: async () => {} } as unknown as TeamShareLedgerRepository,
+    ledgers: { loadAll: async () => new Map() } as unknown as TeamShareLedgerRepository,
     leads: { countAssignmentsSince: async () => [] } as unknown as LeadRepository,
     teams,
     reps: actors,
-    logger: silent,
     clock: () => NOW,
   });
   await policy.load();
