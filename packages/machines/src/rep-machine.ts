@@ -67,6 +67,16 @@ export interface RepContext {
   readonly rejections: { readonly day: number; readonly count: number };
   readonly maxRejectionsPerDay: number;
   readonly lastOffer: OfferAnswer | null;
+  /**
+   * The accepted offer that made the rep's latest assignment, and the rep's last assignment before
+   * it: withdrawn (its step did not commit), the rep gets its place in round robin back.
+   */
+  readonly lastAccepted: {
+    readonly leadId: LeadId;
+    readonly seq: number;
+    readonly previousAssignedAt: number | null;
+    readonly previousSeq: number | null;
+  } | null;
 }
 
 /** Events a rep actor understands. Times are epoch ms from the router's clock. */
@@ -217,6 +227,10 @@ export const repMachine = setup({
         lastAssignmentSeq: Math.max(context.lastAssignmentSeq ?? event.seq, event.seq),
         windows,
         lastOffer: { leadId: event.leadId, accepted: true } as const,
+        // Only an offer that became the latest assignment has a place in round robin to give back.
+        ...(event.seq >= (context.lastAssignmentSeq ?? Number.NEGATIVE_INFINITY) && {
+          lastAccepted: { leadId: event.leadId, seq: event.seq, previousAssignedAt: context.lastAssignedAt, previousSeq: context.lastAssignmentSeq },
+        }),
       };
     }),
     decline: assign(({ context, event }) => {
@@ -233,7 +247,12 @@ export const repMachine = setup({
         // Only a window the offer counted in: a window that has rolled over since owes it nothing.
         if (window && window.start === capWindowStart(kind, context.schedule.timezone, event.at)) windows[kind] = { ...window, count: Math.max(0, window.count - 1) };
       }
-      return { activeLeads: Math.max(0, context.activeLeads - 1), windows };
+      const latest = context.lastAccepted?.leadId === event.leadId && context.lastAssignmentSeq === context.lastAccepted.seq ? context.lastAccepted : null;
+      return {
+        activeLeads: Math.max(0, context.activeLeads - 1),
+        windows,
+        ...(latest && { lastAssignedAt: latest.previousAssignedAt, lastAssignmentSeq: latest.previousSeq, lastAccepted: null }),
+      };
     }),
     withdrawRelease: assign(({ context }) => ({ activeLeads: context.activeLeads + 1 })),
     countRejection: assign(({ context, event }) => {
@@ -273,6 +292,7 @@ export const repMachine = setup({
     rejections: input.rejections ?? { day: 0, count: 0 },
     maxRejectionsPerDay: input.maxRejectionsPerDay ?? 10,
     lastOffer: null,
+    lastAccepted: null,
   }),
   initial: 'deciding',
   // Whatever the state, these change the context and then re-decide the state.

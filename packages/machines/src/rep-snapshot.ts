@@ -6,8 +6,9 @@ import type { repMachine, WindowCounts } from './rep-machine.ts';
  * The rep machine's version, stored with every snapshot.
  * - 1: no whole snapshot; the row kept only the counters `{ windows, rejections }`.
  * - 2: the whole persisted XState snapshot.
+ * - 3: the context keeps `lastAccepted` (a withdrawn offer gives the rep's round-robin place back).
  */
-export const REP_MACHINE_VERSION = 2;
+export const REP_MACHINE_VERSION = 3;
 
 /** A rep as the store kept it: a whole snapshot, or (version 1) its counters alone. */
 export type StoredRep =
@@ -25,5 +26,7 @@ export function repFromStore(stored: unknown): StoredRep {
   const { machineVersion, ...rest } = stored as { machineVersion?: number } & Record<string, unknown>;
   if (machineVersion === undefined) return { kind: 'counters', ...(rest as Omit<Extract<StoredRep, { kind: 'counters' }>, 'kind'>) };
   if (machineVersion > REP_MACHINE_VERSION) throw new SnapshotVersionError('rep', machineVersion, REP_MACHINE_VERSION);
+  // Version 2 knew no accepted offer to give back.
+  if (machineVersion < 3) rest.context = { lastAccepted: null, ...(rest.context as Record<string, unknown>) };
   return { kind: 'snapshot', snapshot: rest as unknown as SnapshotFrom<typeof repMachine> };
 }

@@ -39,6 +39,18 @@ describe('rep machine', () => {
     expect(actor.getSnapshot().context.activeLeads).toBe(1);
   });
 
+  it('gives the rep its round-robin place back when its latest accepted offer is withdrawn, and only then', () => {
+    const actor = rep();
+    actor.send(offer(1));
+    actor.send(offer(2));
+    actor.send({ type: 'OFFER_WITHDRAWN', leadId: 'l2' as LeadId, at: 1002 });
+    expect(actor.getSnapshot().context).toMatchObject({ lastAssignmentSeq: 1, lastAssignedAt: 1001 });
+    // An earlier offer withdrawn after a later one was accepted leaves the later one's place.
+    actor.send(offer(3));
+    actor.send({ type: 'OFFER_WITHDRAWN', leadId: 'l1' as LeadId, at: 1001 });
+    expect(actor.getSnapshot().context).toMatchObject({ lastAssignmentSeq: 3, lastAssignedAt: 1003, activeLeads: 1 });
+  });
+
   it('does not take a withdrawn offer out of a cap window that has rolled over since', () => {
     const actor = rep();
     const day = 86_400_000;
@@ -189,5 +201,18 @@ describe('rep machine with a schedule', () => {
     expect(restored.getSnapshot().context).toMatchObject({ activeLeads: 1, cap: 3, lastAssignmentSeq: 1 });
     expect(repFromStore({ windows: { day: { start: 0, count: 2 } } })).toEqual({ kind: 'counters', windows: { day: { start: 0, count: 2 } } });
     expect(() => repFromStore({ ...stored, machineVersion: REP_MACHINE_VERSION + 1 })).toThrow(SnapshotVersionError);
+  });
+
+  it('reads a version 2 snapshot (no accepted offer kept) as one with nothing to give back', () => {
+    const actor = rep();
+    actor.send(offer(1));
+    const v2 = JSON.parse(JSON.stringify(repSnapshotForStore(actor)));
+    delete v2.context.lastAccepted;
+    v2.machineVersion = 2;
+    const kept = repFromStore(v2);
+    if (kept.kind !== 'snapshot') throw new Error('expected a whole snapshot');
+    const restored = createActor(repMachine, { input: { repId: 'r1' as RepId, name: 'x', cap: null, available: true, at: 0 }, snapshot: kept.snapshot }).start();
+    restored.send({ type: 'OFFER_WITHDRAWN', leadId: 'l1' as LeadId, at: 1001 });
+    expect(restored.getSnapshot().context).toMatchObject({ lastAccepted: null, lastAssignmentSeq: 1, activeLeads: 0 });
   });
 });
