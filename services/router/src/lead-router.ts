@@ -1,4 +1,4 @@
-import { addBusinessTime, type TouchType, type LeadFacts, type LeadId, type Logger, type PolicyTeam, type RepId, type SlaPolicy, type TeamId } from '@switchboard/core';
+import type { TouchType, LeadFacts, LeadId, Logger, PolicyTeam, RepId, TeamId } from '@switchboard/core';
 import type { LeadCommandReply } from '@switchboard/bus';
 import {
   type LeadContext,
@@ -21,12 +21,13 @@ import type { RouterMetrics } from './router-metrics.ts';
 import { commandAttributes, decisionAttributes } from './routing-span.ts';
 import type { LifecyclePublisher } from './lifecycle-publisher.ts';
 import type { PolicyState } from './policy-state.ts';
-import { type RepActors, type RepEntry, scheduleOf } from './rep-actors.ts';
+import type { RepActors, RepEntry } from './rep-actors.ts';
 import { type RoutingOutcome, routeLead } from './route-lead.ts';
 import type { TeamDirectory } from './team-directory.ts';
 import { endReason } from './assignment-end.ts';
 import { ActorHost, type Commit } from './actor-host.ts';
 import { TeamActors } from './team-actors.ts';
+import { LeadCommands, slaDeadline } from './lead-commands.ts';
 import type { WaitingPlace } from './waiting-line.ts';
 import { applyTimerChanges, type TimerChange, timerChange, timerWrites } from './timer-change.ts';
 
@@ -158,6 +159,7 @@ export class LeadRouter {
   #seq: number;
   readonly #pendingOffers = new Map<RepId, { count: number; seq: number }>();
   readonly #teams = new TeamActors();
+  readonly #commands: LeadCommands;
 
   #reserve = (repId: RepId, seq: number): (() => void) => {
     const pending = this.#pendingOffers.get(repId) ?? { count: 0, seq };
@@ -173,6 +175,7 @@ export class LeadRouter {
   constructor(options: LeadRouterOptions) {
     this.#o = options;
     this.#seq = options.lastAssignmentSeq;
+    this.#commands = new LeadCommands(options);
     this.#host = new ActorHost<LeadId, HeldLead>({
       load: (id) => this.#load(id),
       resident: isWaiting,
@@ -188,7 +191,7 @@ export class LeadRouter {
   /** What a snapshot from before the escalation target was kept in the context (machine version 1) lacks. */
   readonly #snapshotUpgrade: LeadSnapshotUpgrade = {
     escalationOf: (context) => ({
-      escalateTo: this.#slaTeamOf(context.teamId)?.sla?.escalateTo ?? 'manager',
+      escalateTo: this.#commands.slaTeamOf(context.teamId)?.sla?.escalateTo ?? 'manager',
       ownerManagerId: context.ownerId ? (this.#o.reps.get(context.ownerId)?.profile.managerId ?? null) : null,
     }),
   };
@@ -255,7 +258,7 @@ export class LeadRouter {
       const { context } = snapshot;
       const state = String(snapshot.value);
       const now = this.#o.clock();
-      const event = this.#eventFor(command, snapshot, now);
+      const event = this.#commands.eventFor(command, snapshot, now);
       if ('error' in event) return { ok: false, code: 'conflict', message: event.error };
       if (!snapshot.can(event)) {
         if (command.type === 'sla-expired') return { ok: true, state, ownerId: context.ownerId, changed: false };
@@ -352,49 +355,6 @@ export class LeadRouter {
     };
   }
 
-  #eventFor(command: LeadCommand, snapshot: LeadSnapshot, now: number): LeadEvent | { error: string } {
-    const { context } = snapshot;
-    switch (command.type) {
-      case 'touch':
-        return { type: 'TOUCH', touch: command.touch, at: now, followUpDeadlineAt: this.#followUpDeadline(context, now) };
-      case 'close': {
-        if (snapshot.hasTag(LeadTag.closed)) return { error: `lead "${context.leadId}" is already ${String(snapshot.value)}` };
-        return { type: 'CLOSE', outcome: command.outcome, converted: command.outcome === 'converted' };
-      }
-      case 'reject': {
-        const repId = command.repId ?? context.ownerId;
-        if (!repId || repId !== context.ownerId) {
-          return { error: `only the lead's owner can reject it (owner: ${context.ownerId ?? 'nobody'})` };
-        }
-        // The rep's machine guards its daily rejection limit.
-        const rep = this.#o.reps.get(repId)?.actor.getSnapshot();
-        if (rep && !rep.can({ type: 'REJECTED', leadId: context.leadId, at: now })) {
-          return { error: `rep "${repId}" has rejected ${rep.context.maxRejectionsPerDay} leads today, the daily limit; ask a manager to re-route it` };
-        }
-        return { type: 'REJECT', repId, reason: command.reason };
-      }
-      case 'reroute':
-        return { type: 'REROUTE', reason: command.reason };
-      case 'sla-expired':
-        return { type: 'SLA_EXPIRED', deadlineAt: command.deadlineAt };
-    }
-  }
-
-  /**
-   * The team whose SLA applies to a lead: the routing policy's, else the team directory's
-   * cache, which may not have yet a team the policy already routes to.
-   */
-  #slaTeamOf(teamId: string | null): Pick<PolicyTeam, 'sla'> | undefined {
-    if (!teamId) return undefined;
-    return this.#o.policy.policy.teamsById.get(teamId as TeamId) ?? this.#o.teams.cached(teamId);
-  }
-
-  #followUpDeadline(context: LeadContext, now: number): number | null {
-    const team = this.#slaTeamOf(context.teamId);
-    const owner = context.ownerId ? this.#o.reps.get(context.ownerId) : undefined;
-    return deadline(team?.sla ?? null, 'followUp', owner, now);
-  }
-
   /** The team the lead named at intake, if it names one that exists: it overrides the rules. */
   async #requestedTeam(held: HeldLead): Promise<PolicyTeam | null> {
     if (!held.requestedTeam) return null;
@@ -454,7 +414,7 @@ export class LeadRouter {
           requestedTeam,
           reps: this.#o.reps,
           excluded,
-          deadlineFor: (rep, t) => deadline(t?.sla ?? null, 'response', rep, now),
+          deadlineFor: (rep, t) => slaDeadline(t?.sla ?? null, 'response', rep, now),
           nextSeq: () => ++this.#seq,
           now,
         }).then((routed) => {
@@ -554,7 +514,7 @@ export class LeadRouter {
     const key = { actorKind: 'lead' as const, actorId: leadId, kind: 'unassigned' };
     if (before === 'waiting' && after !== 'waiting') return { clear: key };
     if (before === 'waiting' || after !== 'waiting') return null;
-    const alertAfter = this.#slaTeamOf(ctx.teamId)?.sla?.unassignedAlert;
+    const alertAfter = this.#commands.slaTeamOf(ctx.teamId)?.sla?.unassignedAlert;
     if (alertAfter === undefined) return null;
     return { set: { ...key, dueAt: (ctx.waitingSince ?? this.#o.clock()) + alertAfter } };
   }
@@ -630,13 +590,4 @@ function waitsForAny(held: HeldLead, freed: Freed): boolean {
   for (const repId of held.waitsFor.reps) if (freed.reps.has(repId)) return true;
   for (const teamId of held.waitsFor.teams) if (freed.teams.has(teamId)) return true;
   return false;
-}
-
-/** The SLA deadline of a step, or null when the team has none. */
-function deadline(sla: SlaPolicy | null, which: 'response' | 'followUp', owner: RepEntry | undefined, now: number): number | null {
-  const duration = sla?.[which];
-  if (!sla || duration === undefined) return null;
-  if (!sla.businessHours || !owner) return now + duration;
-  // Business hours: only the owner's working time counts (17:55 + 15 min → 09:10 next working day).
-  return addBusinessTime(scheduleOf(owner.profile), now, duration);
 }
