@@ -12,8 +12,6 @@ export interface StandbyRouter {
   readonly epoch: number | null;
   /** The router while active. */
   readonly router: Router | undefined;
-  /** Resolves when this process first became active (for tests and logs). */
-  readonly activated: Promise<void>;
   /** Stops routing and lets the lock go at once, so a standby takes over without waiting. */
   stop(): Promise<void>;
 }
@@ -43,8 +41,6 @@ export function startStandbyRouter(options: StandbyRouterOptions): StandbyRouter
   let state: RouterRoleState = 'standby';
   let lock: RouterLock | undefined;
   let router: Router | undefined;
-  let markActive!: () => void;
-  const activated = new Promise<void>((resolve) => (markActive = resolve));
 
   const holdOnce = async (): Promise<void> => {
     let toldStandingBy = false;
@@ -72,7 +68,6 @@ export function startStandbyRouter(options: StandbyRouterOptions): StandbyRouter
     try {
       await router.start();
       state = 'active';
-      markActive();
       logger.info({ epoch: held.epoch }, 'this router holds the router lock and routes');
       const why = await lost;
       if (why !== 'stopping') logger.error({ epoch: held.epoch }, `${why}; this router stops routing and stands by`);
@@ -109,7 +104,6 @@ export function startStandbyRouter(options: StandbyRouterOptions): StandbyRouter
     get router() {
       return router;
     },
-    activated,
     async stop() {
       stopping.abort(new Error('the router is stopping'));
       await loop;

@@ -142,6 +142,23 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     let salesforce: SalesforceConnector | undefined;
     const newRouter = (fencing: { epoch: () => Promise<number>; onFenced: () => void }) =>
       createRouter({ db, bus, subjects, logger: log, scheduler, meter: metrics.meter, ...fencing });
+    /** What the caller gets; `routerOf` answers the router as it is when asked (a `router` process's comes and goes). */
+    const running = (port: number, routerOf: () => Router | undefined, routerRole: StandbyRouter | undefined): RunningSwitchboard => ({
+      url: `http://127.0.0.1:${port}`,
+      port,
+      db,
+      bus,
+      subjects,
+      get router() {
+        return routerOf();
+      },
+      routerRole,
+      metrics,
+      get salesforce() {
+        return salesforce;
+      },
+      stop: cleanup,
+    });
 
     if (role === 'router') {
       const standby = startStandbyRouter({
@@ -170,50 +187,30 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       const address = await ops.listen({ port: config.port, host: config.host });
       const port = (ops.server.address() as { port: number }).port;
       logger.info({ address, bus: bus.kind, namespace: config.namespace }, `Switchboard router on ${address} (/readyz, /metrics); standing by until it holds the router lock`);
-      return {
-        url: `http://127.0.0.1:${port}`,
-        port,
-        db,
-        bus,
-        subjects,
-        get router() {
-          return standby.router;
-        },
-        routerRole: standby,
-        metrics,
-        get salesforce() {
-          return salesforce;
-        },
-        stop: cleanup,
-      };
+      return running(port, () => standby.router, standby);
     }
 
     let router: Router | undefined;
     if (role === 'all') {
       // One process with both: a second router on the same database refuses to start, naming the first.
-      // The lock's callbacks are made before the router they stop exists.
-      const routing: { router?: Router } = {};
+      const stopRouting = (detail: object, why: string) => {
+        logger.fatal(detail, `${why}: this router stops routing`);
+        void router?.stop().catch((stopError: unknown) => logger.error({ err: stopError }, 'stopping the router failed'));
+      };
       const lock = await acquireRouterLock({
         url: databaseUrl,
         namespace: config.namespace,
         onConnectionLost: (error) => logger.warn({ err: error }, 'the router lock’s PostgreSQL connection failed; taking the lock back when the database answers'),
         onRegained: () => logger.info('the router lock is held again'),
-        onLost: (error) => {
-          logger.fatal({ err: error }, 'another router took the router lock while the database was away: this router stops routing');
-          void routing.router?.stop().catch((stopError: unknown) => logger.error({ err: stopError }, 'stopping the router failed'));
-        },
+        onLost: (error) => stopRouting({ err: error }, 'another router took the router lock while the database was away'),
       });
       cleanups.push(() => lock.release());
       const active = withSalesforce(
         newRouter({
           epoch: () => lock.settledEpoch(),
-          onFenced: () => {
-            logger.fatal({ epoch: lock.epoch }, 'a routing write was fenced: another router holds a newer epoch; this router stops routing');
-            void routing.router?.stop().catch((stopError: unknown) => logger.error({ err: stopError }, 'stopping the router failed'));
-          },
+          onFenced: () => stopRouting({ epoch: lock.epoch }, 'a routing write was fenced: another router holds a newer epoch'),
         }),
       );
-      routing.router = active;
       router = active;
       await active.start();
       cleanups.push(() => active.stop());
@@ -237,20 +234,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     const address = await api.app.listen({ port: config.port, host: config.host });
     const port = (api.app.server.address() as { port: number }).port;
     logger.info({ address, bus: bus.kind, namespace: config.namespace }, `Switchboard is listening on ${address} (API docs at /docs)`);
-    return {
-      url: `http://127.0.0.1:${port}`,
-      port,
-      db,
-      bus,
-      subjects,
-      router,
-      routerRole: undefined,
-      metrics,
-      get salesforce() {
-        return salesforce;
-      },
-      stop: cleanup,
-    };
+    return running(port, () => router, undefined);
   } catch (error) {
     await cleanup();
     throw error;
