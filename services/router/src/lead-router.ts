@@ -4,6 +4,7 @@ import {
   type LeadContext,
   LeadDraft,
   type LeadEvent,
+  type LeadLogEntry,
   type LeadSnapshot,
   type LeadSnapshotUpgrade,
   leadSnapshotForStore,
@@ -12,7 +13,7 @@ import {
   newLeadSnapshot,
   type OfferAnswer,
 } from '@switchboard/machines';
-import { type LeadRepository, type RepLiveState, type RoutingWriter, UNPUBLISHED_EVENT_TYPES } from '@switchboard/store';
+import { type LeadEventInput, type LeadRepository, type RepLiveState, type RoutingWriter, UNPUBLISHED_EVENT_TYPES } from '@switchboard/store';
 import { v7 as uuidv7 } from 'uuid';
 import { Attr, contextOfTraceparent, context as traceContext, inSpan, linksToOtherTrace, type Span, SpanName, traceparentOf } from '@switchboard/telemetry';
 import type { ActorInspector } from './actor-inspector.ts';
@@ -95,6 +96,10 @@ interface HeldLead {
 }
 
 const isWaiting = (held: HeldLead) => held.snapshot.value === 'waiting';
+
+/** The lifecycle events a lead's machine emitted in a step, as rows of its event log (`cause` unless the machine named one). */
+const logRowsOf = (log: ReadonlyArray<LeadLogEntry>, cause: string, traceId: string | null, at: Date): LeadEventInput[] =>
+  log.map((entry) => ({ id: uuidv7(), type: entry.type, from: entry.from, to: entry.to, cause: entry.cause ?? cause, data: entry.logData ?? entry.data, traceId, at }));
 
 /** An admitted lead as the host keeps it, in the state given. */
 const heldOf = (lead: AdmittedLead, snapshot: LeadSnapshot): HeldLead => ({
@@ -447,7 +452,7 @@ export class LeadRouter {
     // over: keep its durable timer at its next change.
     for (const entry of touchedReps.values()) timerChanges.push(this.#o.reps.timerChange(entry));
     const at = new Date(now);
-    const rows = draft.log.map((entry) => ({ id: uuidv7(), type: entry.type, from: entry.from, to: entry.to, cause: entry.cause ?? cause, data: entry.logData ?? entry.data, traceId, at }));
+    const rows = logRowsOf(draft.log, cause, traceId, at);
     const next: HeldLead = {
       ...held,
       snapshot: after,
@@ -504,7 +509,7 @@ export class LeadRouter {
     if (events[0]?.type === 'SLA_EXPIRED' && ctx.breaches > before.context.breaches) this.#o.metrics?.breached(before.context.teamId);
     this.#o.inspector?.stepped('lead', held.id, events, after);
     applyTimerChanges(this.#o.timers(), timerChanges);
-    for (const row of rows) if (!UNPUBLISHED_EVENT_TYPES.includes(row.type)) this.#o.publisher.publish(row);
+    this.#announce(rows);
     if (releases && previousOwner) this.#o.onCapacityFreed([previousOwner]);
     return next;
   }
@@ -530,7 +535,7 @@ export class LeadRouter {
       const now = this.#o.clock();
       const draft = new LeadDraft(held.snapshot);
       draft.send({ type: 'UNASSIGNED_ALERT', at: now });
-      const rows = draft.log.map((entry) => ({ id: uuidv7(), type: entry.type, from: entry.from, to: entry.to, cause: entry.cause ?? 'timer', data: entry.data, traceId: held.traceId, at: new Date(now) }));
+      const rows = logRowsOf(draft.log, 'timer', held.traceId, new Date(now));
       const next: HeldLead = { ...held, snapshot: draft.getSnapshot(), alertedFor: ctx.waitingSince };
       const committed = await commit(next, async () => {
         const result = await this.#o.writer.write({
@@ -549,18 +554,22 @@ export class LeadRouter {
         if (result.committed) next.version = result.version ?? held.version + 1;
         return result.committed;
       });
-      if (committed) for (const row of rows) this.#o.publisher.publish(row);
+      if (committed) this.#announce(rows);
     });
+  }
+
+  /** Wakes the event relay for the committed rows it will publish (not the log-only ones). */
+  #announce(rows: ReadonlyArray<LeadEventInput>): void {
+    for (const row of rows) if (!UNPUBLISHED_EVENT_TYPES.includes(row.type)) this.#o.publisher.publish(row);
   }
 
   /**
    * Tells the reps and the team a step that did not commit touched that it did not happen — the
    * offer its rep accepted was withdrawn (and the team's strategy state moved back), the release
-   * of its previous owner too — and stores the reps as they are
-   * now. Messages to the reps' own mailboxes, not a re-read of their loads from the store: a
-   * re-read raced the commits of other leads' accepted offers, and a step that failed while
-   * nothing else touched the rep left its stored load counting the phantom for good. (The lead
-   * itself adopted nothing.)
+   * of its previous owner too — and stores the reps as they are now. Messages to the reps' own
+   * mailboxes, not a re-read of their loads from the store: a re-read raced the commits of other
+   * leads' accepted offers, and a step that failed while nothing else touched the rep left its
+   * stored load counting the phantom for good. (The lead itself adopted nothing.)
    */
   async #withdraw(leadId: LeadId, at: number, outcome: RoutingOutcome | undefined, releasedOwner: RepId | null, reps: ReadonlyMap<RepId, RepEntry>): Promise<void> {
     if (outcome?.type === 'assigned') {
