@@ -23,7 +23,7 @@ export interface RouterLockOptions {
    * Stand by while another router holds the lock, trying again every `retryMs`, instead of
    * refusing at once: a standby router takes over within about `retryMs` of the active one dying
    * (its session ends with its process, SIGKILL included). Told of each refusal; stops trying
-   * (rejecting with an `AbortError`) when `signal` aborts. @default refuse at once
+   * (rejecting with the signal's reason) when `signal` aborts. @default refuse at once
    */
   readonly standBy?: { readonly onRefused?: (error: RouterLockedError) => void; readonly signal?: AbortSignal };
 }
@@ -203,38 +203,41 @@ export async function acquireRouterLock(options: RouterLockOptions): Promise<Rou
   };
 }
 
-/** The first holding: refused at once, or — standing by — tried again until it is free. */
+/**
+ * The first holding: refused at once, or — standing by — tried again on the same connection
+ * every `retryMs` until it is free (a connection that fails meanwhile is the caller's error).
+ */
 async function takeFirst(
   connect: () => Promise<pg.Client>,
   tryLock: (c: pg.Client) => Promise<RouterLockedError | undefined>,
   options: RouterLockOptions,
   retryMs: number,
 ): Promise<pg.Client> {
-  for (;;) {
-    options.standBy?.signal?.throwIfAborted();
-    const c = await connect();
-    let refused: RouterLockedError | undefined;
-    try {
-      refused = await tryLock(c);
-    } catch (error) {
-      await c.end().catch(() => {});
-      throw error;
+  const signal = options.standBy?.signal;
+  signal?.throwIfAborted();
+  const c = await connect();
+  try {
+    for (;;) {
+      const refused = await tryLock(c);
+      if (!refused) return c;
+      if (!options.standBy) throw refused;
+      options.standBy.onRefused?.(refused);
+      // Aborted while connecting or asking: the wait below would not hear an abort that came before it.
+      signal?.throwIfAborted();
+      await new Promise<void>((resolve, reject) => {
+        const abort = () => {
+          clearTimeout(timer);
+          reject(signal?.reason instanceof Error ? signal.reason : new Error('stopped standing by for the router lock'));
+        };
+        const timer = setTimeout(() => {
+          signal?.removeEventListener('abort', abort);
+          resolve();
+        }, retryMs);
+        signal?.addEventListener('abort', abort, { once: true });
+      });
     }
-    if (!refused) return c;
+  } catch (error) {
     await c.end().catch(() => {});
-    if (!options.standBy) throw refused;
-    options.standBy.onRefused?.(refused);
-    await new Promise<void>((resolve, reject) => {
-      const signal = options.standBy?.signal;
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', abort);
-        resolve();
-      }, retryMs);
-      const abort = () => {
-        clearTimeout(timer);
-        reject(signal?.reason instanceof Error ? signal.reason : new Error('stopped standing by for the router lock'));
-      };
-      signal?.addEventListener('abort', abort, { once: true });
-    });
+    throw error;
   }
 }
