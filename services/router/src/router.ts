@@ -120,10 +120,9 @@ export function createRouter(options: RouterOptions): Router {
   const repRepository: RepRepository = createRepRepository(db);
   const leads: LeadRepository = createLeadRepository(db);
   const teams = new TeamDirectory(createTeamRepository(db));
-  const writer: RoutingWriter = fencedWriter(createRoutingWriter(db, options.epoch ? { epoch: options.epoch } : {}), () => {
-    logger.error({}, 'a routing write was refused: another router holds the router lock now (a newer epoch); this router stops routing');
-    options.onFenced?.();
-  });
+  // The caller that holds the lock says what it does about it (and logs it); alone, the router logs it.
+  const onFenced = options.onFenced ?? (() => logger.error({}, 'a routing write was refused: another router holds the router lock now (a newer epoch)'));
+  const writer: RoutingWriter = fencedWriter(createRoutingWriter(db, options.epoch ? { epoch: options.epoch } : {}), onFenced);
   const intakeWriter: LeadIntakeWriter = createLeadIntakeWriter(db);
   const eventRelay = createEventRelay({ log: createEventLogRelayRepository(db), bus, subjects, logger });
   const publisher = new LifecyclePublisher(eventRelay);
