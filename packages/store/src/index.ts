@@ -61,6 +61,7 @@ export {
 } from './routing-writer.ts';
 export * from './errors.ts';
 export { acquireRouterLock, ROUTER_LEASE, type RouterLock, type RouterLockOptions } from './router-lock.ts';
+export { joinRouterCluster, type PartitionLease, type RouterCluster, type RouterClusterOptions, type TakeRefusal } from './router-cluster.ts';
 export {
   createEventLogRelayRepository,
   type EventLogRelayRepository,

@@ -106,10 +106,15 @@ export interface RoutingWriterOptions extends GroupCommitOptions {
    * is still the current one, else nothing is and every write answers `fenced`. @default unfenced
    */
   readonly epoch?: () => number | Promise<number>;
+  /**
+   * The lease row `epoch` belongs to: the router lock's (`router`), or one partition's
+   * (`partition:<topology version>:<key>`, see `joinRouterCluster`). @default the router lock's
+   */
+  readonly lease?: string;
 }
 
 export function createRoutingWriter(db: Kysely<Database>, options: RoutingWriterOptions = {}): RoutingWriter {
-  const { epoch, ...groupCommit } = options;
+  const { epoch, lease = ROUTER_LEASE, ...groupCommit } = options;
   const committer = createGroupCommitter<RoutingWrite, RoutingWriteResult>(
     db,
     async (db, allWrites) => {
@@ -159,7 +164,7 @@ export function createRoutingWriter(db: Kysely<Database>, options: RoutingWriter
       // The fence: the lease row held for share, so a takeover (which raises the epoch) waits for
       // this statement, and a statement after it sees the new epoch and writes nothing.
       const fenceUnder = (current: number | undefined) =>
-        current === undefined ? sql`select 1` : sql`select 1 from router_leases where name = ${ROUTER_LEASE} and epoch = ${current} for share`;
+        current === undefined ? sql`select 1` : sql`select 1 from router_leases where name = ${lease} and epoch = ${current} for share`;
       const write = async (current: number | undefined) => {
         const fence = fenceUnder(current);
       return sql<{ id: string | null; version: number | null }>`

@@ -12,6 +12,7 @@ import * as oneOpenAssignmentPerLead from './0010-one-open-assignment-per-lead.t
 import * as numericPriorityAndDeadLetters from './0011-numeric-priority-and-dead-letters.ts';
 import * as eventRelay from './0012-event-relay.ts';
 import * as routerLeases from './0013-router-leases.ts';
+import * as routingTopology from './0014-routing-topology.ts';
 
 /**
  * Every migration, one file each, in order. Listed here rather than read from the
@@ -31,4 +32,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0011-numeric-priority-and-dead-letters': numericPriorityAndDeadLetters,
   '0012-event-relay': eventRelay,
   '0013-router-leases': routerLeases,
+  '0014-routing-topology': routingTopology,
 };

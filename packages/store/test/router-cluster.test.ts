@@ -1,0 +1,140 @@
+import { type LeadId, newId, type RepId, type RoutingDecision } from '@switchboard/core';
+import { createTestDatabase, type TestDatabase } from '@switchboard/testing';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  acquireRouterLock,
+  createLeadIntakeWriter,
+  createLeadRepository,
+  createRepRepository,
+  createRoutingWriter,
+  createTeamRepository,
+  joinRouterCluster,
+  type PartitionLease,
+  type RouterCluster,
+  RouterLockedError,
+  type RoutingWrite,
+} from '../src/index.ts';
+
+// Partitioned routers: members, partition leases with their epochs, and the topology version
+// that keeps routers of two partition maps from running at once.
+
+let database: TestDatabase;
+let repId: RepId;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  repId = (await createRepRepository(database.db).create({ name: 'Sarah', email: 'sarah@x.io', timezone: 'UTC', weight: 1, cap: null, tags: [], caps: {}, workingHours: null, holidays: [], outOfOffice: [], managerId: null })).id;
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+const joined: RouterCluster[] = [];
+const join = async () => {
+  const member = await joinRouterCluster({ url: database.url, namespace: 'sb' });
+  joined.push(member);
+  return member;
+};
+const leaveAll = async () => {
+  for (const member of joined.splice(0)) await member.leave();
+};
+const lease = (taken: PartitionLease | string): PartitionLease => {
+  if (typeof taken === 'string') throw new Error(`expected a lease, got "${taken}"`);
+  return taken;
+};
+
+let revision = 0;
+const assignedUnder = (leadId: LeadId): RoutingWrite => ({
+  lead: {
+    leadId,
+    expectedVersion: 0,
+    state: 'assigned' as const,
+    ownerId: repId,
+    teamId: null,
+    waitingReason: null,
+    snapshot: { value: 'assigned' },
+    events: [{ id: newId(), type: 'lead.assigned', from: 'routing', to: 'assigned', cause: 'test', data: {}, traceId: null, at: new Date() }],
+    assignment: { repId, teamId: null, decision: { summary: 'test' } as unknown as RoutingDecision, at: new Date() },
+  },
+  reps: [{ repId, state: 'available', activeLeads: 1, lastAssignedAt: 5000, lastAssignmentSeq: 1, revision: ++revision }],
+});
+async function newLead(): Promise<LeadId> {
+  const id = newId<LeadId>();
+  await createLeadIntakeWriter(database.db).write({ id, intake: { email: 'l@x.io' }, receivedAt: new Date(), via: 'api' });
+  return id;
+}
+
+describe('router cluster', () => {
+  it('lists its live members, and forgets one whose connection ended', async () => {
+    const a = await join();
+    const b = await join();
+    expect(await a.members()).toEqual([a.memberId, b.memberId].sort((x, y) => x - y));
+    await b.leave();
+    await expect.poll(() => a.members()).toEqual([a.memberId]);
+    await leaveAll();
+  });
+
+  it('gives a partition to one router at a time, raising its epoch on each taking', async () => {
+    const a = await join();
+    const b = await join();
+    const version = await a.topologyVersion();
+    const first = lease(await a.take(version, 'p1', ['p1', 'p2']));
+    expect(await b.take(version, 'p1', ['p1', 'p2'])).toBe('held');
+    const other = lease(await b.take(version, 'p2', ['p1', 'p2']));
+    expect(other.name).toBe(`partition:${version}:p2`);
+    await a.release(first);
+    const second = lease(await b.take(version, 'p1', ['p1', 'p2']));
+    expect(second.epoch).toBe(first.epoch + 1);
+    // A member that dies (its connection ends) lets go of everything at once.
+    await b.leave();
+    expect(lease(await a.take(version, 'p1', ['p1', 'p2'])).epoch).toBe(second.epoch + 1);
+    await leaveAll();
+  });
+
+  it('refuses a partition of a stale map, and any partition while one of another map is held', async () => {
+    const a = await join();
+    const b = await join();
+    const before = await a.topologyVersion();
+    const old = lease(await a.take(before, 'p1', ['p1']));
+    // A team created: the database raises the topology version itself.
+    await createTeamRepository(database.db).create({ name: `T${before}`, members: [], strategy: 'round_robin' });
+    const after = await b.topologyVersion();
+    expect(after).toBeGreaterThan(before);
+    expect(await b.take(before, 'p2', ['p1', 'p2'])).toBe('stale-map');
+    expect(await b.take(after, 'p1', ['p1'])).toBe('other-map-held');
+    await a.release(old);
+    const taken = lease(await b.take(after, 'p1', ['p1']));
+    expect(taken.name).toBe(`partition:${after}:p1`);
+    // The old map's lease row is gone: a write its router might still send is fenced off.
+    const writer = createRoutingWriter(database.db, { epoch: () => old.epoch, lease: old.name });
+    const leadId = await newLead();
+    expect(await writer.write(assignedUnder(leadId))).toEqual({ committed: false, reason: 'fenced' });
+    expect(await createLeadRepository(database.db).get(leadId)).toMatchObject({ state: 'new', assignments: [] });
+    const current = createRoutingWriter(database.db, { epoch: () => taken.epoch, lease: taken.name });
+    expect(await current.write(assignedUnder(leadId))).toEqual({ committed: true, version: 1 });
+    await leaveAll();
+  });
+
+  it('does not run next to a process of the all role, and waits until it stops', async () => {
+    const all = await acquireRouterLock({ url: database.url, namespace: 'sb' });
+    const refusals: RouterLockedError[] = [];
+    const joining = joinRouterCluster({ url: database.url, namespace: 'sb', retryMs: 50, onRefused: (error) => refusals.push(error) });
+    await expect.poll(() => refusals.length).toBeGreaterThan(0);
+    expect(refusals[0]?.message).toContain('routes alone');
+    await all.release();
+    const member = await joining;
+    joined.push(member);
+    // And the other way round: the all role is refused while a partitioned router runs.
+    await expect(acquireRouterLock({ url: database.url, namespace: 'sb' })).rejects.toBeInstanceOf(RouterLockedError);
+    await leaveAll();
+  });
+
+  it('raises the topology version for what moves partitions, not for a rep\'s load', async () => {
+    const version = async () => Number((await sql<{ version: string }>`select version from routing_topology`.execute(database.db)).rows[0]?.version);
+    const start = await version();
+    await sql`update reps set active_leads = active_leads + 1 where id = ${repId}`.execute(database.db);
+    expect(await version()).toBe(start);
+    await sql`update reps set email = 'sarah.b@x.io' where id = ${repId}`.execute(database.db);
+    expect(await version()).toBe(start + 1);
+  });
+});
