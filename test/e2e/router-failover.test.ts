@@ -5,10 +5,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createTeamOfReps, createTestDatabase, deleteNamespaceStreams, eventually, http, mapConcurrent, type TestDatabase } from '../support/index.ts';
 import { killChild, type SwitchboardChild, startSwitchboardChild } from '../support/switchboard-child.ts';
 
-// Process roles and router failover: one API process and two router processes, each a child
-// process on the test's PostgreSQL schema and NATS. One router routes, the other stands by;
-// the active one is SIGKILLed mid-stream and the standby takes over. Every acknowledged lead
-// ends assigned exactly once.
+// Process roles, partitions and failover: one API process and router processes, each a child
+// process on the test's PostgreSQL schema and NATS. Two teams with reps of their own are two
+// partitions (with the loose one, three), spread over the routers: both route. The router of
+// one team's partition is SIGKILLed mid-stream and the other takes its partitions over. Every
+// acknowledged lead ends assigned exactly once, to a rep of its team.
 
 const runs = Boolean(process.env.NATS_URL);
 if (!runs) console.warn('\n[switchboard] the router failover test needs NATS_URL (API and router processes reach each other through NATS): SKIPPED.\n');
@@ -16,82 +17,105 @@ if (!runs) console.warn('\n[switchboard] the router failover test needs NATS_URL
 const LEADS = 900;
 const CLIENTS = 16;
 
-/** A router process's /activez (200 while it holds the router lock) and /readyz (200 routing or standing by). */
-async function readiness(router: SwitchboardChild): Promise<{ ready: boolean; up: boolean; router?: string; epoch?: number | null }> {
-  const [active, ready] = await Promise.all([fetch(`${router.url}/activez`), fetch(`${router.url}/readyz`)]);
-  const body = (await active.json()) as { router?: string; epoch?: number | null };
-  return { ready: active.status === 200, up: ready.status === 200, ...body };
+interface RouterStanding {
+  /** /activez: it routes at least one partition. */
+  readonly active: boolean;
+  /** /readyz: it holds every partition that falls to it. */
+  readonly ready: boolean;
+  readonly partitions: string[];
+  readonly of: number;
 }
 
-describe.runIf(runs)('several processes: an API process and routers that stand by and take over', () => {
+async function standing(router: SwitchboardChild): Promise<RouterStanding> {
+  const [active, ready] = await Promise.all([fetch(`${router.url}/activez`), fetch(`${router.url}/readyz`)]);
+  const body = (await ready.json()) as { partitions?: string[]; of?: number };
+  await active.body?.cancel();
+  return { active: active.status === 200, ready: ready.status === 200, partitions: body.partitions ?? [], of: body.of ?? 0 };
+}
+
+describe.runIf(runs)('several processes: an API process and routers that share the partitions and take them over', () => {
   const namespace = `t${randomBytes(5).toString('hex')}`;
   let database: TestDatabase | undefined;
   const children: SwitchboardChild[] = [];
+  let routers: SwitchboardChild[] = [];
+  const env = (role: string) => ({ DATABASE_URL: database!.url, NATS_URL: process.env.NATS_URL, SWITCHBOARD_NAMESPACE: namespace, SWITCHBOARD_ROLE: role, LOG_LEVEL: 'info' });
+  const startRouter = async () => {
+    const router = await startSwitchboardChild(env('router'));
+    children.push(router);
+    return router;
+  };
+  const failure = (what: string) => `${what}\n${children.map((c, i) => `--- process ${i} ---\n${c.output().slice(-3_000)}`).join('\n')}`;
+  /** Waits until the routers hold every partition between them, each exactly once and each router its share. */
+  const spreadOver = (live: SwitchboardChild[], within: number, what: string) =>
+    eventually(async () => {
+      const all = await Promise.all(live.map(standing));
+      const held = all.flatMap((s) => s.partitions);
+      if (!all.every((s) => s.ready) || held.length !== all[0]!.of || new Set(held).size !== held.length) return false;
+      return all;
+    }, within, what);
   afterAll(async () => {
     await Promise.all(children.map((child) => killChild(child)));
     await database?.drop();
     await deleteNamespaceStreams(namespace);
   });
 
-  it('routes through whichever router holds the lock; a SIGKILLed router’s standby takes over within 10 s, and nothing is lost or assigned twice', { timeout: 240_000 }, async () => {
+  it('spreads the partitions over the routers; a SIGKILLed router’s partitions are taken over within 10 s, and nothing is lost or assigned twice', { timeout: 240_000 }, async () => {
     database = await createTestDatabase();
-    const env = (role: string) => ({ DATABASE_URL: database!.url, NATS_URL: process.env.NATS_URL, SWITCHBOARD_NAMESPACE: namespace, SWITCHBOARD_ROLE: role, LOG_LEVEL: 'warn' });
     const api = await startSwitchboardChild(env('api'));
     children.push(api);
-    const startRouter = async () => {
-      const router = await startSwitchboardChild(env('router'));
-      children.push(router);
-      return router;
-    };
-    const [a, b] = [await startRouter(), await startRouter()];
-    const failure = (what: string) => `${what}\n${children.map((c, i) => `--- process ${i} ---\n${c.output().slice(-3_000)}`).join('\n')}`;
+    routers = [await startRouter(), await startRouter()];
+    const east = await createTeamOfReps(api.url, { count: 3, team: 'East', prefix: 'east' });
+    const west = await createTeamOfReps(api.url, { count: 3, team: 'West', prefix: 'west' });
 
-    // One of them routes; the other stands by.
-    const active = await eventually(async () => {
-      const [ra, rb] = await Promise.all([readiness(a!), readiness(b!)]);
-      if (ra.ready === rb.ready) return false;
-      return ra.ready ? { active: a!, standby: b!, epoch: ra.epoch } : { active: b!, standby: a!, epoch: rb.epoch };
-    }, 30_000, 'one active router and one standby');
-    // A standby is up (a rollout or disruption budget counts it) but not active.
-    expect(await readiness(active.standby)).toMatchObject({ ready: false, up: true, router: 'standby', epoch: null });
-    expect(await readiness(active.active)).toMatchObject({ ready: true, up: true, router: 'active' });
-    // Every process serves /metrics; a router's says whether it routes.
-    expect(await (await fetch(`${active.active.url}/metrics`)).text()).toMatch(/switchboard_router_active\{[^}]*\} 1/);
-    expect(await (await fetch(`${active.standby.url}/metrics`)).text()).toMatch(/switchboard_router_active\{[^}]*\} 0/);
+    // Three partitions (East, West, and the loose one for queues): both routers route some.
+    const spread = await spreadOver(routers, 30_000, 'the partitions to be spread over both routers').catch((error: unknown) => {
+      throw new Error(failure(String(error)));
+    });
+    expect(spread.map((s) => s.of)).toEqual([3, 3]);
+    expect(spread.every((s) => s.active && s.partitions.length >= 1)).toBe(true);
+    // Every process serves /metrics; a router's says how many partitions it routes.
+    for (const [i, router] of routers.entries()) {
+      expect(await (await fetch(`${router.url}/metrics`)).text()).toMatch(new RegExp(`switchboard_router_partitions\\{[^}]*of="3"[^}]*\\} ${spread[i]!.partitions.length}`));
+    }
     expect((await fetch(`${api.url}/metrics`)).status).toBe(200);
     // The API process serves no router, and the router process no API.
-    expect((await http(active.active.url, 'GET', '/v1/reps')).status).toBe(404);
+    expect((await http(routers[0]!.url, 'GET', '/v1/reps')).status).toBe(404);
 
-    const { repIds } = await createTeamOfReps(api.url, { count: 4 });
-    // The API process asks whichever router routes, over NATS, for an actor's live state.
-    const inspected = await http(api.url, 'GET', `/v1/inspect/reps/${repIds[0]}`);
-    expect(inspected.status, JSON.stringify(inspected.body)).toBe(200);
-    expect(inspected.body).toMatchObject({ kind: 'rep', id: repIds[0], live: true, value: 'available' });
+    // The API process asks whichever router hosts an actor, over NATS, for its live state.
+    for (const repId of [east.repIds[0]!, west.repIds[0]!]) {
+      const inspected = await http(api.url, 'GET', `/v1/inspect/reps/${repId}`);
+      expect(inspected.status, JSON.stringify(inspected.body)).toBe(200);
+      expect(inspected.body).toMatchObject({ kind: 'rep', id: repId, live: true, value: 'available' });
+    }
+    const eastKey = `t-${east.teamId}`;
+    const victim = spread[0]!.partitions.includes(eastKey) ? routers[0]! : routers[1]!;
+    const survivor = routers.find((router) => router !== victim)!;
     let killedAt: number | undefined;
     let tookOverAt: number | undefined;
-    const acknowledged: string[] = [];
+    const acknowledged = new Map<string, string>();
     await mapConcurrent(
       Array.from({ length: LEADS }, (_, i) => i),
       CLIENTS,
       async (i) => {
         if (i === Math.floor(LEADS * 0.3) && killedAt === undefined) {
           killedAt = performance.now();
-          await killChild(active.active);
-          void eventually(async () => (await readiness(active.standby)).ready, 30_000, 'the standby to take over').then(() => (tookOverAt = performance.now()));
+          await killChild(victim);
+          void spreadOver([survivor], 30_000, 'the survivor to take every partition').then(() => (tookOverAt = performance.now()));
         }
-        const response = await http(api.url, 'POST', '/v1/leads', { email: `lead${i}@failover.test`, externalId: `failover-${i}` });
-        if (response.status === 201 || response.status === 202) acknowledged.push(response.body.id as string);
+        const team = i % 2 === 0 ? 'East' : 'West';
+        const response = await http(api.url, 'POST', '/v1/leads', { email: `lead${i}@failover.test`, externalId: `failover-${i}`, team });
+        if (response.status === 201 || response.status === 202) acknowledged.set(response.body.id as string, team === 'East' ? east.teamId : west.teamId);
       },
     );
-    await eventually(async () => tookOverAt !== undefined, 30_000, 'the standby to take over');
+    await eventually(async () => tookOverAt !== undefined, 30_000, 'the survivor to take over').catch((error: unknown) => {
+      throw new Error(failure(String(error)));
+    });
     const failoverMs = tookOverAt! - killedAt!;
-    console.log(`[switchboard] router failover after SIGKILL: ${(failoverMs / 1000).toFixed(1)} s`);
+    console.log(`[switchboard] partitions taken over after SIGKILL: ${(failoverMs / 1000).toFixed(1)} s`);
     expect(failoverMs, failure('failover took too long')).toBeLessThanOrEqual(10_000);
-    const taken = await readiness(active.standby);
-    expect(taken.epoch).toBeGreaterThan(active.epoch ?? 0);
-    expect(acknowledged.length, failure('the API refused leads while a router was down')).toBe(LEADS);
+    expect(acknowledged.size, failure('the API refused leads while a router was down')).toBe(LEADS);
 
-    // Every acknowledged lead is assigned, exactly once, and no rep holds more than its share of leads.
+    // Every acknowledged lead is assigned, exactly once, to a rep of its team, and no rep's load is off.
     const db = database.db;
     await eventually(
       async () => {
@@ -105,27 +129,40 @@ describe.runIf(runs)('several processes: an API process and routers that stand b
     });
     const { rows: twice } = await sql<{ id: string }>`select lead_id as id from assignments group by lead_id having count(*) > 1`.execute(db);
     expect(twice).toEqual([]);
-    const { rows: open } = await sql<{ n: number }>`select count(*)::int as n from assignments where ended_at is null`.execute(db);
-    expect(open[0]!.n).toBe(LEADS);
-    // Each rep's stored load is what its open assignments say.
-    const { rows: loads } = await sql<{ active: number; held: number }>`
-      select r.active_leads as active, (select count(*)::int from assignments a where a.rep_id = r.id and a.ended_at is null) as held from reps r`.execute(db);
+    const { rows: assignments } = await sql<{ lead_id: string; team_id: string; rep_id: string }>`select lead_id, team_id, rep_id from assignments where ended_at is null`.execute(db);
+    expect(assignments.length).toBe(LEADS);
+    const membersOf = new Map([[east.teamId, new Set(east.repIds)], [west.teamId, new Set(west.repIds)]]);
+    for (const a of assignments) {
+      expect(a.team_id).toBe(acknowledged.get(a.lead_id));
+      expect(membersOf.get(a.team_id)?.has(a.rep_id)).toBe(true);
+    }
+    const { rows: loads } = await sql<{ id: string; active: number; held: number }>`
+      select r.id, r.active_leads as active, (select count(*)::int from assignments a where a.rep_id = r.id and a.ended_at is null) as held from reps r`.execute(db);
+    for (const load of loads) {
+      if (load.active !== load.held) {
+        const { rows } = await sql`select * from rep_events where rep_id = ${load.id} order by id desc limit 12`.execute(db);
+        console.log('MISMATCH', load, east.repIds.includes(load.id) ? 'east' : 'west', victim === routers[0] ? 'victim0' : 'victim1', JSON.stringify(spread.map((s) => s.partitions)), eastKey, rows);
+      }
+    }
     for (const load of loads) expect(load.active).toBe(load.held);
   });
 
-  it('hands off at once on SIGTERM: the standby routes within a couple of seconds', { timeout: 120_000 }, async () => {
-    const routers = children.filter((child) => child.process.exitCode === null && child.process.signalCode === null).slice(1);
-    const standby = await startSwitchboardChild({ DATABASE_URL: database!.url, NATS_URL: process.env.NATS_URL, SWITCHBOARD_NAMESPACE: namespace, SWITCHBOARD_ROLE: 'router', LOG_LEVEL: 'warn' });
-    children.push(standby);
-    const active = routers.find((router) => router !== standby);
-    expect(active).toBeDefined();
-    await eventually(async () => (await readiness(active!)).ready, 15_000, 'the surviving router to be active');
-    expect((await readiness(standby)).ready).toBe(false);
+  it('a router that joins takes its share; on SIGTERM a router lets its partitions go at once', { timeout: 120_000 }, async () => {
+    const survivor = routers.find((router) => router.process.exitCode === null && router.process.signalCode === null)!;
+    const joiner = await startRouter();
+    const spread = await spreadOver([survivor, joiner], 15_000, 'the joining router to take its share');
+    expect(spread[1]!.partitions.length).toBeGreaterThanOrEqual(1);
     const stoppedAt = performance.now();
-    await killChild(active, 'SIGTERM');
-    await eventually(async () => (await readiness(standby)).ready, 15_000, 'the standby to take over');
+    await killChild(survivor, 'SIGTERM');
+    await spreadOver([joiner], 15_000, 'the other router to take every partition');
     const handOffMs = performance.now() - stoppedAt;
-    console.log(`[switchboard] router hand-off after SIGTERM: ${(handOffMs / 1000).toFixed(1)} s`);
-    expect(handOffMs).toBeLessThan(5_000);
+    console.log(`[switchboard] partitions handed off after SIGTERM: ${(handOffMs / 1000).toFixed(1)} s`);
+    expect(handOffMs, failure('the hand-off took too long')).toBeLessThan(5_000);
+    // And it routes them: a lead to each team is assigned.
+    const api = children[0]!;
+    for (const team of ['East', 'West']) {
+      const { body } = await http(api.url, 'POST', '/v1/leads', { email: `after-${team}@failover.test`, team });
+      await eventually(async () => (await http(api.url, 'GET', `/v1/leads/${body.id}`)).body.state === 'assigned', 15_000, `the ${team} lead to be assigned`);
+    }
   });
 });

@@ -36,6 +36,7 @@ export {
   type LeadEventRecord,
   type AssignmentRecord,
   type LeadListQuery,
+  type LeadPlaceRow,
   type OpenLead,
   type StoredLeadActor,
 } from './lead-repository.ts';

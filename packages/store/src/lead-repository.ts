@@ -68,6 +68,14 @@ export interface OpenLead {
   readonly facts: LeadFacts;
 }
 
+/** What decides a lead's partition: its owner, else its named team and facts. */
+export interface LeadPlaceRow {
+  readonly id: LeadId;
+  readonly ownerId: RepId | null;
+  readonly requestedTeam: string | null;
+  readonly facts: LeadFacts;
+}
+
 /** A passivated lead actor as stored. */
 export interface StoredLeadActor {
   readonly snapshot: unknown;
@@ -92,6 +100,8 @@ export interface LeadRepository {
   listOpen(options?: { readonly createdBefore?: Date; readonly states?: ReadonlyArray<LeadState> }): Promise<OpenLead[]>;
   /** How many leads are in each state. */
   countByState(): Promise<Record<string, number>>;
+  /** Where the given leads stand, for finding their partitions: owner, named team, facts (unknown ids are left out). */
+  placesOf(ids: ReadonlyArray<string>): Promise<LeadPlaceRow[]>;
   /** What the router needs to restore a passivated lead actor. */
   getForActor(id: string): Promise<StoredLeadActor | undefined>;
   /** How many leads a rep holds (assigned or touched): its active load. */
@@ -230,6 +240,16 @@ export function createLeadRepository(db: Kysely<Database>): LeadRepository {
         traceparent: r.traceparent,
         facts: factsOf(r),
       }));
+    },
+
+    async placesOf(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .selectFrom('leads')
+        .select(['id', 'owner_id', 'requested_team', ...FACT_COLUMNS])
+        .where('id', 'in', [...ids])
+        .execute();
+      return rows.map((r) => ({ id: r.id as LeadId, ownerId: r.owner_id as RepId | null, requestedTeam: r.requested_team, facts: factsOf(r) }));
     },
 
     async getForActor(id) {

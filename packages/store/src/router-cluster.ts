@@ -59,6 +59,11 @@ export interface RouterCluster {
   take(version: number, key: string, allKeys: ReadonlyArray<string>): Promise<PartitionLease | TakeRefusal>;
   /** Lets a partition go: another router may take it at once. */
   release(lease: PartitionLease): Promise<void>;
+  /**
+   * Stops being a member while still holding its leases (on shutdown): the others spread the
+   * partitions without this router and take each one the moment it is released.
+   */
+  resign(): Promise<void>;
   /** Leaves the cluster (on shutdown): every lease goes with the connection. */
   leave(): Promise<void>;
 }
@@ -184,6 +189,11 @@ export async function joinRouterCluster(options: RouterClusterOptions): Promise<
       serially(async () => {
         if (left) return;
         await client.query(`select pg_advisory_unlock(${partitionClass}, hashtext($1))`, [lease.name]);
+      }),
+    resign: () =>
+      serially(async () => {
+        if (left) return;
+        await client.query(`select pg_advisory_unlock(hashtext('switchboard-member:' || current_schema()), $1)`, [memberId]);
       }),
     async leave() {
       left = true;

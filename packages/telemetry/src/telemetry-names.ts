@@ -97,8 +97,10 @@ export const MetricName = {
   reps: 'switchboard.reps',
   /** Gauge: actors held in memory, by `kind` (lead, rep), and durable timers held in memory (`kind`=timer). */
   actors: 'switchboard.actors',
-  /** Gauge: 1 while this process routes (holds the router lock), 0 while it stands by; with the lock's `epoch`. */
+  /** Gauge: 1 while this router process routes (holds at least one partition), 0 otherwise. */
   routerActive: 'switchboard.router.active',
+  /** Gauge: the partitions this router process holds; with `of`, how many the partition map has. */
+  routerPartitions: 'switchboard.router.partitions',
   /** Histogram, seconds: lead received by the API (`Sb-Received-At`) → intake message taken off the bus by the router. */
   busLag: 'switchboard.bus.intake_lag',
 } as const;

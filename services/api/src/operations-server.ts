@@ -8,10 +8,13 @@ import { type MetricsSource, metricsRoutes } from './routes/metrics.ts';
 
 /** Where a process without the API (a router) stands, and what it says about itself. */
 export interface Readiness {
-  /** It routes now (it holds the router lock). */
+  /** It routes now: it holds at least one partition's lease. */
   readonly active: boolean;
-  /** It stands by, ready to take over (ready too if its database and bus answer). */
-  readonly standingBy: boolean;
+  /**
+   * It holds every partition that falls to it (none may: a spare for when another router goes),
+   * so it is ready if its database and bus answer too.
+   */
+  readonly settled: boolean;
   readonly detail: Record<string, unknown>;
 }
 
@@ -24,9 +27,9 @@ export interface OperationsServerOptions {
 
 /**
  * The HTTP endpoints of a process that serves no API (`SWITCHBOARD_ROLE=router`): `/livez`,
- * `/healthz` (database and bus), `/metrics`, `/readyz` — 200 while it can do its job (routing, or
- * standing by in good health), 503 otherwise — and `/activez`, 200 only while it holds the router
- * lock. Both say which it is (`router: active | standby`) and the lock's fencing epoch.
+ * `/healthz` (database and bus), `/metrics`, `/readyz` — 200 while it holds every partition
+ * that falls to it (none, for a spare) and its database and bus answer, 503 otherwise — and
+ * `/activez`, 200 only while it routes at least one partition. Both say which partitions it holds.
  */
 export function createOperationsServer(options: OperationsServerOptions): FastifyInstance {
   const app = Fastify({ logger: false });
@@ -35,8 +38,8 @@ export function createOperationsServer(options: OperationsServerOptions): Fastif
   healthRoutes(app, { db: options.db, bus: options.bus });
   metricsRoutes(app, { metrics: options.metrics });
   app.get('/readyz', async (_request, reply) => {
-    const { active, standingBy, detail } = options.readiness();
-    const ready = active || (standingBy && (await pingDatabase(options.db)) && (await options.bus.ping()));
+    const { settled, detail } = options.readiness();
+    const ready = settled && (await pingDatabase(options.db)) && (await options.bus.ping());
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', ...detail });
   });
   app.get('/activez', async (_request, reply) => {

@@ -25,6 +25,11 @@ export interface DeadlineTimersOptions {
   readonly pollMs?: number;
   /** Most due timers acted on at once. @default 256 */
   readonly concurrency?: number;
+  /**
+   * Keeps, of the timers loaded from the table, those of this router's actors (a partition's
+   * router acts only on its own). @default every timer
+   */
+  readonly own?: (timers: ReadonlyArray<DueTimer>) => Promise<ReadonlyArray<DueTimer>>;
 }
 
 const keyOf = (t: { actorKind: string; actorId: string; kind: string }) => `${t.actorKind}:${t.actorId}:${t.kind}`;
@@ -37,7 +42,7 @@ const keyOf = (t: { actorKind: string; actorId: string; kind: string }) => `${t.
  * as it starts.
  */
 export class DeadlineTimers {
-  readonly #o: Required<Omit<DeadlineTimersOptions, 'pollMs'>> & { pollMs: number };
+  readonly #o: Required<Omit<DeadlineTimersOptions, 'pollMs' | 'own'>> & Pick<DeadlineTimersOptions, 'own'> & { pollMs: number };
   readonly #heap = new TinyQueue<DueTimer>([], (a, b) => a.dueAt - b.dueAt);
   /** The due time each key is armed for; a heap entry with another time is stale. */
   readonly #armed = new Map<string, number>();
@@ -101,9 +106,8 @@ export class DeadlineTimers {
     try {
       const until = new Date(this.#o.scheduler.now() + this.#o.horizonMs);
       const rows = await this.#o.db.selectFrom('timers').select(['actor_kind', 'actor_id', 'kind', 'due_at']).where('due_at', '<=', until).execute();
-      for (const row of rows) {
-        this.arm({ actorKind: row.actor_kind as DueTimer['actorKind'], actorId: row.actor_id, kind: row.kind, dueAt: row.due_at.getTime() });
-      }
+      const loaded = rows.map((row): DueTimer => ({ actorKind: row.actor_kind as DueTimer['actorKind'], actorId: row.actor_id, kind: row.kind, dueAt: row.due_at.getTime() }));
+      for (const timer of this.#o.own ? await this.#o.own(loaded) : loaded) this.arm(timer);
     } catch (error) {
       this.#o.logger.error({ err: error }, 'loading due timers failed; will try again');
     }

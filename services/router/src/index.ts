@@ -3,3 +3,4 @@ export { systemScheduler, type Scheduler } from './scheduler.ts';
 export { ManualScheduler } from './manual-scheduler.ts';
 export type { CommandResult, LeadCommand } from './lead-router.ts';
 export type { DueTimer } from './deadline-timers.ts';
+export { startPartitionedRouter, type PartitionedRouter, type PartitionedRouterOptions } from './partitioned-router.ts';

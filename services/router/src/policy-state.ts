@@ -8,6 +8,7 @@ import {
   repRefIndex,
   type RoutingConfig,
   type RoutingPolicy,
+  type RepId,
   type ShareLedger,
   type TeamId,
 } from '@switchboard/core';
@@ -24,6 +25,12 @@ export interface PolicyStateOptions {
   readonly teams: TeamDirectory;
   readonly reps: RepActors;
   readonly clock: () => number;
+  /**
+   * Every rep the configuration may name, by id and email. A partition's router hosts only
+   * its own reps, but resolves the configuration against all of them, as every router must to
+   * agree on the partitions. @default the reps hosted
+   */
+  readonly repDirectory?: () => Iterable<{ readonly id: RepId; readonly email: string }>;
 }
 
 const EMPTY_LEDGER: ShareLedger = new Map();
@@ -69,7 +76,7 @@ export class PolicyState {
   recompile(): void {
     this.#policy = compileRoutingPolicy(this.#config?.config ?? null, this.#config?.version ?? null, {
       teams: this.#o.teams.all(),
-      repIdOf: repRefIndex(Array.from(this.#o.reps.values(), (entry) => entry.profile)),
+      repIdOf: repRefIndex(this.#o.repDirectory?.() ?? Array.from(this.#o.reps.values(), (entry) => entry.profile)),
     });
   }
 

@@ -52,6 +52,7 @@ import { ActorInspector } from './actor-inspector.ts';
 import { TeamDirectory } from './team-directory.ts';
 import { PolicyState } from './policy-state.ts';
 import { RouterMetrics } from './router-metrics.ts';
+import type { RouterPartition } from './router-partition.ts';
 
 /** How many stored-but-unrouted leads a starting router routes at once. */
 const RESTORE_CONCURRENCY = 256;
@@ -82,6 +83,13 @@ export interface RouterOptions {
    * writing; the process should stop routing (the caller decides how). @default log only
    */
   readonly onFenced?: () => void;
+  /**
+   * Makes this router the router of one partition (see `partition-map.ts`): it hosts only that
+   * partition's reps and leads, serves the partition's subjects, and writes under the
+   * partition's lease. Intake, team and policy commands are then the process's to dispatch.
+   * @default the one router of everything
+   */
+  readonly partition?: RouterPartition;
 }
 
 /** What a router reports about itself. */
@@ -114,7 +122,7 @@ export interface Router {
  * serves rep and team commands.
  */
 export function createRouter(options: RouterOptions): Router {
-  const { db, bus, subjects, logger } = options;
+  const { db, bus, subjects, logger, partition } = options;
   const scheduler = options.scheduler ?? systemScheduler;
   const clock = () => scheduler.now();
   const repRepository: RepRepository = createRepRepository(db);
@@ -122,13 +130,18 @@ export function createRouter(options: RouterOptions): Router {
   const teams = new TeamDirectory(createTeamRepository(db));
   // The caller that holds the lock says what it does about it (and logs it); alone, the router logs it.
   const onFenced = options.onFenced ?? (() => logger.error({}, 'a routing write was refused: another router holds the router lock now (a newer epoch)'));
-  const writer: RoutingWriter = fencedWriter(createRoutingWriter(db, options.epoch ? { epoch: options.epoch } : {}), onFenced);
+  const fence = partition ? { epoch: () => partition.lease.epoch, lease: partition.lease.name } : options.epoch ? { epoch: options.epoch } : {};
+  const writer: RoutingWriter = fencedWriter(createRoutingWriter(db, fence), onFenced);
   const intakeWriter: LeadIntakeWriter = createLeadIntakeWriter(db);
-  const eventRelay = createEventRelay({ log: createEventLogRelayRepository(db), bus, subjects, logger });
+  // A partition's router shares its process's relay, which the process starts and stops.
+  const eventRelay = partition?.relay ?? createEventRelay({ log: createEventLogRelayRepository(db), bus, subjects, logger });
   const publisher = new LifecyclePublisher(eventRelay);
   const inspector = new ActorInspector(bus, subjects, clock);
   const reps = new RepActors(inspector);
+  /** Every rep, hosted here or not: a partition's router resolves the configuration against all of them. */
+  let repDirectory: ReadonlyArray<{ readonly id: RepId; readonly email: string }> = [];
   const policy = new PolicyState({
+    ...(partition && { repDirectory: () => repDirectory }),
     configs: createConfigVersionRepository(db),
     accounts: createAccountRepository(db),
     ledgers: createTeamShareLedgerRepository(db),
@@ -137,6 +150,14 @@ export function createRouter(options: RouterOptions): Router {
     reps,
     clock,
   });
+  /** Whether this router hosts a rep (every rep, unless it is a partition's router). */
+  const hostsRep = (repId: RepId): boolean => !partition || partition.map.partitionOfRep(repId).key === partition.key;
+  /** Whether this router hosts a lead: its owner's partition, else the one its rules lead to. */
+  const hostsLead = (lead: { readonly ownerId?: RepId | null; readonly requestedTeam: string | null; readonly facts: OpenLead['facts'] }): boolean =>
+    !partition ||
+    partition.map.partitionOfLead({ ownerId: lead.ownerId ?? null, requestedTeam: lead.requestedTeam, facts: lead.facts }, (facts) => policy.accountFor(facts)).key ===
+      partition.key;
+  const repSubject = (repId: string): string => (partition ? partition.subjects.rep(repId) : subjects.repCommand(repId));
   let leadRouter: LeadRouter | undefined;
   let timers: DeadlineTimers | undefined;
   const subscriptions: BusSubscription[] = [];
@@ -248,8 +269,8 @@ export function createRouter(options: RouterOptions): Router {
 
   /** Offers a lead to a rep's actor over the bus: the rep's host answers from the actor's mailbox. */
   const offerOverBus = async (repId: RepId, offer: { leadId: LeadId; at: number; seq: number }): Promise<OfferAnswer> => {
-    const subject = subjects.repCommand(repId);
-    const send = startSendSpan({ system: messagingSystem, subject, template: subjects.allRepCommands });
+    const subject = repSubject(repId);
+    const send = startSendSpan({ system: messagingSystem, subject, template: partition?.subjects.allReps ?? subjects.allRepCommands });
     try {
       const request: RepRequest = { type: 'rep.offer', ...offer };
       const reply = await bus.request(subject, encodeJson(request), { timeoutMs: 5000, ...(send.headers && { headers: send.headers }) });
@@ -401,7 +422,7 @@ export function createRouter(options: RouterOptions): Router {
     sweeping = true;
     try {
       const stranded = await leads.listOpen({ states: ['new'], createdBefore: new Date(clock() - minAgeMs) });
-      await admitAll(stranded.filter((lead) => !router().holds(lead.id)), 'recovered', 'sweep');
+      await admitAll(stranded.filter((lead) => !router().holds(lead.id) && hostsLead(lead)), 'recovered', 'sweep');
     } catch (error) {
       logger.error({ err: error }, 'sweeping stranded leads failed; will try again');
     } finally {
@@ -413,15 +434,38 @@ export function createRouter(options: RouterOptions): Router {
     }
   };
 
+  /** Keeps the due timers of this partition's reps and leads. */
+  const ownTimers = async (loaded: ReadonlyArray<DueTimer>): Promise<ReadonlyArray<DueTimer>> => {
+    const leadIds = loaded.filter((t) => t.actorKind === 'lead').map((t) => t.actorId);
+    const hosted = new Set((await leads.placesOf(leadIds)).filter(hostsLead).map((place) => place.id as string));
+    return loaded.filter((t) => (t.actorKind === 'rep' ? hostsRep(t.actorId as RepId) : hosted.has(t.actorId)));
+  };
+
+  /** A partition's router serves its partition's subjects: leads handed to it, lead commands, inspection. */
+  const servePartition = async (own: RouterPartition): Promise<BusSubscription[]> => [
+    await bus.serve(own.subjects.admit, { queue: subjects.consumers.router }, async (request) => {
+      const { lead, origin } = request.json<{ lead: AdmittedLead; origin: Omit<DeadLetterOrigin, 'cause'> }>();
+      await inProcessSpan({ system: messagingSystem, subject: request.subject }, request.headers, () => admitStored(lead, origin));
+      return encodeJson({ ok: true });
+    }),
+    await bus.serve(own.subjects.allLeadCommands, { queue: subjects.consumers.router }, (request) =>
+      inProcessSpan({ system: messagingSystem, subject: request.subject, template: own.subjects.allLeadCommands }, request.headers, () => onLeadCommand(request)),
+    ),
+    await bus.serve(own.subjects.inspect, { queue: subjects.consumers.router }, (request) => encodeJson(onInspect(request.json()))),
+  ];
+
   return {
     async start() {
       await bus.ensureStreams(subjects.streamSpecs);
-      await eventRelay.start();
+      if (!partition) await eventRelay.start();
       await teams.load();
       let lastSeq = 0;
       const stored = await db.selectFrom('reps').select(['id', 'last_assignment_seq', 'snapshot']).execute();
       const storedById = new Map(stored.map((r) => [r.id, r]));
-      for (const rep of await repRepository.listAll()) {
+      const allReps = await repRepository.listAll();
+      repDirectory = allReps;
+      for (const rep of allReps) {
+        if (!hostsRep(rep.id)) continue;
         const row = storedById.get(rep.id);
         const seq = row?.last_assignment_seq ?? null;
         if (seq !== null && seq > lastSeq) lastSeq = seq;
@@ -449,7 +493,14 @@ export function createRouter(options: RouterOptions): Router {
         logger.warn({ repId: entry.profile.id, stored, actual }, `rep ${entry.profile.name}: stored load did not match its leads; corrected from the leads it holds`);
         await saveRep(entry, 'reconciled');
       }
-      timers = new DeadlineTimers({ db, scheduler, logger, onDue, ...(options.timerHorizonMs !== undefined && { horizonMs: options.timerHorizonMs }) });
+      timers = new DeadlineTimers({
+        db,
+        scheduler,
+        logger,
+        onDue,
+        ...(options.timerHorizonMs !== undefined && { horizonMs: options.timerHorizonMs }),
+        ...(partition && { own: ownTimers }),
+      });
       // Shifts may have begun or ended while no router ran: bring every rep up to now.
       for (const entry of reps.values()) {
         const before = entry.profile.state;
@@ -459,14 +510,14 @@ export function createRouter(options: RouterOptions): Router {
 
       // Rep actors answer offers from here on: restoring leads below already offers them.
       subscriptions.push(
-        await bus.serve(subjects.allRepCommands, { queue: subjects.consumers.router }, async (request) => {
+        await bus.serve(partition?.subjects.allReps ?? subjects.allRepCommands, { queue: subjects.consumers.router }, async (request) => {
           const parsed = repRequestSchema.safeParse(request.json());
           if (!parsed.success) return encodeJson({ ok: false, error: `bad rep request: ${parsed.error.message}` } satisfies SyncReply);
           const body = parsed.data;
           if (body.type === 'rep.offer') {
             const repId = actorIdOf<RepId>(request.subject);
             const offer = { leadId: body.leadId as LeadId, at: body.at, seq: body.seq };
-            const destination = { system: messagingSystem, subject: request.subject, template: subjects.allRepCommands };
+            const destination = { system: messagingSystem, subject: request.subject, template: partition?.subjects.allReps ?? subjects.allRepCommands };
             return inProcessSpan(destination, request.headers, (span) => {
               const answer = onOffer(repId, offer);
               if (span.isRecording()) {
@@ -485,6 +536,7 @@ export function createRouter(options: RouterOptions): Router {
       const open = await leads.listOpen();
       const stranded: typeof open = [];
       for (const lead of open) {
+        if (!hostsLead(lead)) continue;
         if (lead.state === 'waiting' && lead.snapshot) leadRouter.restoreWaiting(admittedOf(lead, 'restart'), lead.snapshot);
         else stranded.push(lead);
       }
@@ -494,7 +546,8 @@ export function createRouter(options: RouterOptions): Router {
       await timers.start();
       logger.info({ reps: reps.size, reopened: open.length, timers: timers.size }, 'router restored');
 
-      subscriptions.push(
+      if (partition) subscriptions.push(...(await servePartition(partition)));
+      else subscriptions.push(
         await bus.consume(
           subjects.streams.intake,
           { durable: subjects.consumers.router, maxInFlight: options.maxInFlight ?? 2000, ackWaitMs: 30_000 },
@@ -541,7 +594,8 @@ export function createRouter(options: RouterOptions): Router {
       await writer.drain();
       await intakeWriter.drain();
       // Last: the events of everything above are committed by now.
-      await eventRelay.stop();
+      if (partition) eventRelay.wake();
+      else await eventRelay.stop();
       reps.stopAll();
     },
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { type Bus, connectNatsBus, createInProcessBus, createSubjects, type Subjects } from '@switchboard/bus';
 import type { Logger } from '@switchboard/core';
 import { createApiServer, createOperationsServer } from '@switchboard/api';
-import { createRouter, type Router, type Scheduler, systemScheduler } from '@switchboard/router';
+import { createRouter, type Router, type Scheduler, startPartitionedRouter, systemScheduler } from '@switchboard/router';
 import { type SalesforceConnector, startSalesforceConnector } from '@switchboard/salesforce';
 import { createMetrics, logTelemetryDiagnostics, MetricName, registerTracing, type SwitchboardMetrics } from '@switchboard/telemetry';
 import {
@@ -16,7 +16,7 @@ import {
 import type { Kysely } from 'kysely';
 import pino from 'pino';
 import type { SwitchboardConfig } from './config.ts';
-import { type StandbyRouter, startStandbyRouter } from './standby-router.ts';
+import { type ClusterRouter, startClusterRouter } from './cluster-router.ts';
 
 /** JSON lines for machines; readable lines when a person watches the terminal. */
 function createLogger(level: string): pino.Logger {
@@ -32,10 +32,10 @@ export interface RunningSwitchboard {
   readonly db: Kysely<Database>;
   readonly bus: Bus;
   readonly subjects: Subjects;
-  /** The router of this process (`all`), or the active one of a `router` process (undefined while standing by, and for `api`). */
+  /** The router of this process (`all`); undefined for `api` and `router` (see `routerRole`). */
   readonly router: Router | undefined;
-  /** A `router` process's standing: standby or active, and its fencing epoch. */
-  readonly routerRole: StandbyRouter | undefined;
+  /** A `router` process's place in the cluster: the partitions it routes. */
+  readonly routerRole: ClusterRouter | undefined;
   /** This Switchboard's metrics (served at `GET /metrics`). */
   readonly metrics: SwitchboardMetrics;
   /** The Salesforce connector, when `SALESFORCE_INSTANCE_URL` is set. */
@@ -143,7 +143,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     const newRouter = (fencing: { epoch: () => Promise<number>; onFenced: () => void }) =>
       createRouter({ db, bus, subjects, logger: log, scheduler, meter: metrics.meter, ...fencing });
     /** What the caller gets; `routerOf` answers the router as it is when asked (a `router` process's comes and goes). */
-    const running = (port: number, routerOf: () => Router | undefined, routerRole: StandbyRouter | undefined): RunningSwitchboard => ({
+    const running = (port: number, routerOf: () => Router | undefined, routerRole: ClusterRouter | undefined): RunningSwitchboard => ({
       url: `http://127.0.0.1:${port}`,
       port,
       db,
@@ -161,33 +161,48 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     });
 
     if (role === 'router') {
-      const standby = startStandbyRouter({
+      // The Salesforce connector runs once in the deployment: beside the router of the `loose` partition.
+      let connector: SalesforceConnector | undefined;
+      const sf = config.salesforce;
+      const singleton = sf && {
+        async start() {
+          connector = salesforce = await startSalesforceConnector({ config: sf, db, bus, subjects, logger: log, clock: () => scheduler.now() });
+        },
+        async stop() {
+          await connector?.stop();
+          connector = salesforce = undefined;
+        },
+      };
+      const member = startClusterRouter({
         databaseUrl,
         namespace: config.namespace,
         logger: log,
-        createRouter: (epoch, onFenced) => withSalesforce(newRouter({ epoch, onFenced })),
+        start: (cluster) => startPartitionedRouter({ db, bus, subjects, logger: log, scheduler, cluster, ...(singleton && { singleton }) }),
       });
-      cleanups.push(() => standby.stop());
+      cleanups.push(() => member.stop());
       metrics.meter
-        .createObservableGauge(MetricName.routerActive, { description: '1 while this process routes (holds the router lock), 0 while it stands by' })
-        .addCallback((gauge) => gauge.observe(standby.state === 'active' ? 1 : 0, { epoch: standby.epoch ?? 0 }));
+        .createObservableGauge(MetricName.routerActive, { description: '1 while this router process routes (holds at least one partition), 0 otherwise' })
+        .addCallback((gauge) => gauge.observe(member.held().length > 0 ? 1 : 0));
+      metrics.meter
+        .createObservableGauge(MetricName.routerPartitions, { description: 'The partitions this router process holds; `of`: how many the partition map has' })
+        .addCallback((gauge) => gauge.observe(member.held().length, { of: member.partitionCount() }));
       const ops = createOperationsServer({
         db,
         bus,
         metrics,
-        // Ready when routing, or standing by while its database and bus answer (a standby is
-        // what makes failover fast; a rollout or a disruption budget must count it as up).
+        // Ready once it holds every partition that falls to it — none, for a spare, which is
+        // what makes failover fast: a rollout or a disruption budget must count it as up.
         readiness: () => ({
-          active: standby.state === 'active',
-          standingBy: standby.state === 'standby',
-          detail: { role, router: standby.state, epoch: standby.epoch },
+          active: member.held().length > 0,
+          settled: member.state === 'member' && (member.router?.settled() ?? false),
+          detail: { role, router: member.state, partitions: [...member.held()].sort(), of: member.partitionCount(), topology: member.version },
         }),
       });
       cleanups.push(() => ops.close());
       const address = await ops.listen({ port: config.port, host: config.host });
       const port = (ops.server.address() as { port: number }).port;
-      logger.info({ address, bus: bus.kind, namespace: config.namespace }, `Switchboard router on ${address} (/readyz, /metrics); standing by until it holds the router lock`);
-      return running(port, () => standby.router, standby);
+      logger.info({ address, bus: bus.kind, namespace: config.namespace }, `Switchboard router on ${address} (/readyz, /metrics); joining the routers of this database`);
+      return running(port, () => undefined, member);
     }
 
     let router: Router | undefined;
