@@ -39,7 +39,7 @@ export class ChaosCluster {
       ...Array.from({ length: options.apis }, () => cluster.#start('api').then((child) => cluster.apis.push(child))),
       ...Array.from({ length: options.routers }, () => cluster.startRouter()),
     ]);
-    await cluster.activeRouter(60_000);
+    await cluster.settled(60_000);
     return cluster;
   }
 
@@ -74,26 +74,43 @@ export class ChaosCluster {
     return api.url;
   }
 
-  /** The router that routes (its /activez answers 200), once there is exactly one. */
-  async activeRouter(timeoutMs = 30_000): Promise<SwitchboardChild> {
+  /**
+   * The live routers once they hold every partition between them, each exactly once, and each
+   * holds all that falls to it (its /readyz answers 200): with the partitions each routes.
+   */
+  async settled(timeoutMs = 30_000): Promise<Array<{ router: SwitchboardChild; partitions: string[] }>> {
     return eventually(
       async () => {
         const live = this.routers.filter(isUp);
-        const active = await Promise.all(live.map(async (router) => (await fetch(`${router.url}/activez`).catch(() => undefined))?.status === 200));
-        const routing = live.filter((_, i) => active[i]);
-        return routing.length === 1 ? routing[0] : undefined;
+        const standings = await Promise.all(
+          live.map(async (router) => {
+            const response = await fetch(`${router.url}/readyz`).catch(() => undefined);
+            const body = (await response?.json().catch(() => undefined)) as { partitions?: string[]; of?: number } | undefined;
+            return { router, ready: response?.status === 200, partitions: body?.partitions ?? [], of: body?.of ?? 0 };
+          }),
+        );
+        const held = standings.flatMap((s) => s.partitions);
+        const of = standings[0]?.of ?? 0;
+        const whole = of > 0 && standings.every((s) => s.ready && s.of === of) && held.length === of && new Set(held).size === of;
+        return whole ? standings.map(({ router, partitions }) => ({ router, partitions })) : undefined;
       },
       timeoutMs,
-      'exactly one router routing',
+      'every partition routed by exactly one live router',
     );
   }
 
-  /** Kills a router and measures how long until another one routes (ms). */
+  /** The live router that routes the most partitions. */
+  async busiestRouter(): Promise<SwitchboardChild> {
+    const standings = await this.settled();
+    return standings.reduce((a, b) => (b.partitions.length > a.partitions.length ? b : a)).router;
+  }
+
+  /** Kills a router and measures how long until the others route every partition again (ms). */
   async failOver(router: SwitchboardChild, signal: NodeJS.Signals = 'SIGKILL'): Promise<number> {
     const from = performance.now();
     await killChild(router, signal);
-    const next = await this.activeRouter();
-    if (next === router) throw new Error('the killed router still routes');
+    const standings = await this.settled();
+    if (standings.some((s) => s.router === router)) throw new Error('the killed router still routes');
     return performance.now() - from;
   }
 

@@ -105,8 +105,8 @@ export async function acquireRouterLock(options: RouterLockOptions): Promise<Rou
       : 'a process that has just let it go';
     return new RouterLockedError(
       `another Switchboard router is already running on this database (schema "${rows[0]?.schema ?? '?'}"): ${who}. ` +
-        'One router routes at a time: a second would break caps and routing. ' +
-        'To run a standby that takes over when the first one goes, start it with SWITCHBOARD_ROLE=router (or switchboard start --role router); ' +
+        'A process of the all role routes everything alone: next to another router it would break caps and routing. ' +
+        'To run several routers that share the routing and take over from each other, start each with SWITCHBOARD_ROLE=router (or switchboard start --role router) and the API with SWITCHBOARD_ROLE=api; ' +
         'otherwise stop the other one first, or give this one its own database (DATABASE_URL).',
       { holder: holder?.application_name ?? null, schema: rows[0]?.schema ?? null },
     );
