@@ -131,18 +131,14 @@ export function createRoutingWriter(db: Kysely<Database>, options: RoutingWriter
       const leads = writes.flatMap((w) => (w.lead ? [w.lead] : []));
       const assigned = leads.filter((l) => l.assignment !== undefined);
       const events = leads.flatMap((l) => l.events.map((e) => ({ ...e, leadId: l.leadId })));
-      // Only the latest state of each rep matters, here and across transactions in
-      // flight: the revision guard drops a state older than the stored one.
-      const latestRep = new Map<string, RepLiveState>();
-      for (const w of writes) {
-        for (const rep of w.reps ?? []) {
-          const seen = latestRep.get(rep.repId);
-          if (!seen || seen.revision < rep.revision) latestRep.set(rep.repId, rep);
-        }
-      }
-      const reps = [...latestRep.values()];
-      // Every rep state change of the batch is logged, not only the latest.
-      const repTransitions = writes.flatMap((w) => (w.reps ?? []).flatMap((r) => (r.transition ? [{ ...r.transition, repId: r.repId, activeLeads: r.activeLeads }] : [])));
+      // Each rep state goes with the lead of its write (none for a rep's own write). The
+      // statement keeps, per rep, the latest state whose lead committed: a step found stale
+      // never stores the load of an offer its rep accepted (the router withdraws it), not even
+      // for the moment until the withdrawal's own write. The revision guard then drops a
+      // state older than the stored one, across transactions in flight.
+      const reps = writes.flatMap((w) => (w.reps ?? []).map((rep) => ({ ...rep, leadId: w.lead?.leadId ?? null })));
+      // Every rep state change of the batch is logged, not only the latest (those of committed steps).
+      const repTransitions = reps.flatMap((r) => (r.transition ? [{ ...r.transition, repId: r.repId, activeLeads: r.activeLeads, leadId: r.leadId }] : []));
       // One statement for the whole batch: atomic on its own, so no transaction round
       // trips. Inserts depend on the version-guarded update: a stale lead writes nothing.
       const ending = leads.filter((l) => l.endAssignment !== undefined);
@@ -223,21 +219,29 @@ export function createRoutingWriter(db: Kysely<Database>, options: RoutingWriter
             last_assigned_at = r.last_assigned_at, last_assignment_seq = r.last_assignment_seq,
             snapshot = coalesce(r.snapshot, reps.snapshot),
             version = r.revision
-          from unnest(
-            ${reps.map((r) => r.repId)}::uuid[], ${reps.map((r) => r.state)}::text[],
-            ${reps.map((r) => r.activeLeads)}::int[],
-            ${reps.map((r) => (r.lastAssignedAt === null ? null : new Date(r.lastAssignedAt).toISOString()))}::timestamptz[],
-            ${reps.map((r) => r.lastAssignmentSeq)}::bigint[], ${reps.map((r) => r.revision)}::int[],
-            ${reps.map((r) => (r.snapshot === undefined ? null : JSON.stringify(r.snapshot)))}::jsonb[]
-          ) as r(id, state, active_leads, last_assigned_at, last_assignment_seq, revision, snapshot)
+          from (
+            select distinct on (s.id) s.*
+            from unnest(
+              ${reps.map((r) => r.repId)}::uuid[], ${reps.map((r) => r.state)}::text[],
+              ${reps.map((r) => r.activeLeads)}::int[],
+              ${reps.map((r) => (r.lastAssignedAt === null ? null : new Date(r.lastAssignedAt).toISOString()))}::timestamptz[],
+              ${reps.map((r) => r.lastAssignmentSeq)}::bigint[], ${reps.map((r) => r.revision)}::int[],
+              ${reps.map((r) => (r.snapshot === undefined ? null : JSON.stringify(r.snapshot)))}::jsonb[],
+              ${reps.map((r) => r.leadId)}::uuid[]
+            ) as s(id, state, active_leads, last_assigned_at, last_assignment_seq, revision, snapshot, lead_id)
+            where s.lead_id is null or s.lead_id in (select id from updated)
+            order by s.id, s.revision desc
+          ) as r
           where reps.id = r.id and reps.version < r.revision and exists (select 1 from fence)
         ), rep_log as (
           insert into rep_events (rep_id, from_state, to_state, cause, active_leads, occurred_at)
-          select * from unnest(
+          select t.rep_id, t.from_state, t.to_state, t.cause, t.active_leads, t.occurred_at from unnest(
             ${repTransitions.map((t) => t.repId)}::uuid[], ${repTransitions.map((t) => t.from)}::text[],
             ${repTransitions.map((t) => t.to)}::text[], ${repTransitions.map((t) => t.cause)}::text[],
-            ${repTransitions.map((t) => t.activeLeads)}::int[], ${repTransitions.map((t) => new Date(t.at).toISOString())}::timestamptz[]
-          ) where exists (select 1 from fence)
+            ${repTransitions.map((t) => t.activeLeads)}::int[], ${repTransitions.map((t) => new Date(t.at).toISOString())}::timestamptz[],
+            ${repTransitions.map((t) => t.leadId)}::uuid[]
+          ) as t(rep_id, from_state, to_state, cause, active_leads, occurred_at, lead_id)
+          where (t.lead_id is null or t.lead_id in (select id from updated)) and exists (select 1 from fence)
         ), timers_set as (
           insert into timers (actor_kind, actor_id, kind, due_at, payload)
           select t.actor_kind, t.actor_id, t.kind, t.due_at, t.payload

@@ -81,6 +81,41 @@ describe('routing writer', () => {
     expect(lead?.events.filter((e) => e.type === 'lead.assigned')).toHaveLength(1);
   });
 
+  it('stores no rep state of a step found stale — not its load, not its log — while a committed step of the same batch keeps its own', async () => {
+    const writer = createRoutingWriter(database.db);
+    const reps = createRepRepository(database.db);
+    const base = (await reps.get(repId))!;
+    const state = (activeLeads: number, revision: number, transition?: boolean) =>
+      ({
+        repId,
+        state: 'available',
+        activeLeads,
+        lastAssignedAt: null,
+        lastAssignmentSeq: null,
+        revision,
+        ...(transition && { transition: { from: 'available', to: 'capped', cause: 'stale step', at: Date.now() } }),
+      }) as const;
+    const routed = await newLead();
+    expect(await writer.write({ lead: assignment(routed, 0) })).toMatchObject({ committed: true });
+    const fresh = await newLead();
+    const v = base.revision;
+    // One batch: a committed step (load +1) and, with a later revision, a step of an already
+    // routed lead (its offer accepted, so +2), which is stale.
+    const [committed, stale] = await Promise.all([
+      writer.write({ lead: assignment(fresh, 0), reps: [state(base.activeLeads + 1, v + 1)] }),
+      writer.write({ lead: assignment(routed, 0), reps: [state(base.activeLeads + 2, v + 2, true)] }),
+    ]);
+    expect([committed.committed, stale.committed]).toEqual([true, false]);
+    expect((await reps.get(repId))?.activeLeads).toBe(base.activeLeads + 1);
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from rep_events where cause = 'stale step'`.execute(database.db);
+    expect(rows[0]!.n).toBe(0);
+    // Alone in its batch, a stale step's rep state is not stored either; a rep's own write is.
+    expect(await writer.write({ lead: assignment(routed, 0), reps: [state(base.activeLeads + 9, v + 3)] })).toMatchObject({ committed: false });
+    expect((await reps.get(repId))?.activeLeads).toBe(base.activeLeads + 1);
+    await writer.write({ reps: [state(base.activeLeads, v + 4)] });
+    expect((await reps.get(repId))?.activeLeads).toBe(base.activeLeads);
+  });
+
   it('lets only one of two racing writers of the same lead win, within one batch', async () => {
     const writer = createRoutingWriter(database.db);
     const leadId = await newLead();
