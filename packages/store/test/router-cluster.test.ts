@@ -1,6 +1,7 @@
 import { type LeadId, newId, type RepId, type RoutingDecision } from '@switchboard/core';
 import { createTestDatabase, type TestDatabase } from '@switchboard/testing';
 import { sql } from 'kysely';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   acquireRouterLock,
@@ -136,5 +137,65 @@ describe('router cluster', () => {
     expect(await version()).toBe(start);
     await sql`update reps set email = 'sarah.b@x.io' where id = ${repId}`.execute(database.db);
     expect(await version()).toBe(start + 1);
+  });
+
+  it('never lets two routers hold one partition, nor partitions of two maps at once, however takes, releases and topology changes interleave', { timeout: 120_000 }, async () => {
+    const members = [await join(), await join(), await join()];
+    const KEYS = ['p1', 'p2'];
+    const opArb = fc.record({
+      member: fc.integer({ min: 0, max: 2 }),
+      op: fc.constantFrom('take', 'take', 'release', 'refresh', 'bump'),
+      key: fc.constantFrom(...KEYS),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.scheduler(), fc.array(opArb, { minLength: 4, maxLength: 16 }), async (s, ops) => {
+        const start = await members[0]!.topologyVersion();
+        const believed = members.map(() => start);
+        const held = members.map(() => new Map<string, PartitionLease>());
+        const violations: string[] = [];
+        const check = () => {
+          const all = held.flatMap((leases) => [...leases.values()]);
+          if (new Set(all.map((l) => l.version)).size > 1) violations.push(`two maps at once: ${all.map((l) => l.name).join(', ')}`);
+          if (new Set(all.map((l) => l.key)).size < all.length) violations.push(`a partition held twice: ${all.map((l) => l.name).join(', ')}`);
+        };
+        // Each member runs its own operations in order; the scheduler interleaves the members.
+        const run = Promise.all(
+          members.map(async (member, m) => {
+            for (const { op, key } of ops.filter((o) => o.member === m)) {
+              await s.schedule(Promise.resolve(`${m}:${op}:${key}`));
+              if (op === 'bump') await sql`update routing_topology set version = version + 1`.execute(database.db);
+              else if (op === 'refresh') {
+                // A router that sees a new map lets go of the old one first, as the partitioned router does.
+                const now = await member.topologyVersion();
+                if (now !== believed[m]) {
+                  for (const lease of [...held[m]!.values()]) {
+                    held[m]!.delete(lease.key);
+                    await member.release(lease);
+                  }
+                  believed[m] = now;
+                }
+              } else if (op === 'release') {
+                const lease = held[m]!.get(key);
+                if (lease) {
+                  held[m]!.delete(key);
+                  await member.release(lease);
+                }
+              } else if (!held[m]!.has(key)) {
+                const taken = await member.take(believed[m]!, key, KEYS);
+                if (typeof taken !== 'string') {
+                  held[m]!.set(key, taken);
+                  check();
+                }
+              }
+            }
+          }),
+        );
+        await s.waitFor(run);
+        for (const [m, leases] of held.entries()) for (const lease of leases.values()) await members[m]!.release(lease);
+        expect(violations).toEqual([]);
+      }),
+      { numRuns: 40 },
+    );
+    await leaveAll();
   });
 });
