@@ -74,6 +74,8 @@ export function createIntakeHandler(deps: IntakeHandlerDeps): (message: BusMessa
     let intake: LeadIntake;
     let id: LeadId;
     let cause: string;
+    // A redelivered message's lead may be routed by another path meanwhile (a restart's list).
+    let recheck = false;
     if (storedId) {
       // The API validated and committed this lead before publishing it; the router
       // needs only where it goes. (A forged header can't do harm: an unknown id fails
@@ -91,7 +93,8 @@ export function createIntakeHandler(deps: IntakeHandlerDeps): (message: BusMessa
         ...(typeof stored.attributes === 'object' && stored.attributes !== null && { attributes: stored.attributes as LeadIntake['attributes'] }),
       };
       // Stored by the API before it published. A redelivery may find it routed already.
-      if (message.deliveryCount > 1 || !isFresh(storedId)) {
+      recheck = message.deliveryCount > 1 || !isFresh(storedId);
+      if (recheck) {
         const current = await leads.getState(storedId);
         if (!current || current.state !== 'new') {
           message.ack();
@@ -155,6 +158,7 @@ export function createIntakeHandler(deps: IntakeHandlerDeps): (message: BusMessa
         version: 0,
         traceId,
         cause,
+        recheck,
       },
       { subject: message.subject, payload: new TextDecoder().decode(message.data) },
     );

@@ -51,6 +51,13 @@ export interface AdmittedLead {
   readonly receivedAt: number;
   /** What the routing policy decides on. */
   readonly facts: LeadFacts;
+  /**
+   * Stored a while ago (a restart's or a sweep's list, a redelivered intake message): another
+   * path may have routed it since. Its row is read again in the lead's mailbox before it is
+   * routed, so that no rep accepts an offer of a lead that already has an owner (the step would
+   * be refused as stale, but the rep's load counts the offer until it is withdrawn). @default false
+   */
+  readonly recheck?: boolean;
 }
 
 /** What became of an admitted lead. */
@@ -237,6 +244,7 @@ export class LeadRouter {
         lead.id,
         async (held, commit): Promise<AdmitResult> => {
           if (!held || held.snapshot.value !== 'new') return 'already-routing';
+          if (lead.recheck && (await this.#o.leads.getState(lead.id))?.version !== held.version) return 'already-routing';
           const next = await this.#step(held, [{ type: 'ROUTE' }], lead.cause, span, commit);
           if (!next) return 'stale';
           const outcome = next.snapshot.value === 'assigned' ? 'assigned' : 'waiting';

@@ -43,6 +43,11 @@ async function setUpTeams(specs: Parameters<typeof routingStateForTeams>[0], rep
   const { teams, actors, policy } = await routingStateForTeams(specs);
   const { writer, writes, state, stored } = memoryWriter();
   const leads = {
+    // A lead no write touched yet is stored as received (version 0).
+    async getState(id: string) {
+      const lead = stored().get(id);
+      return lead ? { state: lead.state, version: lead.expectedVersion + 1 } : { state: 'new', version: 0 };
+    },
     // What the store says the rep holds: the leads the writes left assigned to it.
     async countActiveOf(repId: string) {
       return [...stored().values()].filter((l) => l.ownerId === repId && (l.state === 'assigned' || l.state === 'touched')).length;
@@ -127,6 +132,19 @@ describe('lead router', () => {
     // Redelivered, it is routed as if the first attempt never was.
     expect(await router.admit(lead)).toBe('assigned');
     expect(repActor().context.activeLeads).toBe(1);
+  });
+
+  it('does not route again a lead from a list read before another path routed it: no rep is offered it', async () => {
+    const { router, writes, repActor } = await setUp();
+    const lead = newLead();
+    // Routed through its (redelivered) intake message...
+    expect(await router.admit(lead)).toBe('assigned');
+    expect(router.holds(lead.id)).toBe(false);
+    // ...while a restart's list still had it as new: its row is read again in its mailbox first.
+    expect(await router.admit({ ...lead, cause: 'restart', recheck: true })).toBe('already-routing');
+    expect(writes).toHaveLength(1);
+    expect(repActor().context.activeLeads).toBe(1);
+    expect(repActor().context.lastOffer?.leadId).toBe(lead.id);
   });
 
   it('drops a step whose lead moved on elsewhere (a stale version), and gives the rep its slot back', async () => {
