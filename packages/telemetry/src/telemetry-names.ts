@@ -106,4 +106,4 @@ export const MetricName = {
 } as const;
 
 /** Metric attribute keys (short: they become Prometheus labels). */
-export const MetricAttr = { rep: 'rep', team: 'team', state: 'state', kind: 'kind', outcome: 'outcome' } as const;
+export const MetricAttr = { rep: 'rep', team: 'team', state: 'state', kind: 'kind', outcome: 'outcome', partition: 'partition' } as const;

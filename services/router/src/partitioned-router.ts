@@ -23,6 +23,7 @@ import {
   type PartitionLease,
   type RouterCluster,
 } from '@switchboard/store';
+import type { Meter } from '@opentelemetry/api';
 import type { Kysely } from 'kysely';
 import { createEventRelay } from './event-relay.ts';
 import { createIntakeHandler } from './intake-handler.ts';
@@ -47,6 +48,8 @@ export interface PartitionedRouterOptions {
   readonly cluster: RouterCluster;
   /** @default the system clock */
   readonly scheduler?: Scheduler;
+  /** Where each partition's router records its metrics, its gauges labelled `partition`. @default none */
+  readonly meter?: Meter;
   /** How often the topology and the members are checked, and partitions taken or let go. @default 1000 */
   readonly tickMs?: number;
   /**
@@ -180,12 +183,14 @@ export async function startPartitionedRouter(options: PartitionedRouterOptions):
       subjects,
       logger,
       scheduler,
+      ...(options.meter && { meter: options.meter }),
       ...(options.timerHorizonMs !== undefined && { timerHorizonMs: options.timerHorizonMs }),
       ...(options.sweepIntervalMs !== undefined && { sweepIntervalMs: options.sweepIntervalMs }),
       partition: { key, version, map, lease: taken, subjects: partitionSubjects(subjects, version, key), relay },
       onFenced: () => {
         logger.error({ partition: key, epoch: taken.epoch }, `a routing write of partition ${key} was fenced: another router holds it now; this one lets it go`);
-        void letGo(key, 'fenced');
+        // In turn with the ticks, which take and let go of partitions one at a time.
+        ticking = ticking.then(() => letGo(key, 'fenced')).catch((error: unknown) => logger.error({ err: error, partition: key }, 'letting go of a fenced partition failed'));
       },
     });
     try {
@@ -266,11 +271,10 @@ export async function startPartitionedRouter(options: PartitionedRouterOptions):
   };
   const onIntake = createIntakeHandler({ bus, subjects, logger, clock, leads, teams, policy, intakeWriter: createLeadIntakeWriter(db), publisher, admit });
 
-  const leadSubject = async (leadId: LeadId, version: number, map: PartitionMap): Promise<string> => {
+  /** The partition of a stored lead; an unknown lead goes to the loose one, whose router answers that it does not exist. */
+  const partitionOfStoredLead = async (leadId: LeadId, map: PartitionMap): Promise<string> => {
     const place = (await leads.placesOf([leadId]))[0];
-    // An unknown lead: any partition's router answers that it does not exist.
-    const key = place ? map.partitionOfLead(place, (f) => policy.accountFor(f)).key : LOOSE_PARTITION;
-    return partitionSubjects(subjects, version, key).leadCommand(leadId);
+    return place ? map.partitionOfLead(place, (f) => policy.accountFor(f)).key : LOOSE_PARTITION;
   };
 
   const passOn = (what: string) => (reply: Promise<BusEvent>) => reply.then((event) => event.data).catch((error: unknown) => encodeJson({ ok: false, error: `${what}: ${(error as Error).message}` } satisfies SyncReply));
@@ -283,7 +287,7 @@ export async function startPartitionedRouter(options: PartitionedRouterOptions):
     }),
     await bus.serve(subjects.allLeadCommands, { queue: subjects.consumers.router }, async (request) => {
       const leadId = actorIdOf<LeadId>(request.subject);
-      const reply = await forward((version, map) => leadSubject(leadId, version, map), request.data, `a command to lead ${leadId}`, request);
+      const reply = await forward(async (version, map) => partitionSubjects(subjects, version, await partitionOfStoredLead(leadId, map)).leadCommand(leadId), request.data, `a command to lead ${leadId}`, request);
       return reply.data;
     }),
     await bus.serve(subjects.inspect, { queue: subjects.consumers.router }, async (request) => {
@@ -291,8 +295,7 @@ export async function startPartitionedRouter(options: PartitionedRouterOptions):
       if (!parsed.success) return encodeJson({ ok: false, error: `bad inspect request: ${parsed.error.message}` });
       const { kind, id } = parsed.data;
       const reply = await forward(
-        async (version, map) =>
-          kind === 'rep' ? partitionSubjects(subjects, version, map.partitionOfRep(id as RepId).key).inspect : (await leadSubject(id as LeadId, version, map)).replace(/\.leadcmd\.[^.]+$/, '.inspect'),
+        async (version, map) => partitionSubjects(subjects, version, kind === 'rep' ? map.partitionOfRep(id as RepId).key : await partitionOfStoredLead(id as LeadId, map)).inspect,
         request.data,
         `inspecting ${kind} ${id}`,
         request,

@@ -1,4 +1,4 @@
-import type { Meter } from '@opentelemetry/api';
+import type { Attributes, BatchObservableCallback, Meter, Observable } from '@opentelemetry/api';
 import { MetricAttr, MetricName } from '@switchboard/telemetry';
 
 /** What the router's gauges read when they are collected. */
@@ -26,8 +26,16 @@ export class RouterMetrics {
   readonly #assignments;
   readonly #breaches;
   readonly #busLag;
+  readonly #meter: Meter;
+  readonly #observe: BatchObservableCallback;
+  readonly #observables: Observable[];
 
-  constructor(meter: Meter, sources: RouterGaugeSources) {
+  /**
+   * `labels` go on every gauge observation: a partition's router reports its own series
+   * (`partition`), and a router that stops takes its gauges with it (`stop`).
+   */
+  constructor(meter: Meter, sources: RouterGaugeSources, labels: Attributes = {}) {
+    this.#meter = meter;
     this.#routingDuration = meter.createHistogram(MetricName.routingDuration, {
       unit: 's',
       description: 'From a lead being received to its first routing decision being committed',
@@ -44,22 +52,26 @@ export class RouterMetrics {
     const oldestAge = meter.createObservableGauge(MetricName.waitingOldestAge, { unit: 's', description: 'How long the oldest waiting lead has waited' });
     const reps = meter.createObservableGauge(MetricName.reps, { description: 'Reps by state' });
     const actors = meter.createObservableGauge(MetricName.actors, { description: 'Actors and durable timers held in memory, by kind' });
-    meter.addBatchObservableCallback(
-      (result) => {
-        const waiting = sources.waiting();
-        result.observe(waitingLeads, waiting.count);
-        result.observe(oldestAge, waiting.oldestSince === null ? 0 : Math.max(0, sources.clock() - waiting.oldestSince) / 1000);
-        let repCount = 0;
-        for (const [state, count] of sources.repStates()) {
-          result.observe(reps, count, { [MetricAttr.state]: state });
-          repCount += count;
-        }
-        result.observe(actors, waiting.count + sources.leadsRouting(), { [MetricAttr.kind]: 'lead' });
-        result.observe(actors, repCount, { [MetricAttr.kind]: 'rep' });
-        result.observe(actors, sources.timersInMemory(), { [MetricAttr.kind]: 'timer' });
-      },
-      [waitingLeads, oldestAge, reps, actors],
-    );
+    this.#observables = [waitingLeads, oldestAge, reps, actors];
+    this.#observe = (result) => {
+      const waiting = sources.waiting();
+      result.observe(waitingLeads, waiting.count, labels);
+      result.observe(oldestAge, waiting.oldestSince === null ? 0 : Math.max(0, sources.clock() - waiting.oldestSince) / 1000, labels);
+      let repCount = 0;
+      for (const [state, count] of sources.repStates()) {
+        result.observe(reps, count, { ...labels, [MetricAttr.state]: state });
+        repCount += count;
+      }
+      result.observe(actors, waiting.count + sources.leadsRouting(), { ...labels, [MetricAttr.kind]: 'lead' });
+      result.observe(actors, repCount, { ...labels, [MetricAttr.kind]: 'rep' });
+      result.observe(actors, sources.timersInMemory(), { ...labels, [MetricAttr.kind]: 'timer' });
+    };
+    meter.addBatchObservableCallback(this.#observe, this.#observables);
+  }
+
+  /** Stops reporting the gauges (the router stopped). */
+  stop(): void {
+    this.#meter.removeBatchObservableCallback(this.#observe, this.#observables);
   }
 
   /** A new lead's first decision committed, `seconds` after it was received. */

@@ -1,6 +1,6 @@
 import { IntakeHeader, type LeadId, type Logger, type RepId, type Team, type TeamId } from '@switchboard/core';
 import type { Meter } from '@opentelemetry/api';
-import { Attr, inProcessSpan, messagingSystemOf, recordFailure, startSendSpan } from '@switchboard/telemetry';
+import { Attr, inProcessSpan, MetricAttr, messagingSystemOf, recordFailure, startSendSpan } from '@switchboard/telemetry';
 import {
   actorIdOf,
   type Bus,
@@ -190,7 +190,7 @@ export function createRouter(options: RouterOptions): Router {
       },
       timersInMemory: () => timers?.size ?? 0,
       clock,
-    });
+    }, partition ? { [MetricAttr.partition]: partition.key } : {});
 
   const deadLetterLead = createLeadDeadLetter({ bus, subjects, leads, publisher, logger, clock });
 
@@ -236,6 +236,9 @@ export function createRouter(options: RouterOptions): Router {
     traceparent: lead.traceparent,
     cause,
     facts: lead.facts,
+    // Read in a list a while ago (a thousand leads take a second or two): a redelivered intake
+    // message may have routed it since.
+    recheck: true,
   });
 
 
@@ -596,6 +599,7 @@ export function createRouter(options: RouterOptions): Router {
       // Last: the events of everything above are committed by now.
       if (partition) eventRelay.wake();
       else await eventRelay.stop();
+      metrics?.stop();
       reps.stopAll();
     },
 

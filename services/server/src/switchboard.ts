@@ -177,7 +177,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
         databaseUrl,
         namespace: config.namespace,
         logger: log,
-        start: (cluster) => startPartitionedRouter({ db, bus, subjects, logger: log, scheduler, cluster, ...(singleton && { singleton }) }),
+        start: (cluster) => startPartitionedRouter({ db, bus, subjects, logger: log, scheduler, cluster, meter: metrics.meter, ...(singleton && { singleton }) }),
       });
       cleanups.push(() => member.stop());
       metrics.meter
