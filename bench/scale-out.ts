@@ -41,7 +41,7 @@ interface Topology {
 const TOPOLOGIES: ReadonlyArray<Topology> = [
   { name: 'all-in-one (API and router in one process)', apis: 0, routers: 0 },
   { name: '1 API process + 1 router process', apis: 1, routers: 1 },
-  { name: '2 API processes + 2 router processes (one routes, one stands by)', apis: 2, routers: 2 },
+  { name: '2 API processes + 2 router processes (sharing the partitions)', apis: 2, routers: 2 },
 ];
 
 interface TopologyResult {
@@ -58,6 +58,29 @@ async function postJson(url: string, body: unknown): Promise<{ id: string }> {
   const text = await response.text();
   if (response.status !== 201) throw new Error(`POST ${url} answered ${response.status}: ${text}`);
   return JSON.parse(text) as { id: string };
+}
+
+async function putJson(url: string, body: unknown): Promise<void> {
+  const response = await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (response.status !== 200) throw new Error(`PUT ${url} answered ${response.status}: ${await response.text()}`);
+}
+
+/** Waits until the router processes hold every partition of the current map between them. */
+async function waitForRouters(routers: ReadonlyArray<{ url: string }>, timeoutMs: number): Promise<void> {
+  if (routers.length === 0) return;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const standings = await Promise.all(
+      routers.map(async (router) => {
+        const response = await fetch(`${router.url}/readyz`);
+        return { ready: response.status === 200, ...((await response.json()) as { partitions?: string[]; of?: number }) };
+      }),
+    );
+    const held = standings.flatMap((s) => s.partitions ?? []);
+    if (standings.every((s) => s.ready) && held.length > 0 && held.length === standings[0]?.of) return;
+    if (Date.now() > deadline) throw new Error(`the routers did not take every partition within ${timeoutMs} ms: ${JSON.stringify(standings)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 async function measure(topology: Topology): Promise<TopologyResult> {
@@ -78,9 +101,21 @@ async function measure(topology: Topology): Promise<TopologyResult> {
     );
     const apis = topology.apis === 0 ? processes : processes.slice(0, topology.apis);
     const urls = apis.map((api) => api.url);
-    const members: string[] = [];
-    for (let i = 1; i <= 5; i++) members.push((await postJson(`${urls[0]}/v1/reps`, { name: `Bench Rep ${i}`, email: `rep-${i}@bench.example` })).id);
-    await postJson(`${urls[0]}/v1/teams`, { name: 'Bench', members });
+    // Two teams of five, each lead routed to one by its shard: two partitions (and the loose one).
+    for (let i = 1; i <= 10; i++) await postJson(`${urls[0]}/v1/reps`, { name: `Bench Rep ${i}`, email: `rep-${i}@bench.example` });
+    const emails = (from: number) => Array.from({ length: 5 }, (_, i) => `rep-${from + i}@bench.example`);
+    await putJson(`${urls[0]}/v1/config`, {
+      teams: [
+        { name: 'Bench A', members: emails(1) },
+        { name: 'Bench B', members: emails(6) },
+      ],
+      rules: [
+        { name: 'Shard a', when: { shard: 'a' }, route: { team: 'Bench A' } },
+        { name: 'Shard b', route: { team: 'Bench B' } },
+      ],
+    });
+    // The routers take the partitions of the new map before the load starts.
+    await waitForRouters(topology.apis === 0 ? [] : processes.slice(topology.apis), 60_000);
 
     const pool = new pg.Pool({ connectionString: schema.url, max: 2 });
     pool.on('error', () => {});
@@ -129,7 +164,7 @@ const lines = [
   '# Switchboard scale-out results',
   '',
   `Run on ${new Date().toISOString()} with \`BENCH_SECONDS=${options.seconds}\` (written by \`pnpm bench\` through \`bench/scale-out.ts\`; do not edit by hand).`,
-  `Machine: ${machine.nproc} CPUs (${machine.cpuModel}), Node ${machine.node}, Switchboard ${codeVersion(repoRoot)}. NATS + PostgreSQL path, 5 reps in one team, ${options.connections} connections at max rate split evenly over the API processes.`,
+  `Machine: ${machine.nproc} CPUs (${machine.cpuModel}), Node ${machine.node}, Switchboard ${codeVersion(repoRoot)}. NATS + PostgreSQL path, 10 reps in two teams of five (two partitions), leads split between them by a rule, ${options.connections} connections at max rate split evenly over the API processes.`,
   '',
   '| Processes | Accepted (2xx) | Sustained intake → assigned | ÷ floor | HTTP p99 | Every lead assigned exactly once |',
   '|---|---|---|---|---|---|',
