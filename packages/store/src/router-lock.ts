@@ -17,15 +17,8 @@ export interface RouterLockOptions {
    * stop routing at once, or caps and ownership break. @default ignore
    */
   readonly onLost?: (error: RouterLockedError) => void;
-  /** How long to wait between attempts to take the lock (standing by) or take it back. @default 1000 */
+  /** How long to wait between attempts to take the lock back. @default 1000 */
   readonly retryMs?: number;
-  /**
-   * Stand by while another router holds the lock, trying again every `retryMs`, instead of
-   * refusing at once: a standby router takes over within about `retryMs` of the active one dying
-   * (its session ends with its process, SIGKILL included). Told of each refusal; stops trying
-   * (rejecting with the signal's reason) when `signal` aborts. @default refuse at once
-   */
-  readonly standBy?: { readonly onRefused?: (error: RouterLockedError) => void; readonly signal?: AbortSignal };
 }
 
 /** The lock a running router holds; see `acquireRouterLock`. */
@@ -63,10 +56,11 @@ const HOLDER = `
   limit 1`;
 
 /**
- * Takes the one router lock of this database schema, or refuses with a `RouterLockedError`
- * that names who holds it. Until several routers are supported, two routers on one
- * database would each keep their own count of the same reps' loads, and every cap would
- * break (3,000 leads assigned against 2,500 of capacity).
+ * Takes the router lock of this database schema for a process of the `all` role, which routes
+ * everything alone, or refuses with a `RouterLockedError` that names who holds it (another
+ * such process, or one of the partitioned routers, which hold it shared: see
+ * `joinRouterCluster`). Two routers each routing everything would each keep their own count
+ * of the same reps' loads, and every cap would break (3,000 leads assigned against 2,500).
  *
  * The lock is a PostgreSQL session-level advisory lock on a connection of its own, so it is
  * released the moment its process dies, SIGKILL included: a restart never waits for a lease
@@ -169,7 +163,14 @@ export async function acquireRouterLock(options: RouterLockOptions): Promise<Rou
     }
   };
 
-  const first = await takeFirst(connect, tryLock, options, retryMs);
+  const first = await connect();
+  try {
+    const refused = await tryLock(first);
+    if (refused) throw refused;
+  } catch (error) {
+    await first.end().catch(() => {});
+    throw error;
+  }
   try {
     epoch = await raiseEpoch(first);
   } catch (error) {
@@ -201,43 +202,4 @@ export async function acquireRouterLock(options: RouterLockOptions): Promise<Rou
       await c.end().catch(() => {});
     },
   };
-}
-
-/**
- * The first holding: refused at once, or — standing by — tried again on the same connection
- * every `retryMs` until it is free (a connection that fails meanwhile is the caller's error).
- */
-async function takeFirst(
-  connect: () => Promise<pg.Client>,
-  tryLock: (c: pg.Client) => Promise<RouterLockedError | undefined>,
-  options: RouterLockOptions,
-  retryMs: number,
-): Promise<pg.Client> {
-  const signal = options.standBy?.signal;
-  signal?.throwIfAborted();
-  const c = await connect();
-  try {
-    for (;;) {
-      const refused = await tryLock(c);
-      if (!refused) return c;
-      if (!options.standBy) throw refused;
-      options.standBy.onRefused?.(refused);
-      // Aborted while connecting or asking: the wait below would not hear an abort that came before it.
-      signal?.throwIfAborted();
-      await new Promise<void>((resolve, reject) => {
-        const abort = () => {
-          clearTimeout(timer);
-          reject(signal?.reason instanceof Error ? signal.reason : new Error('stopped standing by for the router lock'));
-        };
-        const timer = setTimeout(() => {
-          signal?.removeEventListener('abort', abort);
-          resolve();
-        }, retryMs);
-        signal?.addEventListener('abort', abort, { once: true });
-      });
-    }
-  } catch (error) {
-    await c.end().catch(() => {});
-    throw error;
-  }
 }

@@ -60,7 +60,7 @@ export function buildProgram(io: Output = processOutput): Command {
     .description('run the service (API + router) in the foreground; embedded PostgreSQL and bus unless DATABASE_URL / NATS_URL are set')
     .option('--port <port>', 'HTTP port (default: $PORT or 8080)', integer('--port'))
     .addOption(
-      new Option('--role <role>', 'what this process runs: all (API and router), api, or router (stands by until it holds the router lock); needs NATS_URL unless all (default: $SWITCHBOARD_ROLE or all)').choices([
+      new Option('--role <role>', 'what this process runs: all (API and router), api, or router (routes its share of the partitions, with the other routers); needs NATS_URL unless all (default: $SWITCHBOARD_ROLE or all)').choices([
         'all',
         'api',
         'router',

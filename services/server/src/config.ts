@@ -77,8 +77,8 @@ export interface SwitchboardConfig {
   readonly databaseTimeoutSeconds: number;
   /**
    * What this process runs: `all` (the API and a router), `api` (the HTTP API only; it reaches
-   * routers through NATS) or `router` (a router that stands by until it holds the router lock,
-   * with `/livez`, `/healthz`, `/readyz` and `/metrics` on `port`). @default 'all'
+   * routers through NATS) or `router` (one of the routers that share the routing by partition,
+   * with `/livez`, `/healthz`, `/readyz`, `/activez` and `/metrics` on `port`). @default 'all'
    */
   readonly role: SwitchboardRole;
   /** The Salesforce connector's configuration when `SALESFORCE_INSTANCE_URL` is set; it shows no secret when logged. */
