@@ -54,6 +54,21 @@ describe.runIf(runs)('several processes: an API process and routers that share t
       if (!all.every((s) => s.ready) || held.length !== all[0]!.of || new Set(held).size !== held.length) return false;
       return all;
     }, within, what);
+  /** Every lead whose external id is like `pattern` ends assigned (`count` of them), and no lead was assigned twice. */
+  const expectAssignedOnce = async (db: TestDatabase['db'], pattern: string, count: number) => {
+    await eventually(
+      async () => {
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from leads where external_id like ${pattern} and state = 'assigned'`.execute(db);
+        return rows[0]!.n === count;
+      },
+      60_000,
+      `all ${count} leads to be assigned`,
+    ).catch((error: unknown) => {
+      throw new Error(failure(String(error)));
+    });
+    const { rows: twice } = await sql<{ id: string }>`select lead_id as id from assignments group by lead_id having count(*) > 1`.execute(db);
+    expect(twice).toEqual([]);
+  };
   /**
    * Each rep's stored load settles to the leads it holds. Not at every instant: a rep counts an
    * offer it accepted at once (that is what keeps its cap), and stores that count with the next
@@ -140,18 +155,7 @@ describe.runIf(runs)('several processes: an API process and routers that share t
 
     // Every acknowledged lead is assigned, exactly once, to a rep of its team, and no rep's load is off.
     const db = database.db;
-    await eventually(
-      async () => {
-        const { rows } = await sql<{ n: number }>`select count(*)::int as n from leads where state = 'assigned'`.execute(db);
-        return rows[0]!.n === LEADS;
-      },
-      60_000,
-      'every lead to be assigned',
-    ).catch((error: unknown) => {
-      throw new Error(failure(String(error)));
-    });
-    const { rows: twice } = await sql<{ id: string }>`select lead_id as id from assignments group by lead_id having count(*) > 1`.execute(db);
-    expect(twice).toEqual([]);
+    await expectAssignedOnce(db, 'failover-%', LEADS);
     const { rows: assignments } = await sql<{ lead_id: string; team_id: string; rep_id: string }>`select lead_id, team_id, rep_id from assignments where ended_at is null`.execute(db);
     expect(assignments.length).toBe(LEADS);
     const membersOf = new Map([[east.teamId, new Set(east.repIds)], [west.teamId, new Set(west.repIds)]]);
@@ -220,18 +224,7 @@ describe.runIf(runs)('several processes: an API process and routers that share t
     const spread = await spreadOver(running, 30_000, 'the routers to take the partitions of the new map');
     expect(spread.flatMap((s) => s.partitions).length).toBe(spread[0]!.of);
     const db = database!.db;
-    await eventually(
-      async () => {
-        const { rows } = await sql<{ n: number }>`select count(*)::int as n from leads where external_id like 'moved-%' and state = 'assigned'`.execute(db);
-        return rows[0]!.n === 400;
-      },
-      60_000,
-      'every lead of the burst to be assigned',
-    ).catch((error: unknown) => {
-      throw new Error(failure(String(error)));
-    });
-    const { rows: twice } = await sql<{ id: string }>`select lead_id as id from assignments group by lead_id having count(*) > 1`.execute(db);
-    expect(twice).toEqual([]);
+    await expectAssignedOnce(db, 'moved-%', 400);
     await expectLoadsSettled(db);
   });
 });

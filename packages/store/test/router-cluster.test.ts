@@ -1,21 +1,19 @@
-import { type LeadId, newId, type RepId, type RoutingDecision } from '@switchboard/core';
+import type { RepId } from '@switchboard/core';
 import { createTestDatabase, type TestDatabase } from '@switchboard/testing';
 import { sql } from 'kysely';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   acquireRouterLock,
-  createLeadIntakeWriter,
   createLeadRepository,
-  createRepRepository,
   createRoutingWriter,
   createTeamRepository,
   joinRouterCluster,
   type PartitionLease,
   type RouterCluster,
   RouterLockedError,
-  type RoutingWrite,
 } from '../src/index.ts';
+import { assignment, fencingRep, storedLead } from './fenced-write-fixture.ts';
 
 // Partitioned routers: members, partition leases with their epochs, and the topology version
 // that keeps routers of two partition maps from running at once.
@@ -24,7 +22,7 @@ let database: TestDatabase;
 let repId: RepId;
 beforeAll(async () => {
   database = await createTestDatabase();
-  repId = (await createRepRepository(database.db).create({ name: 'Sarah', email: 'sarah@x.io', timezone: 'UTC', weight: 1, cap: null, tags: [], caps: {}, workingHours: null, holidays: [], outOfOffice: [], managerId: null })).id;
+  repId = await fencingRep(database.db);
 });
 afterAll(async () => {
   await database?.drop();
@@ -44,26 +42,6 @@ const lease = (taken: PartitionLease | string): PartitionLease => {
   return taken;
 };
 
-let revision = 0;
-const assignedUnder = (leadId: LeadId): RoutingWrite => ({
-  lead: {
-    leadId,
-    expectedVersion: 0,
-    state: 'assigned' as const,
-    ownerId: repId,
-    teamId: null,
-    waitingReason: null,
-    snapshot: { value: 'assigned' },
-    events: [{ id: newId(), type: 'lead.assigned', from: 'routing', to: 'assigned', cause: 'test', data: {}, traceId: null, at: new Date() }],
-    assignment: { repId, teamId: null, decision: { summary: 'test' } as unknown as RoutingDecision, at: new Date() },
-  },
-  reps: [{ repId, state: 'available', activeLeads: 1, lastAssignedAt: 5000, lastAssignmentSeq: 1, revision: ++revision }],
-});
-async function newLead(): Promise<LeadId> {
-  const id = newId<LeadId>();
-  await createLeadIntakeWriter(database.db).write({ id, intake: { email: 'l@x.io' }, receivedAt: new Date(), via: 'api' });
-  return id;
-}
 
 describe('router cluster', () => {
   it('lists its live members, and forgets one whose connection ended', async () => {
@@ -108,11 +86,11 @@ describe('router cluster', () => {
     expect(taken.name).toBe(`partition:${after}:p1`);
     // The old map's lease row is gone: a write its router might still send is fenced off.
     const writer = createRoutingWriter(database.db, { epoch: () => old.epoch, lease: old.name });
-    const leadId = await newLead();
-    expect(await writer.write(assignedUnder(leadId))).toEqual({ committed: false, reason: 'fenced' });
+    const leadId = await storedLead(database.db);
+    expect(await writer.write(assignment(leadId, repId))).toEqual({ committed: false, reason: 'fenced' });
     expect(await createLeadRepository(database.db).get(leadId)).toMatchObject({ state: 'new', assignments: [] });
     const current = createRoutingWriter(database.db, { epoch: () => taken.epoch, lease: taken.name });
-    expect(await current.write(assignedUnder(leadId))).toEqual({ committed: true, version: 1 });
+    expect(await current.write(assignment(leadId, repId))).toEqual({ committed: true, version: 1 });
     await leaveAll();
   });
 
