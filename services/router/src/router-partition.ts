@@ -1,6 +1,9 @@
+import type { LeadAccount, LeadFacts, RepId } from '@switchboard/core';
 import { type BusEvent, SERVE_ERROR_HEADER, type Subjects } from '@switchboard/bus';
+import type { LeadPlaceRow } from '@switchboard/store';
+import type { DueTimer } from './deadline-timers.ts';
 import type { EventRelay } from './event-relay.ts';
-import type { PartitionMap } from './partition-map.ts';
+import type { LeadPlace, PartitionMap } from './partition-map.ts';
 
 /** The subjects one partition's router serves, under the topology version its map was built from. */
 export interface PartitionSubjects {
@@ -40,6 +43,39 @@ export function partitionSubjects(subjects: Subjects, version: number, key: stri
     admit: `${base}.admit`,
     inspect: `${base}.inspect`,
   };
+}
+
+/**
+ * What a router hosts: everything, or one partition's reps and leads. `accountFor` is the
+ * router's account index (a lead routed to its account's owner lives in the owner's partition).
+ */
+export class HostedScope {
+  readonly #partition: RouterPartition | undefined;
+  readonly #accountFor: (facts: LeadFacts) => LeadAccount | null;
+
+  constructor(partition: RouterPartition | undefined, accountFor: (facts: LeadFacts) => LeadAccount | null) {
+    this.#partition = partition;
+    this.#accountFor = accountFor;
+  }
+
+  hostsRep(repId: RepId): boolean {
+    const partition = this.#partition;
+    return !partition || partition.map.partitionOfRep(repId).key === partition.key;
+  }
+
+  /** A lead lives in its owner's partition, else in the one its rules lead to. */
+  hostsLead(lead: Omit<LeadPlace, 'ownerId'> & { readonly ownerId?: RepId | null }): boolean {
+    const partition = this.#partition;
+    if (!partition) return true;
+    return partition.map.partitionOfLead({ ownerId: lead.ownerId ?? null, requestedTeam: lead.requestedTeam, facts: lead.facts }, this.#accountFor).key === partition.key;
+  }
+
+  /** The due timers of this scope's reps and leads, of those loaded (`placesOf` reads where the leads stand). */
+  async ownTimers(loaded: ReadonlyArray<DueTimer>, placesOf: (ids: ReadonlyArray<string>) => Promise<LeadPlaceRow[]>): Promise<ReadonlyArray<DueTimer>> {
+    const leadIds = loaded.filter((t) => t.actorKind === 'lead').map((t) => t.actorId);
+    const hosted = new Set((await placesOf(leadIds)).filter((place) => this.hostsLead(place)).map((place) => place.id as string));
+    return loaded.filter((t) => (t.actorKind === 'rep' ? this.hostsRep(t.actorId as RepId) : hosted.has(t.actorId)));
+  }
 }
 
 /** A reply, or the error its handler threw (a `Bus.serve()` error reply) thrown here. */

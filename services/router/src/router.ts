@@ -52,7 +52,7 @@ import { ActorInspector } from './actor-inspector.ts';
 import { TeamDirectory } from './team-directory.ts';
 import { PolicyState } from './policy-state.ts';
 import { RouterMetrics } from './router-metrics.ts';
-import type { RouterPartition } from './router-partition.ts';
+import { HostedScope, type RouterPartition } from './router-partition.ts';
 
 /** How many stored-but-unrouted leads a starting router routes at once. */
 const RESTORE_CONCURRENCY = 256;
@@ -150,13 +150,8 @@ export function createRouter(options: RouterOptions): Router {
     reps,
     clock,
   });
-  /** Whether this router hosts a rep (every rep, unless it is a partition's router). */
-  const hostsRep = (repId: RepId): boolean => !partition || partition.map.partitionOfRep(repId).key === partition.key;
-  /** Whether this router hosts a lead: its owner's partition, else the one its rules lead to. */
-  const hostsLead = (lead: { readonly ownerId?: RepId | null; readonly requestedTeam: string | null; readonly facts: OpenLead['facts'] }): boolean =>
-    !partition ||
-    partition.map.partitionOfLead({ ownerId: lead.ownerId ?? null, requestedTeam: lead.requestedTeam, facts: lead.facts }, (facts) => policy.accountFor(facts)).key ===
-      partition.key;
+  /** What this router hosts: every rep and lead, unless it is a partition's router. */
+  const scope = new HostedScope(partition, (facts) => policy.accountFor(facts));
   const repSubject = (repId: string): string => (partition ? partition.subjects.rep(repId) : subjects.repCommand(repId));
   let leadRouter: LeadRouter | undefined;
   let timers: DeadlineTimers | undefined;
@@ -425,7 +420,7 @@ export function createRouter(options: RouterOptions): Router {
     sweeping = true;
     try {
       const stranded = await leads.listOpen({ states: ['new'], createdBefore: new Date(clock() - minAgeMs) });
-      await admitAll(stranded.filter((lead) => !router().holds(lead.id) && hostsLead(lead)), 'recovered', 'sweep');
+      await admitAll(stranded.filter((lead) => !router().holds(lead.id) && scope.hostsLead(lead)), 'recovered', 'sweep');
     } catch (error) {
       logger.error({ err: error }, 'sweeping stranded leads failed; will try again');
     } finally {
@@ -435,13 +430,6 @@ export function createRouter(options: RouterOptions): Router {
       sweepAgain = false;
       await sweepOnce(0);
     }
-  };
-
-  /** Keeps the due timers of this partition's reps and leads. */
-  const ownTimers = async (loaded: ReadonlyArray<DueTimer>): Promise<ReadonlyArray<DueTimer>> => {
-    const leadIds = loaded.filter((t) => t.actorKind === 'lead').map((t) => t.actorId);
-    const hosted = new Set((await leads.placesOf(leadIds)).filter(hostsLead).map((place) => place.id as string));
-    return loaded.filter((t) => (t.actorKind === 'rep' ? hostsRep(t.actorId as RepId) : hosted.has(t.actorId)));
   };
 
   /** A partition's router serves its partition's subjects: leads handed to it, lead commands, inspection. */
@@ -468,7 +456,7 @@ export function createRouter(options: RouterOptions): Router {
       const allReps = await repRepository.listAll();
       repDirectory = allReps;
       for (const rep of allReps) {
-        if (!hostsRep(rep.id)) continue;
+        if (!scope.hostsRep(rep.id)) continue;
         const row = storedById.get(rep.id);
         const seq = row?.last_assignment_seq ?? null;
         if (seq !== null && seq > lastSeq) lastSeq = seq;
@@ -502,7 +490,7 @@ export function createRouter(options: RouterOptions): Router {
         logger,
         onDue,
         ...(options.timerHorizonMs !== undefined && { horizonMs: options.timerHorizonMs }),
-        ...(partition && { own: ownTimers }),
+        ...(partition && { own: (loaded: ReadonlyArray<DueTimer>) => scope.ownTimers(loaded, (ids) => leads.placesOf(ids)) }),
       });
       // Shifts may have begun or ended while no router ran: bring every rep up to now.
       for (const entry of reps.values()) {
@@ -539,7 +527,7 @@ export function createRouter(options: RouterOptions): Router {
       const open = await leads.listOpen();
       const stranded: typeof open = [];
       for (const lead of open) {
-        if (!hostsLead(lead)) continue;
+        if (!scope.hostsLead(lead)) continue;
         if (lead.state === 'waiting' && lead.snapshot) leadRouter.restoreWaiting(admittedOf(lead, 'restart'), lead.snapshot);
         else stranded.push(lead);
       }
