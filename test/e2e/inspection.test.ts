@@ -1,5 +1,4 @@
-import { ApiClient, type StreamedEvent } from '@switchboard/cli';
-import { availableBuses, eventually, http, startTestSwitchboard, type TestSwitchboard } from '@switchboard/testing';
+import { availableBuses, eventually, http, openStream, startTestSwitchboard, type TestSwitchboard } from '@switchboard/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
 // Inspection through the API: an actor's live or persisted state and its transitions, a
@@ -16,27 +15,6 @@ async function addRep(url: string, name: string, email: string): Promise<string>
   const r = await http(url, 'POST', '/v1/reps', { name, email });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body.id as string;
-}
-
-/** Collects a stream's events (after `ready`) until `enough` holds; resolves once it is open. */
-async function openStream(url: string, path: string, enough: (events: StreamedEvent[]) => boolean) {
-  const events: StreamedEvent[] = [];
-  const controller = new AbortController();
-  let ready!: () => void;
-  const opened = new Promise<void>((resolve) => (ready = resolve));
-  const done = new ApiClient(url)
-    .stream(
-      path,
-      (event) => {
-        if (event.event === 'ready') ready();
-        else events.push(event);
-        return !enough(events);
-      },
-      controller.signal,
-    )
-    .then(() => events);
-  await Promise.race([opened, done]);
-  return { done, close: () => controller.abort() };
 }
 
 describe.each(availableBuses)('inspection on the %s bus', (bus) => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTeamOfReps, createTestDatabase, deleteNamespaceStreams, eventually, http, mapConcurrent, type TestDatabase } from '../support/index.ts';
+import { createTeamOfReps, createTestDatabase, deleteNamespaceStreams, eventually, http, mapConcurrent, openStream, type TestDatabase } from '../support/index.ts';
 import { killChild, type SwitchboardChild, startSwitchboardChild } from '../support/switchboard-child.ts';
 
 // Process roles, partitions and failover: one API process and router processes, each a child
@@ -177,12 +177,28 @@ describe.runIf(runs)('several processes: an API process and routers that share t
     const handOffMs = performance.now() - stoppedAt;
     console.log(`[switchboard] partitions handed off after SIGTERM: ${(handOffMs / 1000).toFixed(1)} s`);
     expect(handOffMs, failure('the hand-off took too long')).toBeLessThan(5_000);
-    // And it routes them: a lead to each team is assigned.
+    // And it routes them: a lead to each team is assigned. The API process streams their
+    // lifecycle events (published by the router of the loose partition) and a rep's XState
+    // inspection events (from the router of its partition), whichever router that is.
     const api = children[0]!;
+    const eastReps = (await http(api.url, 'GET', '/v1/teams/East')).body.members as string[];
+    const leadOf = (e: { data: unknown }) => (e.data as { leadId?: string }).leadId;
+    // One stream per team: each ends with its first event, whenever it comes.
+    const assigned = await Promise.all(['East', 'West'].map((team) => openStream(api.url, `/v1/events?type=lead.assigned&team=${team}`, (events) => events.length >= 1)));
+    // Every East rep's actor, watched: round robin decides which one gets the lead.
+    const watched = await Promise.all(eastReps.map((rep) => openStream(api.url, `/v1/inspect/reps/${rep}/xstate`, (events) => events.some((e) => (e.data as { type?: string }).type === '@xstate.snapshot'))));
+    const leadIds: string[] = [];
     for (const team of ['East', 'West']) {
       const { body } = await http(api.url, 'POST', '/v1/leads', { email: `after-${team}@failover.test`, team });
+      leadIds.push(body.id as string);
       await eventually(async () => (await http(api.url, 'GET', `/v1/leads/${body.id}`)).body.state === 'assigned', 15_000, `the ${team} lead to be assigned`);
     }
+    const [east, west] = await Promise.all([assigned[0]!.done, assigned[1]!.done]);
+    expect([east.map(leadOf), west.map(leadOf)]).toEqual([[leadIds[0]], [leadIds[1]]]);
+    const owner = (await http(api.url, 'GET', `/v1/leads/${leadIds[0]}`)).body.ownerId as string;
+    const inspection = await watched[eastReps.indexOf(owner)]!.done;
+    for (const watch of watched) watch.close();
+    expect(inspection.find((e) => (e.data as { type?: string }).type === '@xstate.event')?.data).toMatchObject({ kind: 'rep', id: owner, event: { type: 'OFFER', leadId: leadIds[0] } });
   });
 
   it('a team change mid-burst moves a rep to another partition: the routers take the new map, and no lead is lost or assigned twice', { timeout: 180_000 }, async () => {

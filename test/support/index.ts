@@ -11,6 +11,7 @@ export { eventually, http, type JsonResponse } from './http.ts';
 export { createTeamOfReps, mapConcurrent } from './fixtures.ts';
 export { ManualScheduler } from '@switchboard/router';
 export { freePort } from './free-port.ts';
+export { openStream } from './event-stream.ts';
 export {
   startFakeSalesforce,
   FakeOrg,
