@@ -6,7 +6,7 @@ const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
 const envSchema = z.object({
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(8080)),
-  HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
+  HOST: z.preprocess(emptyAsUndefined, z.string().default('127.0.0.1')),
   DATABASE_URL: z.preprocess(
     emptyAsUndefined,
     z.string().regex(/^postgres(ql)?:\/\//, { error: 'must be a postgres:// URL, or unset for the embedded PostgreSQL' }).optional(),
@@ -55,7 +55,10 @@ export type SwitchboardRole = 'all' | 'api' | 'router';
 export interface SwitchboardConfig {
   /** HTTP port. @default 8080 */
   readonly port: number;
-  /** @default '0.0.0.0' */
+  /**
+   * The HTTP bind address. Only this machine by default: the API has no authentication yet, so
+   * reaching it from elsewhere is a choice made with `HOST` (see the README). @default '127.0.0.1'
+   */
   readonly host: string;
   /** PostgreSQL to use; unset means the embedded one under `dataDir`. */
   readonly databaseUrl: string | undefined;
