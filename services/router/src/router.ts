@@ -161,6 +161,8 @@ export function createRouter(options: RouterOptions): Router {
   let sweepAgain = false;
   /** The sweep under way, which a stop waits for: its offers need the rep actors still answering. */
   let sweepRun: Promise<void> = Promise.resolve();
+  /** A partition's routing of the leads left behind, which runs after its start (a stop waits for it). */
+  let restoring: Promise<void> = Promise.resolve();
   let stopping = false;
   let stopReconnectListener: (() => void) | undefined;
 
@@ -211,7 +213,8 @@ export function createRouter(options: RouterOptions): Router {
     let next = 0;
     await Promise.all(
       Array.from({ length: Math.min(RESTORE_CONCURRENCY, stored.length) }, async () => {
-        while (next < stored.length) {
+        // A stopping router leaves the rest: they stay stored as new, for whoever routes next.
+        while (next < stored.length && !stopping) {
           const lead = stored[next++] as OpenLead;
           await admitStored(admittedOf(lead, cause), { subject, payload: JSON.stringify(lead.facts) });
         }
@@ -531,14 +534,25 @@ export function createRouter(options: RouterOptions): Router {
         if (lead.state === 'waiting' && lead.snapshot) leadRouter.restoreWaiting(admittedOf(lead, 'restart'), lead.snapshot);
         else stranded.push(lead);
       }
-      await admitAll(stranded, 'restart', 'restart');
-      await leadRouter.retryWaiting();
+      const restore = async () => {
+        await admitAll(stranded, 'restart', 'restart');
+        await leadRouter?.retryWaiting();
+      };
+      if (partition) {
+        // A partition taken over from a router that died may have thousands of leads it left
+        // unrouted; its new leads must not wait behind all of them (a takeover under load took
+        // 28 s that way). It serves its subjects at once and routes the leads left behind
+        // meanwhile, each checked against its stored row in its mailbox (`recheck`).
+        subscriptions.push(...(await servePartition(partition)));
+        restoring = restore().catch((error: unknown) => logger.error({ err: error, partition: partition.key }, 'routing the leads left behind failed; the sweep routes them'));
+      } else {
+        await restore();
+      }
       // Overdue timers (deadlines that passed while no router ran) fire now.
       await timers.start();
       logger.info({ reps: reps.size, reopened: open.length, timers: timers.size }, 'router restored');
 
-      if (partition) subscriptions.push(...(await servePartition(partition)));
-      else subscriptions.push(
+      if (!partition) subscriptions.push(
         await bus.consume(
           subjects.streams.intake,
           { durable: subjects.consumers.router, maxInFlight: options.maxInFlight ?? 2000, ackWaitMs: 30_000 },
@@ -578,6 +592,7 @@ export function createRouter(options: RouterOptions): Router {
       stopReconnectListener?.();
       if (sweepTimer) clearInterval(sweepTimer);
       await sweepRun;
+      await restoring;
       // Last started, first stopped: the intake consumer finishes its in-flight leads while the
       // rep actors still answer their offers (stopping those first made each offer time out).
       for (const subscription of subscriptions.splice(0).reverse()) await subscription.stop();
