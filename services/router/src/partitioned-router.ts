@@ -33,7 +33,7 @@ import { LifecyclePublisher } from './lifecycle-publisher.ts';
 import { buildPartitionMap, LOOSE_PARTITION, type PartitionMap, spreadPartitions } from './partition-map.ts';
 import { PolicyState } from './policy-state.ts';
 import { RepActors } from './rep-actors.ts';
-import { createRouter, type Router, type RouterStats } from './router.ts';
+import { createRouter, type Router } from './router.ts';
 import { partitionSubjects, replyOrThrow } from './router-partition.ts';
 import { type Scheduler, systemScheduler } from './scheduler.ts';
 import { TeamDirectory } from './team-directory.ts';
@@ -72,9 +72,6 @@ export interface PartitionedRouter {
   readonly version: number | null;
   /** Every partition of the map in use. */
   partitionCount(): number;
-  /** Checks the topology and the members now, and waits until partitions are taken or let go. */
-  refresh(): Promise<void>;
-  stats(): RouterStats;
   /** Lets every partition go (each router drains, then its lease is released) and stops serving. */
   stop(): Promise<void>;
 }
@@ -109,13 +106,12 @@ export async function startPartitionedRouter(options: PartitionedRouterOptions):
   const clock = () => scheduler.now();
   const leads = createLeadRepository(db);
   const repRepository = createRepRepository(db);
-  const accounts = createAccountRepository(db);
   const teams = new TeamDirectory(createTeamRepository(db));
   let repDirectory: ReadonlyArray<{ readonly id: RepId; readonly email: string }> = [];
   // The process's view of the configuration, for finding partitions (its routers keep their own).
   const policy = new PolicyState({
     configs: createConfigVersionRepository(db),
-    accounts,
+    accounts: createAccountRepository(db),
     ledgers: createTeamShareLedgerRepository(db),
     leads,
     teams,
@@ -146,8 +142,7 @@ export async function startPartitionedRouter(options: PartitionedRouterOptions):
     await teams.load();
     repDirectory = await repRepository.listAll();
     await policy.reload();
-    const owners = (await accounts.all()).flatMap((account) => (account.ownerId ? [account.ownerId] : []));
-    return { version, map: buildPartitionMap(policy.policy, repDirectory.map((rep) => rep.id), owners) };
+    return { version, map: buildPartitionMap(policy.policy, repDirectory.map((rep) => rep.id), policy.accountOwners) };
   };
 
   const letGo = async (key: string, why: string): Promise<void> => {
@@ -279,6 +274,12 @@ export async function startPartitionedRouter(options: PartitionedRouterOptions):
 
   const passOn = (what: string) => (reply: Promise<BusEvent>) => reply.then((event) => event.data).catch((error: unknown) => encodeJson({ ok: false, error: `${what}: ${(error as Error).message}` } satisfies SyncReply));
 
+  /** A team or the configuration changed: check the topology now, so the change routes the next lead. */
+  const takeTopologyChange = async (): Promise<Uint8Array> => {
+    await tick();
+    return encodeJson({ ok: true } satisfies SyncReply);
+  };
+
   await tick();
   const serving: BusSubscription[] = [
     await bus.serve(subjects.allRepCommands, { queue: subjects.consumers.router }, (request) => {
@@ -304,14 +305,8 @@ export async function startPartitionedRouter(options: PartitionedRouterOptions):
       return reply.data;
     }),
     // Teams and configurations move partitions: they take effect through the topology version.
-    await bus.serve(subjects.allTeamCommands, { queue: subjects.consumers.router }, async () => {
-      await tick();
-      return encodeJson({ ok: true } satisfies SyncReply);
-    }),
-    await bus.serve(subjects.policyCommand, { queue: subjects.consumers.router }, async () => {
-      await tick();
-      return encodeJson({ ok: true } satisfies SyncReply);
-    }),
+    await bus.serve(subjects.allTeamCommands, { queue: subjects.consumers.router }, takeTopologyChange),
+    await bus.serve(subjects.policyCommand, { queue: subjects.consumers.router }, takeTopologyChange),
     await bus.consume(subjects.streams.intake, { durable: subjects.consumers.router, maxInFlight: 2000, ackWaitMs: 30_000 }, async (message) => {
       try {
         await onIntake(message);
@@ -331,12 +326,6 @@ export async function startPartitionedRouter(options: PartitionedRouterOptions):
       return current?.version ?? null;
     },
     partitionCount: () => current?.map.partitions.length ?? 0,
-    refresh: tick,
-    stats() {
-      const all = [...hosted.values()].map((p) => p.router.stats());
-      const sum = (pick: (s: RouterStats) => number) => all.reduce((total, s) => total + pick(s), 0);
-      return { reps: sum((s) => s.reps), leadsRouting: sum((s) => s.leadsRouting), leadsWaiting: sum((s) => s.leadsWaiting), timersInMemory: sum((s) => s.timersInMemory) };
-    },
     async stop() {
       stopped = true;
       clearInterval(timer);

@@ -46,6 +46,7 @@ export class PolicyState {
   #config: { config: RoutingConfig; version: number } | null = null;
   #policy: RoutingPolicy | undefined;
   #accounts: AccountIndex = buildAccountIndex([]);
+  #accountOwners: ReadonlyArray<RepId> = [];
   readonly #ledgers = new Map<TeamId, ShareLedger>();
   readonly counts = new AssignmentCounter();
 
@@ -68,8 +69,15 @@ export class PolicyState {
   async reload(): Promise<void> {
     const current = await this.#o.configs.current();
     this.#config = current ? { config: current.document as RoutingConfig, version: current.version } : null;
-    this.#accounts = buildAccountIndex(await this.#o.accounts.all());
+    const accounts = await this.#o.accounts.all();
+    this.#accounts = buildAccountIndex(accounts);
+    this.#accountOwners = [...new Set(accounts.flatMap((account) => (account.ownerId ? [account.ownerId] : [])))];
     this.recompile();
+  }
+
+  /** The reps that own an account (as of the last load): the targets of an account-owner rule. */
+  get accountOwners(): ReadonlyArray<RepId> {
+    return this.#accountOwners;
   }
 
   /** Recompiles after teams or reps changed (the configuration refers to them by name). */
