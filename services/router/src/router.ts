@@ -153,6 +153,8 @@ export function createRouter(options: RouterOptions): Router {
   /** What this router hosts: every rep and lead, unless it is a partition's router. */
   const scope = new HostedScope(partition, (facts) => policy.accountFor(facts));
   const repSubject = (repId: string): string => (partition ? partition.subjects.rep(repId) : subjects.repCommand(repId));
+  /** Where this router's rep actors are reached: its partition's rep subjects, or every rep's. */
+  const allRepSubjects = partition?.subjects.allReps ?? subjects.allRepCommands;
   let leadRouter: LeadRouter | undefined;
   let timers: DeadlineTimers | undefined;
   const subscriptions: BusSubscription[] = [];
@@ -271,7 +273,7 @@ export function createRouter(options: RouterOptions): Router {
   /** Offers a lead to a rep's actor over the bus: the rep's host answers from the actor's mailbox. */
   const offerOverBus = async (repId: RepId, offer: { leadId: LeadId; at: number; seq: number }): Promise<OfferAnswer> => {
     const subject = repSubject(repId);
-    const send = startSendSpan({ system: messagingSystem, subject, template: partition?.subjects.allReps ?? subjects.allRepCommands });
+    const send = startSendSpan({ system: messagingSystem, subject, template: allRepSubjects });
     try {
       const request: RepRequest = { type: 'rep.offer', ...offer };
       const reply = await bus.request(subject, encodeJson(request), { timeoutMs: 5000, ...(send.headers && { headers: send.headers }) });
@@ -504,14 +506,14 @@ export function createRouter(options: RouterOptions): Router {
 
       // Rep actors answer offers from here on: restoring leads below already offers them.
       subscriptions.push(
-        await bus.serve(partition?.subjects.allReps ?? subjects.allRepCommands, { queue: subjects.consumers.router }, async (request) => {
+        await bus.serve(allRepSubjects, { queue: subjects.consumers.router }, async (request) => {
           const parsed = repRequestSchema.safeParse(request.json());
           if (!parsed.success) return encodeJson({ ok: false, error: `bad rep request: ${parsed.error.message}` } satisfies SyncReply);
           const body = parsed.data;
           if (body.type === 'rep.offer') {
             const repId = actorIdOf<RepId>(request.subject);
             const offer = { leadId: body.leadId as LeadId, at: body.at, seq: body.seq };
-            const destination = { system: messagingSystem, subject: request.subject, template: partition?.subjects.allReps ?? subjects.allRepCommands };
+            const destination = { system: messagingSystem, subject: request.subject, template: allRepSubjects };
             return inProcessSpan(destination, request.headers, (span) => {
               const answer = onOffer(repId, offer);
               if (span.isRecording()) {
