@@ -1,7 +1,7 @@
 /**
  * `pnpm bench`'s scale-out phase: sustained intake → assigned on the NATS + PostgreSQL path with
  * the API and the router in one process (as `pnpm start` runs it), as separate processes (1 API +
- * 1 router), and as 2 API + 2 router processes (one router routes, one stands by); each against
+ * 1 router), and as 2 API + 2 router processes (the routers share the two teams' partitions); each against
  * the floor service measured in the same run. Writes `bench/RESULTS-scale-out.md`.
  *
  * Environment: as `bench/run.ts` (`BENCH_SECONDS`, `BENCH_CONNECTIONS`, `BENCH_DATABASE_URL`,
@@ -16,6 +16,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { benchOptionsFromEnv } from './lib/bench-options.ts';
+import { postJson, sendJson } from './lib/http-json.ts';
 import { createBenchSchema } from './lib/bench-schema.ts';
 import { type BenchChild, spawnChild } from './lib/child-process.ts';
 import { createCleanupStack } from './lib/cleanup-stack.ts';
@@ -51,18 +52,6 @@ interface TopologyResult {
   readonly stored: number;
   readonly exactlyOnce: boolean;
   readonly httpP99: number;
-}
-
-async function postJson(url: string, body: unknown): Promise<{ id: string }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const text = await response.text();
-  if (response.status !== 201) throw new Error(`POST ${url} answered ${response.status}: ${text}`);
-  return JSON.parse(text) as { id: string };
-}
-
-async function putJson(url: string, body: unknown): Promise<void> {
-  const response = await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (response.status !== 200) throw new Error(`PUT ${url} answered ${response.status}: ${await response.text()}`);
 }
 
 /** Waits until the router processes hold every partition of the current map between them. */
@@ -104,7 +93,7 @@ async function measure(topology: Topology): Promise<TopologyResult> {
     // Two teams of five, each lead routed to one by its shard: two partitions (and the loose one).
     for (let i = 1; i <= 10; i++) await postJson(`${urls[0]}/v1/reps`, { name: `Bench Rep ${i}`, email: `rep-${i}@bench.example` });
     const emails = (from: number) => Array.from({ length: 5 }, (_, i) => `rep-${from + i}@bench.example`);
-    await putJson(`${urls[0]}/v1/config`, {
+    await sendJson('PUT', `${urls[0]}/v1/config`, {
       teams: [
         { name: 'Bench A', members: emails(1) },
         { name: 'Bench B', members: emails(6) },
@@ -113,7 +102,7 @@ async function measure(topology: Topology): Promise<TopologyResult> {
         { name: 'Shard a', when: { shard: 'a' }, route: { team: 'Bench A' } },
         { name: 'Shard b', route: { team: 'Bench B' } },
       ],
-    });
+    }, 200);
     // The routers take the partitions of the new map before the load starts.
     await waitForRouters(topology.apis === 0 ? [] : processes.slice(topology.apis), 60_000);
 

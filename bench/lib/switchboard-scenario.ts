@@ -11,6 +11,7 @@ import { freePort } from '@switchboard/testing';
 import { type DrainResult, type LeadOutcomes, readLeadOutcomes, waitForAssignments } from './lead-outcomes.ts';
 import { type PhaseMeasurement, profileFile, runLoadPhase, runUndisturbed } from './load-phase.ts';
 import { deleteNamespaceStreams } from './nats-streams.ts';
+import { postJson } from './http-json.ts';
 
 /** A load phase of Switchboard, with what became of its leads. */
 export interface RoutedPhase extends PhaseMeasurement {
@@ -39,13 +40,6 @@ export interface PathDatabase {
 /** The embedded server's fixed credentials (see `startEmbeddedPostgres` in @switchboard/store). */
 function embeddedUrl(port: number): string {
   return `postgres://postgres:switchboard@127.0.0.1:${port}/postgres`;
-}
-
-async function postJson(url: string, body: unknown): Promise<{ id: string }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const text = await response.text();
-  if (response.status !== 201) throw new Error(`POST ${url} answered ${response.status}: ${text}`);
-  return JSON.parse(text) as { id: string };
 }
 
 /** Creates the bench's reps and the team of them (the first team: the default team). */
