@@ -120,26 +120,34 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
 
     const scheduler = options.scheduler ?? systemScheduler;
     const role = options.router === false ? 'api' : config.role;
-    // The Salesforce connector polls and writes back on behalf of the whole deployment: it runs
-    // beside the one router that routes (it reaches the router through the bus, like any producer).
-    const withSalesforce = (router: Router): Router => {
-      const sf = config.salesforce;
-      if (!sf) return router;
-      let connector: SalesforceConnector | undefined;
-      return Object.assign(Object.create(router) as Router, {
-        async start() {
-          await router.start();
-          connector = await startSalesforceConnector({ config: sf, db, bus, subjects, logger: log, clock: () => scheduler.now() });
-          salesforce = connector;
-        },
-        async stop() {
-          await connector?.stop();
-          salesforce = connector = undefined;
-          await router.stop();
-        },
-      });
-    };
+    // The Salesforce connector polls and writes back on behalf of the whole deployment, so it runs
+    // once: beside the router of the all role, or of the `loose` partition (it reaches the
+    // routers through the bus, like any producer).
     let salesforce: SalesforceConnector | undefined;
+    const sf = config.salesforce;
+    const salesforceRun = sf && {
+      async start() {
+        salesforce = await startSalesforceConnector({ config: sf, db, bus, subjects, logger: log, clock: () => scheduler.now() });
+      },
+      async stop() {
+        const connector = salesforce;
+        salesforce = undefined;
+        await connector?.stop();
+      },
+    };
+    const withSalesforce = (router: Router): Router =>
+      salesforceRun
+        ? Object.assign(Object.create(router) as Router, {
+            async start() {
+              await router.start();
+              await salesforceRun.start();
+            },
+            async stop() {
+              await salesforceRun.stop();
+              await router.stop();
+            },
+          })
+        : router;
     const newRouter = (fencing: { epoch: () => Promise<number>; onFenced: () => void }) =>
       createRouter({ db, bus, subjects, logger: log, scheduler, meter: metrics.meter, ...fencing });
     /** What the caller gets; `routerOf` answers the router as it is when asked (a `router` process's comes and goes). */
@@ -161,23 +169,11 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     });
 
     if (role === 'router') {
-      // The Salesforce connector runs once in the deployment: beside the router of the `loose` partition.
-      let connector: SalesforceConnector | undefined;
-      const sf = config.salesforce;
-      const singleton = sf && {
-        async start() {
-          connector = salesforce = await startSalesforceConnector({ config: sf, db, bus, subjects, logger: log, clock: () => scheduler.now() });
-        },
-        async stop() {
-          await connector?.stop();
-          connector = salesforce = undefined;
-        },
-      };
       const member = startClusterRouter({
         databaseUrl,
         namespace: config.namespace,
         logger: log,
-        start: (cluster) => startPartitionedRouter({ db, bus, subjects, logger: log, scheduler, cluster, meter: metrics.meter, ...(singleton && { singleton }) }),
+        start: (cluster) => startPartitionedRouter({ db, bus, subjects, logger: log, scheduler, cluster, meter: metrics.meter, ...(salesforceRun && { singleton: salesforceRun }) }),
       });
       cleanups.push(() => member.stop());
       metrics.meter
