@@ -99,6 +99,8 @@ describe.skipIf(!hasChromium)('the web console in a real browser', () => {
     await page.getByRole('link', { name: 'Leads' }).click();
     await page.locator('tr[data-lead-id]').first().waitFor();
     expect(await page.locator('tr[data-lead-id]').count()).toBe(2);
+    // The rows come before the reps' names (a second request): until then an owner shows as its id.
+    await expect.poll(() => page.locator('.lead-table').innerText(), { timeout: 10_000 }).toContain('Sarah Chen');
     const table = await page.locator('.lead-table').innerText();
     expect(table).toContain('Ana Lopez');
     expect(table).toContain('Sarah Chen');
