@@ -1,15 +1,41 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The suites that start a whole deployment of child processes under load (the chaos suite, the
+ * router failover): they run alone, after everything else. Beside other files on this two-core
+ * machine they starved them, and were starved: a 50-lead burst once took over 20 s in CI.
+ */
+const deploymentSuites = ['test/chaos/**/*.test.ts', 'test/e2e/router-failover.test.ts'];
+
+const shared = { testTimeout: 60_000, hookTimeout: 120_000 };
+
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    // Test files share one PostgreSQL and one NATS server; each uses its own schema and
-    // namespace, but the machine has two cores: keep parallelism modest.
-    maxWorkers: 2,
-    fileParallelism: true,
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: 'suites',
+          include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: deploymentSuites,
+          // Test files share one PostgreSQL and one NATS server; each uses its own schema and
+          // namespace, but the machine has two cores: keep parallelism modest.
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: 'deployments',
+          include: deploymentSuites,
+          fileParallelism: false,
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
