@@ -84,6 +84,16 @@ const ADMIT_TIMEOUT_MS = 10_000;
 /** How long a forwarded request waits for a partition that has no router right now (it is moving). */
 const NO_OWNER_PATIENCE_MS = 3000;
 const NO_OWNER_RETRY_MS = 100;
+/**
+ * When a router leaves, the intake messages it had pulled but not settled come back only after
+ * the ack wait (30 s). Each partition looks for the leads they carry, still new, a few times
+ * over the next seconds (a leaving router may take a few seconds to stop): a rolling restart
+ * left leads 10–14 s undecided before.
+ */
+const AFTER_LEAVE_SWEEPS_MS: ReadonlyArray<number> = [3_000, 8_000, 15_000];
+const AFTER_LEAVE_MIN_AGE_MS = 3_000;
+/** How long a stopping router lets the intake messages it is handing on finish before it gives up on them. */
+const STOP_GRACE_MS = 5_000;
 
 interface HostedPartition {
   readonly lease: PartitionLease;
@@ -129,6 +139,19 @@ export async function startPartitionedRouter(options: PartitionedRouterOptions):
   /** The partitions that fell to this process at the last tick. */
   let mine = new Set<string>();
   let stopped = false;
+  /** The members at the last tick, to notice one leaving. */
+  let lastMembers = new Set<string>();
+  const sweepTimers = new Set<NodeJS.Timeout>();
+  const sweepAfterLeave = (): void => {
+    for (const delay of AFTER_LEAVE_SWEEPS_MS) {
+      const timer = setTimeout(() => {
+        sweepTimers.delete(timer);
+        for (const partition of hosted.values()) void partition.router.sweepStranded(AFTER_LEAVE_MIN_AGE_MS);
+      }, delay);
+      timer.unref();
+      sweepTimers.add(timer);
+    }
+  };
   /** Aborts forwarded requests on stop: their messages are redelivered rather than waited for. */
   const stopping = new AbortController();
   const whenStopping = new Promise<never>((_, reject) =>
@@ -212,7 +235,14 @@ export async function startPartitionedRouter(options: PartitionedRouterOptions):
     }
     const { map } = current;
     const keys = map.partitions.map((p) => p.key);
-    mine = new Set(spreadPartitions(keys, (await cluster.members()).map(String)).get(me) ?? []);
+    const members = (await cluster.members()).map(String);
+    const left = [...lastMembers].filter((member) => !members.includes(member));
+    lastMembers = new Set(members);
+    if (left.length > 0) {
+      logger.info({ left }, 'a router left: looking for the leads it had not handed on');
+      sweepAfterLeave();
+    }
+    mine = new Set(spreadPartitions(keys, members).get(me) ?? []);
     for (const key of [...hosted.keys()]) if (!mine.has(key)) await letGo(key, 'another router takes it (the routers changed)');
     for (const key of mine) {
       if (hosted.has(key) || stopped) continue;
@@ -281,6 +311,14 @@ export async function startPartitionedRouter(options: PartitionedRouterOptions):
   };
 
   await tick();
+  const intake = await bus.consume(subjects.streams.intake, { durable: subjects.consumers.router, maxInFlight: 2000, ackWaitMs: 30_000 }, async (message) => {
+    try {
+      await onIntake(message);
+    } catch (error) {
+      logger.warn({ err: error, seq: message.seq }, 'an intake message could not be handed to its partition; it will be redelivered');
+      message.nak(1000);
+    }
+  });
   const serving: BusSubscription[] = [
     await bus.serve(subjects.allRepCommands, { queue: subjects.consumers.router }, (request) => {
       const repId = actorIdOf<RepId>(request.subject);
@@ -307,14 +345,6 @@ export async function startPartitionedRouter(options: PartitionedRouterOptions):
     // Teams and configurations move partitions: they take effect through the topology version.
     await bus.serve(subjects.allTeamCommands, { queue: subjects.consumers.router }, takeTopologyChange),
     await bus.serve(subjects.policyCommand, { queue: subjects.consumers.router }, takeTopologyChange),
-    await bus.consume(subjects.streams.intake, { durable: subjects.consumers.router, maxInFlight: 2000, ackWaitMs: 30_000 }, async (message) => {
-      try {
-        await onIntake(message);
-      } catch (error) {
-        logger.warn({ err: error, seq: message.seq }, 'an intake message could not be handed to its partition; it will be redelivered');
-        message.nak(1000);
-      }
-    }),
   ];
   const timer = setInterval(() => void tick(), options.tickMs ?? 1000);
   timer.unref();
@@ -329,6 +359,13 @@ export async function startPartitionedRouter(options: PartitionedRouterOptions):
     async stop() {
       stopped = true;
       clearInterval(timer);
+      for (const sweep of sweepTimers) clearTimeout(sweep);
+      // Intake first, while every partition still routes: the leads it is handing on are routed,
+      // and it takes no more (each taken and then refused went back with a delay). What is not
+      // handed on within the grace is left to be sent again.
+      const grace = setTimeout(() => stopping.abort(), STOP_GRACE_MS);
+      await intake.stop();
+      clearTimeout(grace);
       stopping.abort();
       await ticking;
       // Out of the members first, so that the others take each partition as soon as it is let go.

@@ -114,6 +114,12 @@ export interface Router {
   eventsCommitted(): void;
   /** The durable timers (for the benchmark's lag figures). */
   timers(): DeadlineTimers | undefined;
+  /**
+   * Routes the stored leads still new after `minAgeMs` that nobody routes (their intake
+   * message was lost with a router that stopped or died); it also runs on its own every
+   * `sweepIntervalMs`, for leads at least 10 s old.
+   */
+  sweepStranded(minAgeMs: number): Promise<void>;
 }
 
 /**
@@ -616,6 +622,8 @@ export function createRouter(options: RouterOptions): Router {
     },
 
     timers: () => timers,
+
+    sweepStranded: (minAgeMs) => sweepStranded(minAgeMs),
   };
 }
 
