@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
  * The suites that start a whole deployment of child processes under load (the chaos suite, the
@@ -19,7 +19,7 @@ export default defineConfig({
           ...shared,
           name: 'suites',
           include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: deploymentSuites,
+          exclude: [...configDefaults.exclude, ...deploymentSuites],
           // Test files share one PostgreSQL and one NATS server; each uses its own schema and
           // namespace, but the machine has two cores: keep parallelism modest.
           maxWorkers: 2,
@@ -31,6 +31,7 @@ export default defineConfig({
           ...shared,
           name: 'deployments',
           include: deploymentSuites,
+          exclude: [...configDefaults.exclude],
           fileParallelism: false,
           maxWorkers: 1,
           sequence: { groupOrder: 1 },
