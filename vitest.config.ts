@@ -1,4 +1,7 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+// The root config reaches into the test support package for the one key it gives every test service.
+// eslint-disable-next-line import-x/no-relative-packages
+import { TEST_ADMIN_KEY } from './test/support/test-keys.ts';
 
 /**
  * The suites that start a whole deployment of child processes under load (the chaos suite, the
@@ -7,7 +10,13 @@ import { configDefaults, defineConfig } from 'vitest/config';
  */
 const deploymentSuites = ['test/chaos/**/*.test.ts', 'test/e2e/router-failover.test.ts'];
 
-const shared = { testTimeout: 60_000, hookTimeout: 120_000 };
+const shared = {
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+  // Every service a test starts, in process or as a child, takes the test admin key (the
+  // first-start test unsets it); test requests send it unless told otherwise.
+  env: { SWITCHBOARD_ADMIN_KEY: TEST_ADMIN_KEY },
+};
 
 export default defineConfig({
   test: {

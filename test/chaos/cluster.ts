@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import { createTestDatabase, deleteNamespaceStreams, eventually, type TestDatabase } from '../support/index.ts';
+import { createTestDatabase, deleteNamespaceStreams, eventually, type TestDatabase, bearer } from '../support/index.ts';
 import { killChild, type SwitchboardChild, startSwitchboardChild } from '../support/switchboard-child.ts';
 
 /** What the chaos suite starts: API and router processes on one PostgreSQL schema and one NATS. */
@@ -148,7 +148,7 @@ export async function postBurst(cluster: ChaosCluster, options: { count: number;
       const i = next++;
       await options.at?.(i);
       for (let attempt = 0; ; attempt++) {
-        const response = await fetch(`${cluster.apiUrl()}/v1/leads`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(options.lead(i)) }).catch(() => undefined);
+        const response = await fetch(`${cluster.apiUrl()}/v1/leads`, { method: 'POST', headers: { ...bearer(), 'content-type': 'application/json' }, body: JSON.stringify(options.lead(i)) }).catch(() => undefined);
         const status = response?.status ?? 0;
         const body = (await response?.json().catch(() => undefined)) as { id?: string } | undefined;
         statuses.set(status, (statuses.get(status) ?? 0) + 1);

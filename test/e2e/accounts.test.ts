@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { http, type JsonResponse, startTestSwitchboard, type TestSwitchboard } from '../support/index.ts';
+import { bearer, http, type JsonResponse, startTestSwitchboard, type TestSwitchboard } from '../support/index.ts';
 
 let sb: TestSwitchboard;
 let sarah: string;
@@ -15,7 +15,7 @@ afterAll(async () => {
 
 /** Posts a CSV file to the import endpoint. */
 async function importCsv(text: string, contentType = 'text/csv'): Promise<JsonResponse> {
-  const response = await fetch(`${sb.url}/v1/accounts/import`, { method: 'POST', headers: { 'content-type': contentType }, body: text });
+  const response = await fetch(`${sb.url}/v1/accounts/import`, { method: 'POST', headers: { ...bearer(), 'content-type': contentType }, body: text });
   return { status: response.status, body: await response.json() };
 }
 
@@ -37,11 +37,11 @@ describe('accounts over HTTP', () => {
     const changed = await http(sb.url, 'PATCH', `/v1/accounts/${id}`, { ownerId: li, domains: ['acme.com'] });
     expect(changed).toMatchObject({ status: 200, body: { id, ownerId: li, domains: ['acme.com'] } });
 
-    const deleted = await fetch(`${sb.url}/v1/accounts/${id}`, { method: 'DELETE' });
+    const deleted = await fetch(`${sb.url}/v1/accounts/${id}`, { method: 'DELETE', headers: bearer() });
     expect(deleted.status).toBe(204);
     expect(await http(sb.url, 'GET', `/v1/accounts/${id}`)).toMatchObject({ status: 404, body: { error: 'not_found' } });
     expect(await http(sb.url, 'PATCH', `/v1/accounts/${id}`, { name: 'Gone' })).toMatchObject({ status: 404, body: { error: 'not_found' } });
-    expect((await fetch(`${sb.url}/v1/accounts/${id}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await fetch(`${sb.url}/v1/accounts/${id}`, { method: 'DELETE', headers: bearer() })).status).toBe(404);
   });
 
   it('answers 409 for a second account of the same name, whatever its case', async () => {
@@ -139,7 +139,7 @@ describe('importing accounts from CSV', () => {
   });
 
   it('keeps the text/csv parser to the account routes', async () => {
-    const response = await fetch(`${sb.url}/v1/reps`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'name,email\nA,a@b.c\n' });
+    const response = await fetch(`${sb.url}/v1/reps`, { method: 'POST', headers: { ...bearer(), 'content-type': 'text/csv' }, body: 'name,email\nA,a@b.c\n' });
     expect(response.status).toBe(415);
   });
 });

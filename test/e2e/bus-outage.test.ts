@@ -3,7 +3,7 @@ import { type BusMessage, connectNatsBus, createSubjects } from '@switchboard/bu
 import { configFromEnv, type RunningSwitchboard, startSwitchboard } from '@switchboard/server';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTeamOfReps, createTestDatabase, eventually, freePort, http, type TestDatabase } from '../support/index.ts';
+import { createTeamOfReps, createTestDatabase, eventually, freePort, http, type TestDatabase, TEST_ADMIN_KEY } from '../support/index.ts';
 import { NATS_SERVER, OwnNatsServer } from '../support/own-nats-server.ts';
 
 // NATS went away for 10 s while leads kept coming: 2,494 of the 2,508 leads accepted meanwhile
@@ -34,7 +34,7 @@ describe.runIf(runs)('NATS down for a while, mid-stream', () => {
     database = await createTestDatabase();
     const namespace = `t${Math.random().toString(36).slice(2, 10)}`;
     running = await startSwitchboard(
-      configFromEnv({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, NATS_URL: nats.url, SWITCHBOARD_NAMESPACE: namespace }),
+      configFromEnv({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, NATS_URL: nats.url, SWITCHBOARD_NAMESPACE: namespace, SWITCHBOARD_ADMIN_KEY: TEST_ADMIN_KEY }),
       { logger: pino({ level: 'silent' }) },
     );
     const url = running.url;

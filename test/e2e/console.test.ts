@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, ensureConsoleBuilt, hasChromium, launchChromium } from '../support/console-browser.ts';
-import { eventually, http, startTestSwitchboard, type TestSwitchboard } from '../support/index.ts';
+import { eventually, http, startTestSwitchboard, type TestSwitchboard, bearer, TEST_ADMIN_KEY } from '../support/index.ts';
 
 // The web console, served by the API at /, driven in Debian's Chromium against the real
 // service on real PostgreSQL. Screenshots of each page land in test-output/console/.
@@ -71,6 +71,21 @@ describe.skipIf(!hasChromium)('the web console in a real browser', () => {
   afterAll(async () => {
     await browser?.close();
     await sb?.destroy();
+  });
+
+  it('asks for an API key, names what is wrong with a bad one, and signs in with a good one', async () => {
+    await page.goto(sb.url);
+    await page.getByLabel('API key').waitFor();
+    expect(await page.title()).toBe('Sign in · Switchboard');
+    await page.getByLabel('API key').fill('sbk_not-a-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'not one Switchboard issued' }).waitFor();
+    await page.getByLabel('API key').fill(TEST_ADMIN_KEY);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await repRow(reps.sarah).waitFor();
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'sb_session');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    expect(await page.locator('.signed-in').innerText()).toContain('SWITCHBOARD_ADMIN_KEY · admin');
   });
 
   it('shows every rep on the board, and their load rising as leads are assigned', async () => {
@@ -166,7 +181,7 @@ describe.skipIf(!hasChromium)('the web console in a real browser', () => {
       const config = { teams: [{ name: 'EMEA', members: ['sarah@example.com', 'li@example.com'], strategy, sla: { response: 'PT30M' } }] };
       const response = await fetch(`${sb.url}/v1/config?comment=${encodeURIComponent(comment)}`, {
         method: 'PUT',
-        headers: { 'content-type': 'application/json', 'sb-author': 'e2e' },
+        headers: { ...bearer(), 'content-type': 'application/json', 'sb-author': 'e2e' },
         body: JSON.stringify(config),
       });
       expect(response.status, await response.clone().text()).toBe(200);
@@ -205,7 +220,7 @@ describe.skipIf(!hasChromium)('the web console in a real browser', () => {
     const missing = await http(sb.url, 'GET', '/v1/nothing-here');
     expect(missing.status).toBe(404);
     expect(missing.body.error).toBe('not_found');
-    expect((await fetch(`${sb.url}/openapi.json`)).headers.get('content-type')).toContain('application/json');
+    expect((await fetch(`${sb.url}/openapi.json`, { headers: bearer() })).headers.get('content-type')).toContain('application/json');
     expect((await fetch(`${sb.url}/assets/gone-1234.js`)).status).toBe(404);
     const index = await fetch(`${sb.url}/sla`);
     expect(index.status).toBe(200);
@@ -219,7 +234,28 @@ describe.skipIf(!hasChromium)('the web console in a real browser', () => {
     await page.locator('.opblock').first().click();
     await page.locator('.opblock-body').first().waitFor();
     await shoot('docs');
-    // Every page above was visited in this browser: none may have been refused anything.
-    expect(browserErrors).toEqual([]);
+    // Every page above was visited in this browser: none may have been refused anything (but the wrong key at sign-in).
+    expect(browserErrors.filter((e) => !e.includes('status of 401'))).toEqual([]);
+  });
+
+  it('follows the role: a viewer sees the board without switches, and signing out asks for a key again', async () => {
+    const viewer = (await http(sb.url, 'POST', '/v1/keys', { name: 'Wall screen', role: 'viewer' })).body.key as string;
+    await page.goto(sb.url);
+    await repRow(reps.li).waitFor();
+    expect(await repRow(reps.li).locator('button').count()).toBe(1);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').waitFor();
+    expect((await page.context().cookies()).find((c) => c.name === 'sb_session')).toBeUndefined();
+    await page.getByLabel('API key').fill(viewer);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await repRow(reps.li).waitFor();
+    expect(await page.locator('.signed-in').innerText()).toContain('Wall screen · viewer');
+    expect(await repRow(reps.li).locator('button').count()).toBe(0);
+    await shoot('rep-board-viewer');
+    // Revoking the key ends its session: the next poll of the board asks for a key.
+    const keyId = ((await http(sb.url, 'GET', '/v1/keys')).body.items as Array<{ id: string; name: string }>).find((k) => k.name === 'Wall screen')!.id;
+    await http(sb.url, 'DELETE', `/v1/keys/${keyId}`);
+    await page.getByLabel('API key').waitFor({ timeout: 10_000 });
+    expect(browserErrors.filter((e) => !e.includes('status of 401'))).toEqual([]);
   });
 });

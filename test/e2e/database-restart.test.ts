@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { type EmbeddedPostgresServer, startEmbeddedPostgres } from '@switchboard/store';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { availableBuses, createTeamOfReps, deleteNamespaceStreams, eventually, freePort } from '../support/index.ts';
+import { availableBuses, createTeamOfReps, deleteNamespaceStreams, eventually, freePort, bearer } from '../support/index.ts';
 import { killChild, type SwitchboardChild, startSwitchboardChild } from '../support/switchboard-child.ts';
 
 // At 200 leads/s a PostgreSQL restart ended the process: `terminating connection due to
@@ -67,7 +67,7 @@ describe.each(availableBuses)('a PostgreSQL restart under load, on the %s bus', 
       try {
         const response = await fetch(`${base}/v1/leads`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { ...bearer(), 'content-type': 'application/json' },
           body: JSON.stringify({ email: `restart${i}@lead.io` }),
           signal: AbortSignal.timeout(30_000),
         });

@@ -6,7 +6,7 @@ import { configFromEnv, type RunningSwitchboard, startSwitchboard } from '@switc
 import { type EmbeddedPostgresServer, startEmbeddedPostgres } from '@switchboard/store';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTeamOfReps, eventually, freePort, http } from '../support/index.ts';
+import { createTeamOfReps, eventually, freePort, http, TEST_ADMIN_KEY } from '../support/index.ts';
 
 // A PostgreSQL that stops answering without closing its connections (frozen here with SIGSTOP;
 // a network partition looks the same) held every request for good: nothing failed, nothing
@@ -50,7 +50,7 @@ describe('a PostgreSQL that stops answering', () => {
     const dataDir = join(dir, 'pg');
     database = await startEmbeddedPostgres({ dataDir, port: await freePort() });
     sb = await startSwitchboard(
-      configFromEnv({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, SWITCHBOARD_NAMESPACE: 'frozen', SWITCHBOARD_DATABASE_TIMEOUT_SECONDS: '2' }),
+      configFromEnv({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, SWITCHBOARD_NAMESPACE: 'frozen', SWITCHBOARD_DATABASE_TIMEOUT_SECONDS: '2', SWITCHBOARD_ADMIN_KEY: TEST_ADMIN_KEY }),
       { logger: pino({ level: 'silent' }) },
     );
     const url = sb.url;

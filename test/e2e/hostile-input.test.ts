@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { http, startTestSwitchboard, type TestSwitchboard } from '../support/index.ts';
+import { http, startTestSwitchboard, type TestSwitchboard, bearer } from '../support/index.ts';
 
 // A chaos and fuzz run got 500s for text PostgreSQL can't store, deep documents and big numbers,
 // and found that a page on any site could change an account's owner (issue 11, items 4 and 8).
@@ -21,7 +21,7 @@ const NUL = '\u0000';
 const LONE = '\ud800';
 
 async function raw(method: string, path: string, body: string | undefined, headers: Record<string, string>) {
-  const response = await fetch(`${sb.url}${path}`, { method, headers, body });
+  const response = await fetch(`${sb.url}${path}`, { method, headers: { ...bearer(), ...headers }, body });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text.startsWith('{') ? JSON.parse(text) : text };
 }
@@ -139,12 +139,12 @@ describe('cross-site requests', () => {
     expect((await raw('POST', '/v1/leads', body, { ...json, origin: 'https://admin.example.com.evil.example' })).status).toBe(403);
     expect((await raw('POST', '/v1/leads', body, { ...json, origin: new URL(sb.url).origin, 'sec-fetch-site': 'same-origin' })).status).toBe(202);
     // Reads are not writes.
-    expect((await fetch(`${sb.url}/v1/reps`, { headers: { origin: 'https://evil.example' } })).status).toBe(200);
+    expect((await fetch(`${sb.url}/v1/reps`, { headers: { ...bearer(), origin: 'https://evil.example' } })).status).toBe(200);
   });
 
   it('sends security headers with the console and the API', async () => {
     for (const path of ['/', '/v1/reps']) {
-      const response = await fetch(`${sb.url}${path}`);
+      const response = await fetch(`${sb.url}${path}`, { headers: bearer() });
       expect(response.headers.get('x-frame-options')).toBe('DENY');
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       expect(response.headers.get('content-security-policy')).toMatch(/default-src 'self'.*frame-ancestors 'none'/);
@@ -152,7 +152,7 @@ describe('cross-site requests', () => {
     }
     // The API explorer has a policy of its own, framed by nobody either, and no
     // upgrade-insecure-requests: it is served over plain HTTP.
-    const docs = (await fetch(`${sb.url}/docs/static/index.html`)).headers.get('content-security-policy');
+    const docs = (await fetch(`${sb.url}/docs/static/index.html`, { headers: bearer() })).headers.get('content-security-policy');
     expect(docs).toMatch(/script-src 'self'(;|$)/);
     expect(docs).toContain("frame-ancestors 'none'");
     expect(docs).not.toContain('upgrade-insecure-requests');

@@ -1,4 +1,4 @@
-import { availableBuses, eventually, http, openStream, startTestSwitchboard, type TestSwitchboard } from '@switchboard/testing';
+import { availableBuses, bearer, eventually, http, openStream, startTestSwitchboard, type TestSwitchboard } from '@switchboard/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
 // Inspection through the API: an actor's live or persisted state and its transitions, a
@@ -57,10 +57,10 @@ describe.each(availableBuses)('inspection on the %s bus', (bus) => {
     const kind = await http(sb.url, 'GET', '/v1/inspect/teams/01900000-0000-7000-8000-000000000000');
     expect(kind.status).toBe(400);
     expect(kind.body.message).toContain('leads or reps');
-    const filter = await fetch(`${sb.url}/v1/events?type=Lead%20Assigned`, { headers: { accept: 'text/event-stream' } });
+    const filter = await fetch(`${sb.url}/v1/events?type=Lead%20Assigned`, { headers: { ...bearer(), accept: 'text/event-stream' } });
     expect(filter.status).toBe(400);
     expect(await filter.text()).toContain('type');
-    const team = await fetch(`${sb.url}/v1/events?team=Nowhere`, { headers: { accept: 'text/event-stream' } });
+    const team = await fetch(`${sb.url}/v1/events?team=Nowhere`, { headers: { ...bearer(), accept: 'text/event-stream' } });
     expect(team.status).toBe(404);
   });
 

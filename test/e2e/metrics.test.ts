@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTeamOfReps, eventually, http, ManualScheduler, startTestSwitchboard, type TestSwitchboard } from '../support/index.ts';
+import { bearer, createTeamOfReps, eventually, http, ManualScheduler, startTestSwitchboard, type TestSwitchboard } from '../support/index.ts';
 
 const MINUTE = 60_000;
 
 /** `GET /metrics` as Prometheus text. */
 async function scrape(base: string): Promise<{ status: number; type: string | null; text: string }> {
-  const response = await fetch(`${base}/metrics`);
+  const response = await fetch(`${base}/metrics`, { headers: bearer() });
   return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
 }
 

@@ -1,4 +1,4 @@
-import { eventually, http, startTestSwitchboard, type TestSwitchboard } from '@switchboard/testing';
+import { bearer, eventually, http, startTestSwitchboard, type TestSwitchboard } from '@switchboard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let sb: TestSwitchboard;
@@ -49,7 +49,7 @@ beforeAll(async () => {
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     ids[email.split('@')[0] as string] = r.body.id;
   }
-  const applied = await fetch(`${sb.url}/v1/config`, { method: 'PUT', headers: { 'content-type': 'application/yaml' }, body: CONFIG });
+  const applied = await fetch(`${sb.url}/v1/config`, { method: 'PUT', headers: { ...bearer(), 'content-type': 'application/yaml' }, body: CONFIG });
   expect(applied.status, await applied.clone().text()).toBe(200);
   from = new Date().toISOString();
 
@@ -120,14 +120,14 @@ describe('GET /v1/reports/fairness', () => {
   });
 
   it('answers CSV for ?format=csv and for Accept: text/csv', async () => {
-    const byQuery = await fetch(`${sb.url}/v1/reports/fairness?${periodQuery()}&team=EMEA&format=csv`);
+    const byQuery = await fetch(`${sb.url}/v1/reports/fairness?${periodQuery()}&team=EMEA&format=csv`, { headers: bearer() });
     expect(byQuery.status).toBe(200);
     expect(byQuery.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const lines = (await byQuery.text()).trimEnd().split('\r\n');
     expect(lines[0]).toBe('repId,name,weight,eligibleSeconds,assignments,expectedShare,actualShare,expected,deviation');
     expect(lines).toHaveLength(3);
     expect(lines[1]).toMatch(new RegExp(`^${ids.sarah},Sarah Chen,2,[\\d.]+,29,0\\.\\d+,0\\.74359,[\\d.]+,-?[\\d.]+$`));
-    const byAccept = await fetch(`${sb.url}/v1/reports/fairness?${periodQuery()}&team=EMEA`, { headers: { accept: 'text/csv' } });
+    const byAccept = await fetch(`${sb.url}/v1/reports/fairness?${periodQuery()}&team=EMEA`, { headers: { ...bearer(), accept: 'text/csv' } });
     expect(byAccept.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect((await byAccept.text()).split('\r\n')[0]).toBe(lines[0]);
   });
@@ -158,7 +158,7 @@ describe('GET /v1/reports/sla', () => {
   });
 
   it('answers CSV, and an empty period counts nothing', async () => {
-    const csv = await fetch(`${sb.url}/v1/reports/sla?${periodQuery()}&format=csv`);
+    const csv = await fetch(`${sb.url}/v1/reports/sla?${periodQuery()}&format=csv`, { headers: bearer() });
     const lines = (await csv.text()).trimEnd().split('\r\n');
     expect(lines[0]).toBe('teamId,teamName,leads,touched,breaches,medianFirstTouchSeconds,p90FirstTouchSeconds');
     expect(lines[1]).toMatch(/^[0-9a-f-]{36},EMEA,39,5,0,[\d.]+,[\d.]+$/);

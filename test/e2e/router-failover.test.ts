@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTeamOfReps, createTestDatabase, deleteNamespaceStreams, eventually, http, mapConcurrent, openStream, type TestDatabase } from '../support/index.ts';
+import { createTeamOfReps, createTestDatabase, deleteNamespaceStreams, eventually, http, mapConcurrent, openStream, type TestDatabase, bearer } from '../support/index.ts';
 import { killChild, type SwitchboardChild, startSwitchboardChild } from '../support/switchboard-child.ts';
 
 // Process roles, partitions and failover: one API process and router processes, each a child
@@ -113,9 +113,9 @@ describe.runIf(runs)('several processes: an API process and routers that share t
     expect(spread.every((s) => s.active && s.partitions.length >= 1)).toBe(true);
     // Every process serves /metrics; a router's says how many partitions it routes.
     for (const [i, router] of routers.entries()) {
-      expect(await (await fetch(`${router.url}/metrics`)).text()).toMatch(new RegExp(`switchboard_router_partitions\\{[^}]*of="3"[^}]*\\} ${spread[i]!.partitions.length}`));
+      expect(await (await fetch(`${router.url}/metrics`, { headers: bearer() })).text()).toMatch(new RegExp(`switchboard_router_partitions\\{[^}]*of="3"[^}]*\\} ${spread[i]!.partitions.length}`));
     }
-    expect((await fetch(`${api.url}/metrics`)).status).toBe(200);
+    expect((await fetch(`${api.url}/metrics`, { headers: bearer() })).status).toBe(200);
     // The API process serves no router, and the router process no API.
     expect((await http(routers[0]!.url, 'GET', '/v1/reps')).status).toBe(404);
 

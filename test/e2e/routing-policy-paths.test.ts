@@ -1,4 +1,4 @@
-import { eventually, http, startTestSwitchboard, type TestSwitchboard } from '@switchboard/testing';
+import { bearer, eventually, http, startTestSwitchboard, type TestSwitchboard } from '@switchboard/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
 // The routing paths that wait or reorder: an account owner who is away (wait, or the
@@ -19,7 +19,7 @@ async function addRep(url: string, body: Record<string, unknown>, options: { awa
 }
 
 async function putConfig(url: string, yaml: string): Promise<void> {
-  const response = await fetch(`${url}/v1/config`, { method: 'PUT', headers: { 'content-type': 'application/yaml' }, body: yaml });
+  const response = await fetch(`${url}/v1/config`, { method: 'PUT', headers: { ...bearer(), 'content-type': 'application/yaml' }, body: yaml });
   expect(response.status, await response.clone().text()).toBe(200);
 }
 

@@ -1,4 +1,4 @@
-import { eventually, http, startTestSwitchboard, type TestSwitchboard } from '@switchboard/testing';
+import { bearer, eventually, http, startTestSwitchboard, type TestSwitchboard } from '@switchboard/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
 let sb: TestSwitchboard | undefined;
@@ -14,7 +14,7 @@ async function addRep(url: string, body: Record<string, unknown>): Promise<strin
 }
 
 async function putConfig(url: string, yaml: string, query = ''): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${url}/v1/config${query}`, { method: 'PUT', headers: { 'content-type': 'application/yaml', 'sb-author': 'ana@revops' }, body: yaml });
+  const response = await fetch(`${url}/v1/config${query}`, { method: 'PUT', headers: { ...bearer(), 'content-type': 'application/yaml', 'sb-author': 'ana@revops' }, body: yaml });
   return { status: response.status, body: await response.json() };
 }
 

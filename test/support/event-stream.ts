@@ -1,4 +1,5 @@
 import { ApiClient, type StreamedEvent } from '@switchboard/cli';
+import { TEST_ADMIN_KEY } from './test-keys.ts';
 
 /**
  * Opens a server-sent-event stream of the API (lifecycle events, or an actor's XState
@@ -10,7 +11,7 @@ export async function openStream(url: string, path: string, enough: (events: Str
   const controller = new AbortController();
   let ready!: () => void;
   const opened = new Promise<void>((resolve) => (ready = resolve));
-  const done = new ApiClient(url)
+  const done = new ApiClient(url, TEST_ADMIN_KEY)
     .stream(
       path,
       (event) => {

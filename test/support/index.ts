@@ -7,7 +7,8 @@ export {
   type TestSwitchboard,
   type TestSwitchboardOptions,
 } from './test-switchboard.ts';
-export { eventually, http, type JsonResponse } from './http.ts';
+export { eventually, http, type HttpOptions, type JsonResponse } from './http.ts';
+export { bearer, TEST_ADMIN_KEY } from './test-keys.ts';
 export { createTeamOfReps, mapConcurrent } from './fixtures.ts';
 export { ManualScheduler } from '@switchboard/router';
 export { freePort } from './free-port.ts';

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { TEST_ADMIN_KEY } from './test-keys.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -22,7 +23,7 @@ export interface SwitchboardChild {
 export async function startSwitchboardChild(env: Record<string, string | undefined>): Promise<SwitchboardChild> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/switchboard-process.ts'], {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: { ...process.env, SWITCHBOARD_ADMIN_KEY: TEST_ADMIN_KEY, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

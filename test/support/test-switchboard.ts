@@ -6,6 +6,7 @@ import type { Scheduler } from '@switchboard/router';
 import { configFromEnv, type RunningSwitchboard, startSwitchboard } from '@switchboard/server';
 import pino from 'pino';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
+import { TEST_ADMIN_KEY } from './test-keys.ts';
 
 /** Which bus a test runs on. */
 export type TestBus = 'nats' | 'in-process';
@@ -56,6 +57,7 @@ export async function startTestSwitchboard(options: TestSwitchboardOptions): Pro
     DATABASE_URL: database.url,
     NATS_URL: options.bus === 'nats' ? process.env.NATS_URL : undefined,
     SWITCHBOARD_NAMESPACE: namespace,
+    SWITCHBOARD_ADMIN_KEY: TEST_ADMIN_KEY,
     ...options.env,
   });
   const running = await startSwitchboard(config, {

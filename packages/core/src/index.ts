@@ -33,3 +33,4 @@ export * from './reports/fairness.ts';
 export * from './reports/fairness-csv.ts';
 export * from './reports/report-csv.ts';
 export * from './reports/sla-report.ts';
+export * from './access.ts';

@@ -219,6 +219,64 @@ export interface Database {
   team_share_ledgers: TeamShareLedgersTable;
   salesforce_sync_state: SalesforceSyncStateTable;
   salesforce_attention: SalesforceAttentionTable;
+  api_keys: ApiKeysTable;
+  console_sessions: ConsoleSessionsTable;
+  intake_sources: IntakeSourcesTable;
+  intake_signatures: IntakeSignaturesTable;
+  audit_log: AuditLogTable;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: Generated<Date>;
+  actor: string;
+  actor_role: string;
+  action: string;
+  target_kind: string;
+  target_id: string | null;
+  status: number;
+  before: unknown;
+  after: unknown;
+  request_id: string | null;
+}
+
+export interface IntakeSourcesTable {
+  name: string;
+  secret: string;
+  previous_secret: string | null;
+  previous_valid_until: Date | null;
+  created_by: string;
+  created_at: Generated<Date>;
+  rotated_at: Date | null;
+}
+
+export interface IntakeSignaturesTable {
+  source: string;
+  signature: string;
+  seen_at: Generated<Date>;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  role: string;
+  rep_id: string | null;
+  secret_hash: string;
+  created_by: string;
+  created_at: Generated<Date>;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+export interface ConsoleSessionsTable {
+  token_hash: string;
+  name: string;
+  role: string;
+  rep_id: string | null;
+  key_id: string | null;
+  created_at: Generated<Date>;
+  expires_at: Date;
 }
 
 export type RepRow = Selectable<RepsTable>;

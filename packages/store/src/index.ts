@@ -71,3 +71,18 @@ export {
   type RelayCursor,
   UNPUBLISHED_EVENT_TYPES,
 } from './event-log-relay-repository.ts';
+export {
+  createCredentialRepository,
+  type ApiKeyRecord,
+  type CredentialRepository,
+  type KeyCheck,
+  type KeyRefusal,
+  type NewApiKey,
+} from './api-key-repository.ts';
+export {
+  createIntakeSourceRepository,
+  type IntakeSourceRecord,
+  type IntakeSourceRepository,
+  type IntakeSourceSecrets,
+} from './intake-source-repository.ts';
+export { createAuditLogRepository, type AuditEntry, type AuditLogRepository, type AuditQuery, type NewAuditEntry } from './audit-log-repository.ts';

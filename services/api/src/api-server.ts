@@ -1,3 +1,4 @@
+import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { Bus, Subjects } from '@switchboard/bus';
@@ -12,6 +13,9 @@ import {
   createReportRepository,
   createTeamRepository,
   createInspectionRepository,
+  createCredentialRepository,
+  createIntakeSourceRepository,
+  createAuditLogRepository,
   type Database,
 } from '@switchboard/store';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -40,6 +44,14 @@ import { ConfigService } from './config-service.ts';
 import { fastifySSE } from '@fastify/sse';
 import { inspectRoutes } from './routes/inspect.ts';
 import { consoleRoutes, defaultConsoleDir, isConsolePage, serveConsolePage } from './console-routes.ts';
+import { access, installAccessControl, securitySchemes } from './auth/access-control.ts';
+import { Authenticator } from './auth/authenticator.ts';
+import { ConsoleSessions } from './auth/console-sessions.ts';
+import { keyRoutes } from './routes/keys.ts';
+import { intakeSourceRoutes } from './routes/intake-sources.ts';
+import { installAudit } from './audit.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { DEFAULT_RATE_LIMITS, installRateLimits, type RateLimits } from './rate-limits.ts';
 
 /** What the API needs. */
 export interface ApiServerOptions {
@@ -64,6 +76,12 @@ export interface ApiServerOptions {
   readonly allowedOrigins?: ReadonlyArray<string>;
   /** The web console's build, served at `/`. @default services/console/dist */
   readonly consoleDir?: string;
+  /** `SWITCHBOARD_ADMIN_KEY`: accepted as an admin key besides the stored keys. @default none */
+  readonly bootstrapKey?: string;
+  /** Requests a minute per key and per IP. @default DEFAULT_RATE_LIMITS */
+  readonly rateLimits?: RateLimits;
+  /** Believe X-Forwarded-For and -Proto from an ingress (`SWITCHBOARD_TRUST_PROXY`). @default false */
+  readonly trustProxy?: boolean;
 }
 
 /** The HTTP API, not yet listening. */
@@ -83,6 +101,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
     frameworkErrors: pathParameterErrors.frameworkErrors,
+    trustProxy: options.trustProxy ?? false,
   });
   pathParameterErrors.install(app);
   const log = app.log as unknown as Logger;
@@ -94,6 +113,15 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   await installSecurityHeaders(app);
   installCrossSiteGuard(app, { ...(options.allowedOrigins && { allowedOrigins: options.allowedOrigins }) });
   installInputGuard(app);
+  await app.register(fastifyCookie);
+  const clock = options.clock ?? Date.now;
+  const credentials = createCredentialRepository(options.db);
+  const authenticator = new Authenticator({ credentials, bootstrapKey: options.bootstrapKey, clock, logger: log });
+  const sessions = new ConsoleSessions(credentials, clock);
+  const leads = createLeadRepository(options.db);
+  await installRateLimits(app, options.rateLimits ?? DEFAULT_RATE_LIMITS, authenticator);
+  // Before any route: each route's role is read as it is registered.
+  installAccessControl(app, { authenticator, sessions, leads });
   const consoleDir = options.consoleDir ?? defaultConsoleDir;
   app.setNotFoundHandler((request, reply) =>
     isConsolePage(request)
@@ -120,7 +148,11 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         { name: 'reports', description: 'Fairness audit and SLA report over a period, as JSON or CSV' },
         { name: 'inspection', description: "Actors' live state and transitions, lead timelines, and live event streams (server-sent events)" },
         { name: 'operations', description: 'Health' },
+        { name: 'keys', description: 'API keys with roles, and the console’s sign-in' },
+        { name: 'audit', description: 'Who changed what, when, and how it was before' },
+        { name: 'intake', description: 'Webhook intake for form tools and CDPs: sources, their signing secrets, and signed posts' },
       ],
+      components: { securitySchemes: securitySchemes as never },
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
@@ -130,7 +162,27 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
 
   const reps = createRepRepository(options.db);
   const teams = createTeamRepository(options.db);
-  const leads = createLeadRepository(options.db);
+  const accounts = createAccountRepository(options.db);
+  const versions = createConfigVersionRepository(options.db);
+  const audit = createAuditLogRepository(options.db);
+  const leadBefore = async (request: { params: unknown }) => {
+    const lead = await leads.get((request.params as { id: string }).id);
+    return lead && { id: lead.id, state: lead.state, ownerId: lead.ownerId };
+  };
+  installAudit(app, {
+    audit,
+    before: {
+      'PATCH /v1/reps/:id': (request) => reps.get((request.params as { id: string }).id),
+      'PATCH /v1/accounts/:id': (request) => accounts.get((request.params as { id: string }).id),
+      'DELETE /v1/accounts/:id': (request) => accounts.get((request.params as { id: string }).id),
+      'PUT /v1/config': async () => (await versions.current())?.document ?? null,
+      'POST /v1/config/rollback': async () => (await versions.current())?.document ?? null,
+      'DELETE /v1/keys/:id': (request) => credentials.get((request.params as { id: string }).id),
+      'POST /v1/leads/:id/touches': leadBefore,
+      'POST /v1/leads/:id/close': leadBefore,
+      'POST /v1/leads/:id/reject': leadBefore,
+    },
+  });
   const router = new RouterClient(options.bus, options.subjects, log);
   const intake = new LeadIntakeService({
     writer: createLeadIntakeWriter(options.db),
@@ -138,7 +190,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     subjects: options.subjects,
     teams,
     logger: log,
-    clock: options.clock ?? Date.now,
+    clock,
     ...(options.eventsCommitted && { eventsCommitted: options.eventsCommitted }),
   });
 
@@ -149,15 +201,23 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   leadRoutes(app, { leads, intake, router });
   commandRoutes(app, { router });
   inspectRoutes(app, { inspection: createInspectionRepository(options.db), teams, router, bus: options.bus, subjects: options.subjects });
-  const versions = createConfigVersionRepository(options.db);
   configRoutes(app, { config: new ConfigService({ db: options.db, versions, reps }), versions, router });
-  simulateRoutes(app, { versions, reps, teams, leads, accounts: createAccountRepository(options.db) });
+  simulateRoutes(app, { versions, reps, teams, leads, accounts });
   reportRoutes(app, { reports: createReportRepository(options.db), teams, clock: options.clock ?? Date.now });
   salesforceRoutes(app, { salesforce: createSalesforceRepository(options.db) });
-  await app.register(accountRoutes, { accounts: createAccountRepository(options.db), reps, router });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(accountRoutes, { accounts, reps, router });
+  auditRoutes(app, { audit });
+  keyRoutes(app, { credentials, authenticator, sessions, clock });
+  intakeSourceRoutes(app, { sources: createIntakeSourceRepository(options.db), intake, clock });
+  app.get('/openapi.json', { schema: { hide: true, ...access('viewer') } }, async () => app.swagger());
   metricsRoutes(app, { metrics: options.metrics ?? createMetrics() });
   await consoleRoutes(app, { dir: consoleDir });
 
-  return { app, flush: () => intake.flush() };
+  return {
+    app,
+    flush: async () => {
+      await intake.flush();
+      await authenticator.flush();
+    },
+  };
 }

@@ -55,6 +55,7 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return reply.code(415).send({ error: 'unsupported_media_type', message: 'send the body as application/json' } satisfies ErrorBody);
   }
+  if (error.statusCode === 429) return reply.code(429).send({ error: 'rate_limited', message: error.message } satisfies ErrorBody);
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     return reply.code(error.statusCode).send({ error: 'bad_request', message: error.message } satisfies ErrorBody);
   }

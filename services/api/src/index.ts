@@ -1,2 +1,3 @@
 export { createApiServer, type ApiServer, type ApiServerOptions } from './api-server.ts';
 export { createOperationsServer, type OperationsServerOptions, type Readiness } from './operations-server.ts';
+export { signIntake, checkSignature, SIGNATURE_HEADER } from './intake-signature.ts';

@@ -21,9 +21,12 @@ export interface StreamedEvent {
 /** A thin client of the Switchboard HTTP API for the CLI. */
 export class ApiClient {
   readonly #base: string;
+  readonly #auth: Record<string, string>;
 
-  constructor(baseUrl: string) {
+  /** `key`: the API key sent as `Authorization: Bearer <key>` (none: requests go without, and protected routes answer 401). */
+  constructor(baseUrl: string, key?: string) {
     this.#base = baseUrl.replace(/\/+$/, '');
+    this.#auth = key ? { authorization: `Bearer ${key}` } : {};
   }
 
   get baseUrl(): string {
@@ -47,7 +50,7 @@ export class ApiClient {
   async stream(path: string, onEvent: (event: StreamedEvent) => boolean | void, signal?: AbortSignal): Promise<void> {
     let response: Response;
     try {
-      response = await fetch(`${this.#base}${path}`, { headers: { accept: 'text/event-stream' }, ...(signal && { signal }) });
+      response = await fetch(`${this.#base}${path}`, { headers: { ...this.#auth, accept: 'text/event-stream' }, ...(signal && { signal }) });
     } catch (cause) {
       if (signal?.aborted) return;
       throw new ApiError(`could not reach Switchboard at ${this.#base}: is it running? Start it with "pnpm start", or point SWITCHBOARD_URL (or --url) at it`, null, undefined, { cause });
@@ -92,7 +95,8 @@ export class ApiClient {
     try {
       response = await fetch(`${this.#base}${path}`, {
         method,
-        ...(body !== undefined && { headers: { ...body.headers, 'content-type': body.contentType }, body: body.text }),
+        headers: { ...this.#auth, ...(body !== undefined && { ...body.headers, 'content-type': body.contentType }) },
+        ...(body !== undefined && { body: body.text }),
       });
     } catch (cause) {
       throw new ApiError(

@@ -11,9 +11,12 @@ import { why } from './commands/why.ts';
 import { fairnessReport, ReportFormat, slaReport } from './commands/report.ts';
 import { addLead, collectAttribute, leadCommand, listLeads } from './commands/leads.ts';
 import { addRep, addTeam, listReps, setRep } from './commands/reps.ts';
+import { createKey, listKeys, revokeKey } from './commands/keys.ts';
+import { listAudit } from './commands/audit.ts';
 import { start } from './commands/start.ts';
 import { salesforceAttention } from './commands/salesforce.ts';
 import { type Output, processOutput } from './output.ts';
+import { ADMIN_KEY_FILE, localAdminKey } from './local-key.ts';
 
 const integer = (name: string) => (value: string) => {
   const n = Number(value);
@@ -34,12 +37,16 @@ export function buildProgram(io: Output = processOutput): Command {
   const program = new Command('switchboard')
     .description('Switchboard: route every lead to the right available rep, and say why.')
     .addOption(new Option('--url <url>', 'the Switchboard API').env('SWITCHBOARD_URL').default('http://localhost:8080'))
+    .addOption(new Option('--key <key>', `an API key (default: the first start's ${ADMIN_KEY_FILE} under $SWITCHBOARD_DATA_DIR or .switchboard)`).env('SWITCHBOARD_API_KEY'))
     .showHelpAfterError()
     // Throw instead of exiting, so main.ts (and tests) decide; subcommands inherit it.
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
 
-  const api = () => new ApiClient(program.opts<{ url: string }>().url);
+  const api = () => {
+    const { url, key } = program.opts<{ url: string; key?: string }>();
+    return new ApiClient(url, key ?? localAdminKey());
+  };
   const run =
     <A extends unknown[]>(action: (...args: A) => Promise<void>) =>
     async (...args: A) => {
@@ -182,6 +189,38 @@ export function buildProgram(io: Output = processOutput): Command {
     .description('create or update accounts from a CSV file with the columns name,domains,owner; all or nothing')
     .option('--json', 'print JSON')
     .action(run((file: string, options: { json?: boolean }) => importAccounts(api(), io, file, options)));
+
+  const keys = program.command('keys').description('API keys: who may do what (admin, operator, viewer, intake, rep, metrics)');
+  keys
+    .command('create')
+    .description('create a key; it is printed this once')
+    .requiredOption('--name <name>', 'what it is for, e.g. "HubSpot form"')
+    .addOption(new Option('--role <role>', 'what it may do').choices(['admin', 'operator', 'viewer', 'intake', 'rep', 'metrics']).makeOptionMandatory())
+    .option('--rep <rep>', 'for --role rep: the rep it is bound to (email or id)')
+    .option('--expires <time>', 'when it stops working (ISO 8601, e.g. 2027-06-30T00:00:00Z)')
+    .option('--json', 'print JSON')
+    .action(run((options: { name: string; role: string; rep?: string; expires?: string; json?: boolean }) => createKey(api(), io, options)));
+  keys
+    .command('list')
+    .description('list keys, without their secrets, with when each was last used')
+    .option('--json', 'print JSON')
+    .action(run((options: { json?: boolean }) => listKeys(api(), io, options)));
+  keys
+    .command('revoke <id>')
+    .description('revoke a key at once')
+    .option('--json', 'print JSON')
+    .action(run((id: string, options: { json?: boolean }) => revokeKey(api(), io, id, options)));
+
+  program
+    .command('audit')
+    .description('who changed what, and when (newest first): configuration, reps, teams, keys, manual lead actions')
+    .option('--actor <name>', 'only this key or user')
+    .option('--kind <kind>', 'only changes to: rep, team, account, config, key, lead, intake-source, session')
+    .option('--target <id>', 'only changes to this id or name')
+    .option('--since <time>', 'only since (ISO 8601)')
+    .option('--limit <n>', 'at most this many (default 100)', integer('--limit'))
+    .option('--json', 'print JSON')
+    .action(run((options: { actor?: string; kind?: string; target?: string; since?: string; limit?: number; json?: boolean }) => listAudit(api(), io, options)));
 
   const salesforce = program.command('salesforce').description('the Salesforce connector');
   salesforce

@@ -1,3 +1,4 @@
+import { TEST_ADMIN_KEY } from '@switchboard/testing';
 import { buildProgram } from '../src/index.ts';
 
 /** What one CLI run printed, and its exit code. */
@@ -18,7 +19,7 @@ export async function runCli(url: string, ...args: string[]): Promise<CliRun> {
   process.exitCode = 0;
   const program = buildProgram({ out: (t) => out.push(t), err: (t) => err.push(t) });
   try {
-    await program.parseAsync(['node', 'switchboard', '--url', url, ...args]);
+    await program.parseAsync(['node', 'switchboard', '--url', url, '--key', TEST_ADMIN_KEY, ...args]);
   } catch (error) {
     if (!(error instanceof Error && 'exitCode' in error)) throw error;
     process.exitCode = Number((error as { exitCode: number }).exitCode);

@@ -1,4 +1,5 @@
-import { useEffect } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { ApiError, api, type Principal, SIGNED_OUT_EVENT } from './api/api-client.ts';
 import { AppShell } from './components/app-shell.tsx';
 import { ConfigPage } from './pages/config-page.tsx';
 import { FairnessPage } from './pages/fairness-page.tsx';
@@ -6,7 +7,11 @@ import { LeadListPage } from './pages/lead-list-page.tsx';
 import { LeadPage } from './pages/lead-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { RepBoardPage } from './pages/rep-board-page.tsx';
+import { SignInPage } from './pages/sign-in-page.tsx';
 import { SlaPage } from './pages/sla-page.tsx';
+import { SessionContext } from './session/session.tsx';
+import { LoadingState } from './components/loading-state.tsx';
+import { ErrorState } from './components/error-state.tsx';
 import { matchPath, usePath } from './routing/router.tsx';
 
 const TITLES: Record<string, string> = { '/': 'Rep board', '/leads': 'Leads', '/fairness': 'Fairness', '/sla': 'SLA', '/config': 'Configuration' };
@@ -22,15 +27,38 @@ function Page({ path }: { path: string }) {
   return <NotFoundPage />;
 }
 
-/** The console: the shell around the page the path names. */
+type SessionState = { kind: 'loading' } | { kind: 'signed-out' } | { kind: 'failed'; error: Error } | { kind: 'signed-in'; principal: Principal };
+
+/** The console: the sign-in, then the shell around the page the path names. */
 export function App() {
   const path = usePath().replace(/\/+$/, '') || '/';
+  const [session, setSession] = useState<SessionState>({ kind: 'loading' });
+  const load = useCallback(() => {
+    api.session().then(
+      (principal) => setSession({ kind: 'signed-in', principal }),
+      (error: unknown) => setSession(error instanceof ApiError && error.status === 401 ? { kind: 'signed-out' } : { kind: 'failed', error: error as Error }),
+    );
+  }, []);
   useEffect(() => {
-    document.title = `${TITLES[path] ?? (path.startsWith('/leads/') ? 'Lead' : 'Switchboard')} · Switchboard`;
-  }, [path]);
+    load();
+    const signedOut = () => setSession({ kind: 'signed-out' });
+    window.addEventListener(SIGNED_OUT_EVENT, signedOut);
+    return () => window.removeEventListener(SIGNED_OUT_EVENT, signedOut);
+  }, [load]);
+  useEffect(() => {
+    document.title = session.kind === 'signed-out' ? 'Sign in · Switchboard' : `${TITLES[path] ?? (path.startsWith('/leads/') ? 'Lead' : 'Switchboard')} · Switchboard`;
+  }, [path, session.kind]);
+  if (session.kind === 'loading') return <LoadingState />;
+  if (session.kind === 'failed') return <ErrorState title="Could not reach Switchboard" error={session.error} onRetry={load} />;
+  if (session.kind === 'signed-out') return <SignInPage onSignedIn={(principal) => setSession({ kind: 'signed-in', principal })} />;
+  const signOut = () => {
+    void api.signOut().finally(() => setSession({ kind: 'signed-out' }));
+  };
   return (
-    <AppShell>
-      <Page path={path} />
-    </AppShell>
+    <SessionContext.Provider value={session.principal}>
+      <AppShell onSignOut={signOut}>
+        <Page path={path} />
+      </AppShell>
+    </SessionContext.Provider>
   );
 }

@@ -34,6 +34,16 @@ const envSchema = z.object({
     emptyAsUndefined,
     z.enum(['all', 'api', 'router'], { error: 'use all (API and router in one process), api or router' }).default('all'),
   ),
+  SWITCHBOARD_ADMIN_KEY: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(32, { error: 'use a random string of at least 32 characters (e.g. `openssl rand -hex 32`), or unset it' }).optional(),
+  ),
+  SWITCHBOARD_TRUST_PROXY: z.preprocess(
+    emptyAsUndefined,
+    z.enum(['true', 'false'], { error: 'use true (behind an ingress that sets X-Forwarded-For and -Proto) or false' }).default('false').transform((v) => v === 'true'),
+  ),
+  SWITCHBOARD_RATE_LIMIT_PER_KEY: z.preprocess(emptyAsUndefined, z.coerce.number({ error: 'use requests a minute, or 0 for no limit' }).int().min(0).default(60_000)),
+  SWITCHBOARD_RATE_LIMIT_PER_IP: z.preprocess(emptyAsUndefined, z.coerce.number({ error: 'use requests a minute, or 0 for no limit' }).int().min(0).default(1_200)),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 }).superRefine((e, ctx) => {
   // Processes of other roles share the database and reach each other only through NATS.
@@ -56,10 +66,16 @@ export interface SwitchboardConfig {
   /** HTTP port. @default 8080 */
   readonly port: number;
   /**
-   * The HTTP bind address. Only this machine by default: the API has no authentication yet, so
-   * reaching it from elsewhere is a choice made with `HOST` (see the README). @default '127.0.0.1'
+   * The HTTP bind address. Only this machine by default: reaching it from elsewhere is a choice
+   * made with `HOST`, behind TLS at an ingress (see the README). @default '127.0.0.1'
    */
   readonly host: string;
+  /** An admin key accepted besides the stored ones (`SWITCHBOARD_ADMIN_KEY`, 32+ characters); it shows as `[redacted]` when logged. */
+  readonly adminKey: string | undefined;
+  /** Requests a minute per API key and per client IP (0: no limit). @default 60000 and 1200 */
+  readonly rateLimits: { readonly perKey: number; readonly perIp: number };
+  /** Whether to believe X-Forwarded-For and X-Forwarded-Proto (an ingress in front): client IPs for rate limits, TLS for cookies. @default false */
+  readonly trustProxy: boolean;
   /** PostgreSQL to use; unset means the embedded one under `dataDir`. */
   readonly databaseUrl: string | undefined;
   /** NATS (with JetStream) to use; unset means the in-process bus. */
@@ -93,9 +109,11 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>> 
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) throw new ValidationError(toValidationIssues(parsed.error));
   const e = parsed.data;
-  return Object.freeze({
+  const config = {
     port: e.PORT,
     host: e.HOST,
+    trustProxy: e.SWITCHBOARD_TRUST_PROXY,
+    rateLimits: { perKey: e.SWITCHBOARD_RATE_LIMIT_PER_KEY, perIp: e.SWITCHBOARD_RATE_LIMIT_PER_IP },
     databaseUrl: e.DATABASE_URL,
     natsUrl: e.NATS_URL,
     namespace: e.SWITCHBOARD_NAMESPACE,
@@ -106,5 +124,8 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>> 
     role: e.SWITCHBOARD_ROLE,
     databaseTimeoutSeconds: e.SWITCHBOARD_DATABASE_TIMEOUT_SECONDS,
     salesforce: salesforceEnabled(env) ? salesforceConfigFromEnv(env) : undefined,
-  });
+  };
+  // Not enumerable: a logged or serialised configuration never shows the key.
+  Object.defineProperty(config, 'adminKey', { value: e.SWITCHBOARD_ADMIN_KEY, enumerable: false });
+  return Object.freeze(config as typeof config & { adminKey: string | undefined });
 }

@@ -17,6 +17,7 @@ import type { Kysely } from 'kysely';
 import pino from 'pino';
 import type { SwitchboardConfig } from './config.ts';
 import { type ClusterRouter, startClusterRouter } from './cluster-router.ts';
+import { ensureFirstAdminKey } from './first-admin-key.ts';
 
 /** JSON lines for machines; readable lines when a person watches the terminal. */
 function createLogger(level: string): pino.Logger {
@@ -227,6 +228,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       cleanups.push(() => active.stop());
     }
 
+    if (!config.adminKey) await ensureFirstAdminKey(db, config.dataDir, log);
     const api = await createApiServer({
       db,
       bus,
@@ -235,6 +237,9 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       clock: () => scheduler.now(),
       metrics,
       allowedOrigins: config.allowedOrigins,
+      trustProxy: config.trustProxy,
+      rateLimits: config.rateLimits,
+      ...(config.adminKey && { bootstrapKey: config.adminKey }),
       ...(router && { eventsCommitted: () => router.eventsCommitted() }),
     });
     cleanups.push(async () => {

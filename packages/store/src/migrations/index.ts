@@ -13,6 +13,9 @@ import * as numericPriorityAndDeadLetters from './0011-numeric-priority-and-dead
 import * as eventRelay from './0012-event-relay.ts';
 import * as routerLeases from './0013-router-leases.ts';
 import * as routingTopology from './0014-routing-topology.ts';
+import * as apiKeys from './0015-api-keys.ts';
+import * as intakeSources from './0016-intake-sources.ts';
+import * as auditLog from './0017-audit-log.ts';
 
 /**
  * Every migration, one file each, in order. Listed here rather than read from the
@@ -33,4 +36,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0012-event-relay': eventRelay,
   '0013-router-leases': routerLeases,
   '0014-routing-topology': routingTopology,
+  '0015-api-keys': apiKeys,
+  '0016-intake-sources': intakeSources,
+  '0017-audit-log': auditLog,
 };

@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { ACCOUNT_CSV_COLUMNS, type AccountCsvRow, parseAccountsCsv } from '../accounts-csv.ts';
 import type { RouterClient } from '../router-client.ts';
 import { errorSchema, idParams, isoDate } from '../schemas.ts';
+import { access } from '../auth/access-control.ts';
 
 /** What the account routes need. */
 export interface AccountRouteDeps {
@@ -103,6 +104,7 @@ export const accountRoutes: FastifyPluginAsync<AccountRouteDeps> = async (app, d
     '/v1/accounts',
     {
       schema: {
+        ...access('viewer'),
         tags,
         summary: 'List accounts',
         description: 'Every account, ordered by name.',
@@ -117,6 +119,7 @@ export const accountRoutes: FastifyPluginAsync<AccountRouteDeps> = async (app, d
     '/v1/accounts',
     {
       schema: {
+        ...access('admin'),
         tags,
         summary: 'Create an account',
         description:
@@ -138,6 +141,7 @@ export const accountRoutes: FastifyPluginAsync<AccountRouteDeps> = async (app, d
     {
       bodyLimit: IMPORT_BODY_LIMIT,
       schema: {
+        ...access('admin'),
         tags,
         summary: 'Import accounts from a CSV file',
         description:
@@ -165,7 +169,8 @@ export const accountRoutes: FastifyPluginAsync<AccountRouteDeps> = async (app, d
 
   api.get(
     '/v1/accounts/:id',
-    { schema: { tags, summary: 'Read an account', params: idParams('account'), response: { 200: accountSchema, 400: errorSchema, 404: errorSchema } } },
+    { schema: {
+        ...access('viewer'), tags, summary: 'Read an account', params: idParams('account'), response: { 200: accountSchema, 400: errorSchema, 404: errorSchema } } },
     async (request) => {
       const account = await deps.accounts.get(request.params.id);
       if (!account) throw new NotFoundError('account', request.params.id, 'list accounts with GET /v1/accounts');
@@ -177,6 +182,7 @@ export const accountRoutes: FastifyPluginAsync<AccountRouteDeps> = async (app, d
     '/v1/accounts/:id',
     {
       schema: {
+        ...access('admin'),
         tags,
         summary: 'Change an account',
         description: 'Any of name, domains (replaces the whole list) and ownerId. Takes effect for the next lead.',
@@ -197,6 +203,7 @@ export const accountRoutes: FastifyPluginAsync<AccountRouteDeps> = async (app, d
     '/v1/accounts/:id',
     {
       schema: {
+        ...access('admin'),
         tags,
         summary: 'Delete an account',
         description: 'Its leads keep their owners; new leads from its domains are routed by the other rules.',

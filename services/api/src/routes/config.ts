@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ConfigService, ConfigSubmission } from '../config-service.ts';
 import type { RouterClient } from '../router-client.ts';
 import { errorSchema, isoDate } from '../schemas.ts';
+import { access } from '../auth/access-control.ts';
 
 // Not text/plain: a browser sends that from any site without asking (a cross-site write).
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
@@ -83,6 +84,7 @@ export function configRoutes(
     '/v1/config',
     {
       schema: {
+        ...access('viewer'),
         tags,
         summary: 'Read the current routing configuration',
         description: 'The configuration that decides the next lead. `version` is null when none was ever applied (built-in policy: the team a lead names, else the first team).',
@@ -103,6 +105,7 @@ export function configRoutes(
     {
       bodyLimit: 5 * 1024 * 1024,
       schema: {
+        ...access('admin'),
         tags,
         summary: 'Apply a routing configuration',
         description:
@@ -132,6 +135,7 @@ export function configRoutes(
     '/v1/config/versions',
     {
       schema: {
+        ...access('viewer'),
         tags,
         summary: 'List configuration versions, newest first',
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
@@ -145,6 +149,7 @@ export function configRoutes(
     '/v1/config/versions/:version',
     {
       schema: {
+        ...access('viewer'),
         tags,
         summary: 'Read one configuration version',
         params: z.object({ version: versionNumber }),
@@ -162,6 +167,7 @@ export function configRoutes(
     '/v1/config/diff',
     {
       schema: {
+        ...access('viewer'),
         tags,
         summary: 'Diff two configuration versions',
         description: 'A unified diff of the two documents, normalised to YAML. `to` defaults to the current version.',
@@ -180,6 +186,7 @@ export function configRoutes(
     '/v1/config/rollback',
     {
       schema: {
+        ...access('admin'),
         tags,
         summary: 'Roll back to an earlier version',
         description: 'Applies the document of `version` again, as a new version that records which one it restored.',

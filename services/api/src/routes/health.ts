@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { access } from '../auth/access-control.ts';
 
 const healthSchema = z.object({
   status: z.enum(['ok', 'unavailable']),
@@ -17,6 +18,7 @@ export function healthRoutes(app: FastifyInstance, deps: { db: Kysely<Database>;
     '/livez',
     {
       schema: {
+        ...access('public'),
         tags: ['operations'],
         summary: 'Liveness',
         description:
@@ -30,6 +32,7 @@ export function healthRoutes(app: FastifyInstance, deps: { db: Kysely<Database>;
     '/healthz',
     {
       schema: {
+        ...access('public'),
         tags: ['operations'],
         summary: 'Liveness and readiness',
         description: 'Answers 200 when the service can reach its database and its bus, 503 (with what is down) otherwise.',

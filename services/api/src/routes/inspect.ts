@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { RouterClient } from '../router-client.ts';
 import { errorSchema, idParams, isoDate } from '../schemas.ts';
 import { type EventFilter, matchesEventFilter } from './event-filter.ts';
+import { access } from '../auth/access-control.ts';
 
 const transitionSchema = z.object({
   type: z.string().nullable().describe('The lifecycle event, for a lead (lead.assigned …); null for a rep.'),
@@ -101,6 +102,7 @@ export function inspectRoutes(
     '/v1/inspect/:kind/:id',
     {
       schema: {
+        ...access('viewer'),
         tags,
         summary: 'The state of a lead or rep actor',
         description:
@@ -138,6 +140,7 @@ export function inspectRoutes(
     '/v1/leads/:id/timeline',
     {
       schema: {
+        ...access('viewer', 'own-lead'),
         tags,
         summary: "A lead's timeline",
         description: 'Every event of the lead, oldest first, with the time since it was received and since the step before, and its trace id.',
@@ -165,6 +168,7 @@ export function inspectRoutes(
     {
       sse: 'only',
       schema: {
+        ...access('viewer'),
         tags,
         summary: "Stream one actor's XState inspection events (server-sent events)",
         description:
@@ -192,6 +196,7 @@ export function inspectRoutes(
     {
       sse: 'only',
       schema: {
+        ...access('viewer'),
         tags,
         summary: 'Stream lifecycle events as they happen (server-sent events)',
         description:

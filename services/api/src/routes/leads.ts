@@ -16,6 +16,7 @@ import {
   leadStateSchema,
   leadSummarySchema,
 } from '../schemas.ts';
+import { access } from '../auth/access-control.ts';
 
 const touchSchema = z.strictObject({
   type: z.enum(touchTypeSchema.options, { error: `must be one of ${touchTypeSchema.options.join(', ')}` }),
@@ -43,6 +44,7 @@ export function leadRoutes(app: FastifyInstance, deps: { leads: LeadRepository; 
     '/v1/leads',
     {
       schema: {
+        ...access('intake'),
         tags,
         summary: 'Submit a lead for routing',
         description:
@@ -64,6 +66,7 @@ export function leadRoutes(app: FastifyInstance, deps: { leads: LeadRepository; 
     '/v1/leads',
     {
       schema: {
+        ...access('viewer', 'own-leads'),
         tags,
         summary: 'List leads, newest first',
         querystring: z.object({
@@ -93,6 +96,7 @@ export function leadRoutes(app: FastifyInstance, deps: { leads: LeadRepository; 
     '/v1/leads/:id',
     {
       schema: {
+        ...access('viewer', 'own-lead'),
         tags,
         summary: 'Read a lead with its history',
         params: idParams('lead'),
@@ -110,6 +114,7 @@ export function leadRoutes(app: FastifyInstance, deps: { leads: LeadRepository; 
     '/v1/leads/:id/decision',
     {
       schema: {
+        ...access('viewer', 'own-lead'),
         tags,
         summary: 'Why the lead went where it went',
         description:
@@ -148,6 +153,7 @@ function commandRoutes(app: FastifyInstance, deps: { router: RouterClient }): vo
     '/v1/leads/:id/touches',
     {
       schema: {
+        ...access('operator', 'own-lead'),
         tags,
         summary: 'Record a touch (call, email, status change, meeting)',
         description: 'Stops the response SLA clock; starts the follow-up SLA if the team has one. 409 if the lead has no owner or is closed.',
@@ -162,7 +168,8 @@ function commandRoutes(app: FastifyInstance, deps: { router: RouterClient }): vo
   api.post(
     '/v1/leads/:id/close',
     {
-      schema: { tags, summary: 'Close or convert a lead', description: 'Frees the owner’s slot. 409 if already closed.', params: idParams('lead'), body: closeSchema, response: responses },
+      schema: {
+        ...access('operator', 'own-lead'), tags, summary: 'Close or convert a lead', description: 'Frees the owner’s slot. 409 if already closed.', params: idParams('lead'), body: closeSchema, response: responses },
     },
     async (request, reply) => send(reply, request.params.id, { type: 'close', outcome: request.body.outcome }),
   );
@@ -171,6 +178,7 @@ function commandRoutes(app: FastifyInstance, deps: { router: RouterClient }): vo
     '/v1/leads/:id/reject',
     {
       schema: {
+        ...access('operator', 'own-lead'),
         tags,
         summary: 'The owner rejects a lead',
         description: 'The lead is routed again, never to this rep; rejections per rep per day are limited (10).',

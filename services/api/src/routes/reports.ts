@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorSchema } from '../schemas.ts';
+import { access } from '../auth/access-control.ts';
 
 const instantMessage = 'must be an ISO 8601 date or date-time, such as 2026-11-01 or 2026-11-01T09:00:00Z';
 
@@ -99,6 +100,7 @@ export function reportRoutes(
     '/v1/reports/fairness',
     {
       schema: {
+        ...access('viewer'),
         tags,
         summary: 'Fairness audit: assignments per rep against weighted, time-adjusted shares',
         description:
@@ -146,6 +148,7 @@ export function reportRoutes(
     '/v1/reports/sla',
     {
       schema: {
+        ...access('viewer'),
         tags,
         summary: 'SLA report per team: leads, touches, breaches, time to first touch',
         description:

@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouterClient, SyncReply } from '../router-client.ts';
 import { errorSchema, idParams, repSchema } from '../schemas.ts';
+import { access } from '../auth/access-control.ts';
 
 /** Overlays what the router answered (the actor's live state) on the stored rep. */
 function withLiveState(rep: Rep, reply: SyncReply | undefined): Rep {
@@ -23,6 +24,9 @@ function withNextShiftChange(rep: Rep, now: number): Rep & { nextShiftChangeAt: 
   return { ...rep, nextShiftChangeAt: next === null ? null : new Date(next) };
 }
 
+/** What an operator, or a rep for itself, may change of a rep. */
+const AVAILABILITY_FIELDS = new Set(['available', 'awayReason']);
+
 /** `/v1/reps`: create, change, list and read reps. */
 export function repRoutes(app: FastifyInstance, deps: { reps: RepRepository; router: RouterClient; clock?: () => number }): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -34,6 +38,7 @@ export function repRoutes(app: FastifyInstance, deps: { reps: RepRepository; rou
     '/v1/reps',
     {
       schema: {
+        ...access('admin'),
         tags,
         summary: 'Create a rep',
         body: createRepSchema,
@@ -50,15 +55,24 @@ export function repRoutes(app: FastifyInstance, deps: { reps: RepRepository; rou
     '/v1/reps/:id',
     {
       schema: {
+        ...access('operator', 'own-rep'),
         tags,
         summary: 'Change a rep',
-        description: 'Any rep field, and `available` (the manual toggle: false makes the rep `away`). Takes effect for the next lead.',
+        description:
+          'Any rep field, and `available` (the manual toggle: false makes the rep `away`). Takes effect for the next lead. ' +
+          'An operator, or a rep for itself, may change `available` and `awayReason` only; the other fields need an admin.',
         params: idParams('rep'),
         body: updateRepSchema,
-        response: { 200: repSchema, 400: errorSchema, 404: errorSchema, 409: errorSchema },
+        response: { 200: repSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
       },
     },
     async (request, reply) => {
+      if (request.principal?.role !== 'admin') {
+        const adminOnly = Object.keys(request.body).filter((field) => !AVAILABILITY_FIELDS.has(field));
+        if (adminOnly.length > 0) {
+          return reply.code(403).send({ error: 'forbidden', message: `the ${request.principal?.role} role may change a rep's availability only; ${adminOnly.join(', ')} need an admin key` });
+        }
+      }
       const existing = await deps.reps.get(request.params.id);
       if (!existing) return reply.code(404).send({ error: 'not_found', message: `rep "${request.params.id}" does not exist` });
       const rep = await deps.reps.update(request.params.id, request.body);
@@ -70,6 +84,7 @@ export function repRoutes(app: FastifyInstance, deps: { reps: RepRepository; rou
     '/v1/reps',
     {
       schema: {
+        ...access('viewer'),
         tags,
         summary: 'List reps',
         querystring: z.object({
@@ -88,7 +103,8 @@ export function repRoutes(app: FastifyInstance, deps: { reps: RepRepository; rou
   api.get(
     '/v1/reps/:id',
     {
-      schema: { tags, summary: 'Read a rep', params: idParams('rep'), response: { 200: repSchema, 400: errorSchema, 404: errorSchema } },
+      schema: {
+        ...access('viewer', 'own-rep'), tags, summary: 'Read a rep', params: idParams('rep'), response: { 200: repSchema, 400: errorSchema, 404: errorSchema } },
     },
     async (request) => {
       const rep = await deps.reps.get(request.params.id);

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isoDate } from '../schemas.ts';
+import { access } from '../auth/access-control.ts';
 
 const attentionSchema = z
   .object({
@@ -28,6 +29,7 @@ export function salesforceRoutes(app: FastifyInstance, deps: { readonly salesfor
     '/v1/salesforce/attention',
     {
       schema: {
+        ...access('viewer'),
         tags: ['salesforce'],
         summary: 'Owner write-backs Salesforce refused',
         description:

@@ -14,6 +14,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { checkRoutingConfig, type ConfigSubmission } from '../config-service.ts';
 import { errorSchema } from '../schemas.ts';
+import { access } from '../auth/access-control.ts';
 
 const MAX_LEADS = 20_000;
 
@@ -67,6 +68,7 @@ export function simulateRoutes(
     {
       bodyLimit: 32 * 1024 * 1024,
       schema: {
+        ...access('viewer'),
         tags: ['config'],
         summary: 'Simulate a configuration',
         description:

@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouterClient } from '../router-client.ts';
 import { errorSchema, teamSchema } from '../schemas.ts';
+import { access } from '../auth/access-control.ts';
 
 /** `/v1/teams`: create, list and read teams. */
 export function teamRoutes(app: FastifyInstance, deps: { teams: TeamRepository; router: RouterClient }): void {
@@ -16,6 +17,7 @@ export function teamRoutes(app: FastifyInstance, deps: { teams: TeamRepository; 
     '/v1/teams',
     {
       schema: {
+        ...access('admin'),
         tags,
         summary: 'Create a team',
         description: 'The first team created is the default team: leads that name no team go there.',
@@ -32,7 +34,8 @@ export function teamRoutes(app: FastifyInstance, deps: { teams: TeamRepository; 
 
   api.get(
     '/v1/teams',
-    { schema: { tags, summary: 'List teams', response: { 200: z.object({ items: z.array(teamSchema) }) } } },
+    { schema: {
+        ...access('viewer'), tags, summary: 'List teams', response: { 200: z.object({ items: z.array(teamSchema) }) } } },
     async () => ({ items: await Promise.all((await deps.teams.list()).map(present)) }),
   );
 
@@ -40,6 +43,7 @@ export function teamRoutes(app: FastifyInstance, deps: { teams: TeamRepository; 
     '/v1/teams/:idOrName',
     {
       schema: {
+        ...access('viewer'),
         tags,
         summary: 'Read a team by id or name',
         params: z.object({ idOrName: z.string().min(1).max(200) }),

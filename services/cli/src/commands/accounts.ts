@@ -35,7 +35,7 @@ async function allReps(api: ApiClient): Promise<Rep[]> {
 }
 
 /** A rep's id from its id or email; prints why not and answers undefined if there is no such rep. */
-async function repIdOf(api: ApiClient, io: Output, ref: string): Promise<string | undefined> {
+export async function repIdOf(api: ApiClient, io: Output, ref: string): Promise<string | undefined> {
   if (isId(ref)) return ref;
   const rep = (await allReps(api)).find((r) => r.email.toLowerCase() === ref.toLowerCase());
   if (!rep) {

@@ -25,6 +25,17 @@ export class ApiError extends Error {
   }
 }
 
+/** Sent on `window` when the API answers 401: the console asks to sign in again. */
+export const SIGNED_OUT_EVENT = 'switchboard:signed-out';
+
+/** Who is signed in, and every `x-switchboard-role` they meet. */
+export interface Principal {
+  readonly name: string;
+  readonly role: string;
+  readonly repId: string | null;
+  readonly allowed: ReadonlyArray<string>;
+}
+
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   let response: Response;
   try {
@@ -44,6 +55,8 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     parsed = undefined;
   }
   if (!response.ok) {
+    // The session ended (expired, signed out elsewhere, its key revoked): the app shows the sign-in.
+    if (response.status === 401 && path !== '/v1/session') window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
     const answer = parsed as { error?: string; message?: string } | undefined;
     throw new ApiError(answer?.message ?? `${method} ${path} answered ${response.status}`, response.status, answer?.error ?? null);
   }
@@ -69,6 +82,9 @@ export interface LeadFilter {
 
 /** The HTTP API, as the console uses it. Same origin: the API serves the console. */
 export const api = {
+  session: () => request<Principal>('GET', '/v1/session'),
+  signIn: (key: string) => request<Principal>('POST', '/v1/session', { key }),
+  signOut: () => request<void>('DELETE', '/v1/session'),
   reps: () => request<Page<Rep>>('GET', '/v1/reps?limit=1000'),
   setRepAvailable: (id: string, available: boolean) => request<Rep>('PATCH', `/v1/reps/${id}`, { available }),
   teams: () => request<Page<Team>>('GET', '/v1/teams'),

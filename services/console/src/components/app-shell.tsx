@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link, usePath } from '../routing/router.tsx';
+import { useSession } from '../session/session.tsx';
 import { NavIcon } from './nav-icon.tsx';
 
 const NAV = [
@@ -11,8 +12,9 @@ const NAV = [
 ] as const;
 
 /** The frame of every page: the left navigation and the content. */
-export function AppShell({ children }: { children: ReactNode }) {
+export function AppShell({ children, onSignOut }: { children: ReactNode; onSignOut: () => void }) {
   const path = usePath();
+  const { principal } = useSession();
   return (
     <div className="shell">
       <nav className="sidebar" aria-label="Main">
@@ -31,6 +33,16 @@ export function AppShell({ children }: { children: ReactNode }) {
           ))}
         </ul>
         <div className="sidebar-footer">
+          {principal && (
+            <div className="signed-in" data-role={principal.role}>
+              <span>
+                {principal.name} · {principal.role}
+              </span>
+              <button type="button" className="link-button" onClick={onSignOut}>
+                Sign out
+              </button>
+            </div>
+          )}
           <a href="/docs">API docs ↗</a>
         </div>
       </nav>

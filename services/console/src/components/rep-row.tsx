@@ -1,12 +1,16 @@
 import type { Rep, Team } from '../api/types.ts';
 import { formatRelative, formatWeekdayTime } from '../format/format-time.ts';
 import { useNow } from '../hooks/use-now.ts';
+import { useSession } from '../session/session.tsx';
 import { LoadBar } from './load-bar.tsx';
 import { StateBadge } from './state-badge.tsx';
 
 /** One rep on the board: state, load against cap, weight, tags, teams, next shift change, and the away switch. */
 export function RepRow({ rep, teams, busy, onToggle }: { rep: Rep; teams: ReadonlyArray<Team>; busy: boolean; onToggle: () => void }) {
   const now = useNow(30_000);
+  const { principal, can } = useSession();
+  // An operator sets anyone's availability; a rep its own; a viewer sees no switch.
+  const mayToggle = can('operator') || (principal?.role === 'rep' && principal.repId === rep.id);
   return (
     <tr data-rep-id={rep.id} data-state={rep.state}>
       <td>
@@ -48,7 +52,7 @@ export function RepRow({ rep, teams, busy, onToggle }: { rep: Rep; teams: Readon
         )}
       </td>
       <td className="actions">
-        {rep.active && (
+        {rep.active && mayToggle && (
           <button type="button" className={rep.available ? 'button' : 'button primary'} disabled={busy} onClick={onToggle}>
             {busy ? 'Saving…' : rep.available ? 'Set away' : 'Set available'}
           </button>

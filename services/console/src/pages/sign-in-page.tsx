@@ -1,0 +1,45 @@
+import { type FormEvent, useState } from 'react';
+import { ApiError, api, type Principal } from '../api/api-client.ts';
+
+/** The sign-in: an API key (an admin makes them with `switchboard keys create`; the first start prints one). */
+export function SignInPage({ onSignedIn }: { onSignedIn: (principal: Principal) => void }) {
+  const [key, setKey] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onSignedIn(await api.signIn(key.trim()));
+    } catch (cause) {
+      setError(cause instanceof ApiError ? cause.message : String(cause));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <main className="sign-in">
+      <form className="card sign-in-card" onSubmit={(e) => void submit(e)}>
+        <div className="brand-line">
+          <img src="/favicon.svg" alt="" width={28} height={28} />
+          <h1>Sign in to Switchboard</h1>
+        </div>
+        <label htmlFor="api-key">API key</label>
+        <input id="api-key" name="key" type="password" autoComplete="current-password" value={key} onChange={(e) => setKey(e.target.value)} placeholder="sbk_…" required />
+        <p className="muted small">
+          Ask an admin for a key (<code>switchboard keys create</code>). On a new install, the first start printed one and saved it in{' '}
+          <code>.switchboard/admin.key</code>.
+        </p>
+        {error && (
+          <p className="error-text" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="button primary" disabled={busy || key.trim() === ''}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}
