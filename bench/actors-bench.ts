@@ -21,6 +21,7 @@ import { createDatabase } from '@switchboard/store';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { createActor } from 'xstate';
+import { benchAuthorization, benchSwitchboardEnv } from './lib/bench-key.ts';
 
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const openLeads = Number(process.env.BENCH_OPEN_LEADS ?? 1_000_000);
@@ -44,13 +45,13 @@ async function withSchema<T>(work: (url: string, schema: string) => Promise<T>):
 
 async function start(url: string): Promise<RunningSwitchboard> {
   return startSwitchboard(
-    configFromEnv({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, SWITCHBOARD_NAMESPACE: `b${randomBytes(4).toString('hex')}` }),
+    configFromEnv({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, SWITCHBOARD_NAMESPACE: `b${randomBytes(4).toString('hex')}`, ...benchSwitchboardEnv }),
     { logger: pino({ level: 'warn' }) },
   );
 }
 
 async function post(base: string, path: string, body: unknown): Promise<any> {
-  const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${base}${path}`, { method: 'POST', headers: { ...benchAuthorization, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return response.json();
 }
 

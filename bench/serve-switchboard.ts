@@ -12,9 +12,10 @@
 import { configFromEnv, startSwitchboard } from '@switchboard/server';
 import pino from 'pino';
 import { answerProbes } from './lib/service-probes.ts';
+import { benchSwitchboardEnv } from './lib/bench-key.ts';
 
 const logger = pino({ level: process.env.LOG_LEVEL || 'warn' }, pino.destination(2));
-const config = configFromEnv({ PORT: '0', HOST: '127.0.0.1', ...process.env });
+const config = configFromEnv({ PORT: '0', HOST: '127.0.0.1', ...benchSwitchboardEnv, ...process.env });
 const running = await startSwitchboard(config, { logger });
 
 let stopping = false;

@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import { leadBody } from './lead-body.ts';
 import type { LoadRequest, LoadResult } from './load-result.ts';
+import { benchAuthorization } from './bench-key.ts';
 
 /**
  * Drives `POST /v1/leads` as fast as the service answers (closed loop, one request in
@@ -23,7 +24,7 @@ export async function runMaxRateLoad(request: LoadRequest): Promise<LoadResult> 
           {
             method: 'POST',
             path: '/v1/leads',
-            headers: { 'content-type': 'application/json' },
+            headers: { ...benchAuthorization, 'content-type': 'application/json' },
             setupRequest: (req) => ({ ...req, body: leadBody(request.prefix, ++n) }),
           },
         ],

@@ -1,6 +1,7 @@
 import { Pool } from 'undici';
 import { leadBody } from './lead-body.ts';
 import { type LoadRequest, type LoadResult, summarizeLatencies } from './load-result.ts';
+import { benchAuthorization } from './bench-key.ts';
 
 /**
  * Sends `POST /v1/leads` at a fixed rate (open loop): request `i` is due at
@@ -22,7 +23,7 @@ export async function runPacedLoad(request: LoadRequest): Promise<LoadResult> {
   const send = (n: number, dueAt: number): void => {
     const sentAt = performance.now();
     const task = pool
-      .request({ method: 'POST', path: '/v1/leads', headers: { 'content-type': 'application/json' }, body: leadBody(request.prefix, n) })
+      .request({ method: 'POST', path: '/v1/leads', headers: { ...benchAuthorization, 'content-type': 'application/json' }, body: leadBody(request.prefix, n) })
       .then(async (response) => {
         await response.body.dump();
         const now = performance.now();
