@@ -88,6 +88,8 @@ export interface LeadsTable {
   trace_id: string | null;
   /** W3C `traceparent` of the lead's first routing step: later steps continue its trace. */
   traceparent: string | null;
+  /** When its personal data was erased (a request, or the retention policy). */
+  erased_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

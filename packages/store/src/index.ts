@@ -86,3 +86,4 @@ export {
   type IntakeSourceSecrets,
 } from './intake-source-repository.ts';
 export { createAuditLogRepository, type AuditEntry, type AuditLogRepository, type AuditQuery, type NewAuditEntry } from './audit-log-repository.ts';
+export { eraseLeadPersonalData, leadsDueForErasure, tombstoneEmail, ERASED, type ErasureOutcome } from './personal-data.ts';

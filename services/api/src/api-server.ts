@@ -51,6 +51,8 @@ import { keyRoutes } from './routes/keys.ts';
 import { intakeSourceRoutes } from './routes/intake-sources.ts';
 import { installAudit } from './audit.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { personalDataRoutes } from './routes/personal-data.ts';
+import { startRetention } from './retention.ts';
 import { DEFAULT_RATE_LIMITS, installRateLimits, type RateLimits } from './rate-limits.ts';
 
 /** What the API needs. */
@@ -78,6 +80,8 @@ export interface ApiServerOptions {
   readonly consoleDir?: string;
   /** `SWITCHBOARD_ADMIN_KEY`: accepted as an admin key besides the stored keys. @default none */
   readonly bootstrapKey?: string;
+  /** How often the retention policy erases closed leads' personal data, in ms. @default 3600000 (hourly) */
+  readonly retentionIntervalMs?: number;
   /** Requests a minute per key and per IP. @default DEFAULT_RATE_LIMITS */
   readonly rateLimits?: RateLimits;
   /** Believe X-Forwarded-For and -Proto from an ingress (`SWITCHBOARD_TRUST_PROXY`). @default false */
@@ -181,6 +185,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       'POST /v1/leads/:id/touches': leadBefore,
       'POST /v1/leads/:id/close': leadBefore,
       'POST /v1/leads/:id/reject': leadBefore,
+      'DELETE /v1/leads/:id/personal-data': leadBefore,
     },
   });
   const router = new RouterClient(options.bus, options.subjects, log);
@@ -207,6 +212,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   salesforceRoutes(app, { salesforce: createSalesforceRepository(options.db) });
   await app.register(accountRoutes, { accounts, reps, router });
   auditRoutes(app, { audit });
+  personalDataRoutes(app, { db: options.db, clock });
+  const retention = startRetention({ db: options.db, versions, clock, logger: log, intervalMs: options.retentionIntervalMs ?? 3_600_000 });
+  app.addHook('onClose', () => retention.stop());
   keyRoutes(app, { credentials, authenticator, sessions, clock });
   intakeSourceRoutes(app, { sources: createIntakeSourceRepository(options.db), intake, clock });
   app.get('/openapi.json', { schema: { hide: true, ...access('viewer') } }, async () => app.swagger());

@@ -121,6 +121,16 @@ export function buildProgram(io: Output = processOutput): Command {
     .requiredOption('--reason <reason>')
     .option('--json', 'print JSON')
     .action(run((id: string, options: { reason: string; json?: boolean }) => leadCommand(api(), io, id, 'reject', { reason: options.reason }, options.json ?? false)));
+  leads
+    .command('erase <id>')
+    .description("erase a closed lead's personal data (name, email, company, attributes) from the lead, its events and its decisions")
+    .option('--json', 'print JSON')
+    .action(
+      run(async (id: string, options: { json?: boolean }) => {
+        const { body } = await api().request<{ id: string; erasedAt: string; already: boolean }>('DELETE', `/v1/leads/${encodeURIComponent(id)}/personal-data`);
+        io.out(options.json ? JSON.stringify(body) : body.already ? `Lead ${id}: its personal data was erased already, at ${body.erasedAt}.` : `Lead ${id}: personal data erased; its decisions and statistics stay.`);
+      }),
+    );
 
   const reps = program.command('reps').description('manage reps');
   reps

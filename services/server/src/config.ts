@@ -44,6 +44,7 @@ const envSchema = z.object({
   ),
   SWITCHBOARD_RATE_LIMIT_PER_KEY: z.preprocess(emptyAsUndefined, z.coerce.number({ error: 'use requests a minute, or 0 for no limit' }).int().min(0).default(60_000)),
   SWITCHBOARD_RATE_LIMIT_PER_IP: z.preprocess(emptyAsUndefined, z.coerce.number({ error: 'use requests a minute, or 0 for no limit' }).int().min(0).default(1_200)),
+  SWITCHBOARD_RETENTION_CHECK_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number({ error: 'use a number of seconds' }).int().min(1).max(86_400).default(3_600)),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 }).superRefine((e, ctx) => {
   // Processes of other roles share the database and reach each other only through NATS.
@@ -72,6 +73,8 @@ export interface SwitchboardConfig {
   readonly host: string;
   /** An admin key accepted besides the stored ones (`SWITCHBOARD_ADMIN_KEY`, 32+ characters); it shows as `[redacted]` when logged. */
   readonly adminKey: string | undefined;
+  /** How often the retention policy runs (`SWITCHBOARD_RETENTION_CHECK_SECONDS`). @default 3600 */
+  readonly retentionCheckSeconds: number;
   /** Requests a minute per API key and per client IP (0: no limit). @default 60000 and 1200 */
   readonly rateLimits: { readonly perKey: number; readonly perIp: number };
   /** Whether to believe X-Forwarded-For and X-Forwarded-Proto (an ingress in front): client IPs for rate limits, TLS for cookies. @default false */
@@ -113,6 +116,7 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>> 
     port: e.PORT,
     host: e.HOST,
     trustProxy: e.SWITCHBOARD_TRUST_PROXY,
+    retentionCheckSeconds: e.SWITCHBOARD_RETENTION_CHECK_SECONDS,
     rateLimits: { perKey: e.SWITCHBOARD_RATE_LIMIT_PER_KEY, perIp: e.SWITCHBOARD_RATE_LIMIT_PER_IP },
     databaseUrl: e.DATABASE_URL,
     natsUrl: e.NATS_URL,

@@ -239,6 +239,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       allowedOrigins: config.allowedOrigins,
       trustProxy: config.trustProxy,
       rateLimits: config.rateLimits,
+      retentionIntervalMs: config.retentionCheckSeconds * 1000,
       ...(config.adminKey && { bootstrapKey: config.adminKey }),
       ...(router && { eventsCommitted: () => router.eventsCommitted() }),
     });

@@ -125,6 +125,12 @@ export const routingConfigSchema = z
         byEmail: z.boolean().default(true).describe('Merge a new lead into an open lead with the same email instead of routing it again.'),
       })
       .default({ byEmail: true }),
+    retention: z
+      .strictObject({
+        closedLeads: durationSchema.describe('Erase the personal data of leads closed or converted longer ago than this (e.g. P365D); their decisions and statistics stay.'),
+      })
+      .optional()
+      .describe('How long personal data is kept. Leave out to keep it until erased by request.'),
   })
   .superRefine((config, ctx) => {
     checkUnique(config.teams, 'teams', ctx);

@@ -16,6 +16,7 @@ import * as routingTopology from './0014-routing-topology.ts';
 import * as apiKeys from './0015-api-keys.ts';
 import * as intakeSources from './0016-intake-sources.ts';
 import * as auditLog from './0017-audit-log.ts';
+import * as erasedLeads from './0018-erased-leads.ts';
 
 /**
  * Every migration, one file each, in order. Listed here rather than read from the
@@ -39,4 +40,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0015-api-keys': apiKeys,
   '0016-intake-sources': intakeSources,
   '0017-audit-log': auditLog,
+  '0018-erased-leads': erasedLeads,
 };
