@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTeamOfReps, http, startTestSwitchboard, type TestSwitchboard, bearer } from '../support/index.ts';
 
@@ -7,7 +8,8 @@ import { createTeamOfReps, http, startTestSwitchboard, type TestSwitchboard, bea
 // operation the document lists, requests with hostile path parameters, query strings, headers
 // and bodies — schema-shaped with one field at any depth gone wrong, or anything at all, in each
 // content type the operation takes (JSON, YAML, CSV). No answer may be a 500, and every 4xx
-// says what was wrong (`{ error, message }`, and the fields for `validation_failed`).
+// says what was wrong (`{ error, message }`, and the fields for `validation_failed`); a refused
+// request changes nothing stored.
 
 const SEED = 20_261_204;
 const REQUESTS_PER_OPERATION = 56;
@@ -263,6 +265,26 @@ function describeRequest(request: FuzzRequest): string {
 }
 
 /** What is wrong with an answer, or undefined. A 500 is wrong; so is a 4xx that doesn't say what was wrong. */
+/**
+ * What people configure and what intake stores, read back as one text: a refused request must
+ * leave it as it was. (Not what routing changes by itself meanwhile: rep loads, lead states.)
+ */
+async function configuredState(): Promise<string> {
+  const { rows } = await sql<{ state: string }>`
+    select concat_ws(' | ',
+      (select count(*) from leads),
+      (select md5(coalesce(string_agg(concat_ws(',', id, name, email, timezone, weight, cap, tags::text, available, active, caps::text, working_hours::text, holidays::text, out_of_office::text, away_reason, manager_id), ';' order by id), '')) from reps),
+      (select md5(coalesce(string_agg(concat_ws(',', id, name), ';' order by id), '')) from teams),
+      (select md5(coalesce(string_agg(concat_ws(',', team_id, rep_id), ';' order by team_id, rep_id), '')) from team_members),
+      (select md5(coalesce(string_agg(row(a.*)::text, ';' order by id), '')) from accounts a),
+      (select count(*) from config_versions),
+      (select md5(coalesce(string_agg(concat_ws(',', id, name, role, revoked_at), ';' order by id), '')) from api_keys),
+      (select md5(coalesce(string_agg(row(s.*)::text, ';' order by name), '')) from intake_sources s),
+      (select count(*) from audit_log)
+    ) as state`.execute(sb.database.db);
+  return rows[0]?.state ?? '';
+}
+
 async function problemWith(response: Response): Promise<string | undefined> {
   if (response.status >= 500) return `${response.status}: ${(await response.text()).slice(0, 300)}`;
   if (response.status < 400) return undefined;
@@ -294,6 +316,7 @@ describe('the API under a seeded fuzzer, over its own OpenAPI document', () => {
 
     const failures: string[] = [];
     let sent = 0;
+    let state = await configuredState();
     for (const [index, operation] of operations.entries()) {
       const stream = STREAMS.some((pattern) => pattern.test(operation.path));
       const requests = fc.sample(requestsFor(operation, sb.url, ids, doc), { seed: SEED + index, numRuns: REQUESTS_PER_OPERATION });
@@ -314,6 +337,11 @@ describe('the API under a seeded fuzzer, over its own OpenAPI document', () => {
           }
           const problem = await problemWith(response);
           if (problem) failures.push(`${describeRequest(request)}\n    → ${problem}`);
+          if (response.status >= 400) {
+            const after = await configuredState();
+            if (after !== state) failures.push(`${describeRequest(request)}\n    → refused (${response.status}) but changed what is stored`);
+          }
+          state = await configuredState();
         } catch (error) {
           if (!(stream && controller.signal.aborted)) failures.push(`${describeRequest(request)}\n    → no answer: ${String(error)}`);
         } finally {
