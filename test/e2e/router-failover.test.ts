@@ -116,6 +116,9 @@ describe.runIf(runs)('several processes: an API process and routers that share t
       expect(await (await fetch(`${router.url}/metrics`, { headers: bearer() })).text()).toMatch(new RegExp(`switchboard_router_partitions\\{[^}]*of="3"[^}]*\\} ${spread[i]!.partitions.length}`));
     }
     expect((await fetch(`${api.url}/metrics`, { headers: bearer() })).status).toBe(200);
+    // A router's /metrics takes a key too; its probes do not.
+    expect((await fetch(`${routers[0]!.url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${routers[0]!.url}/readyz`)).status).not.toBe(401);
     // The API process serves no router, and the router process no API.
     expect((await http(routers[0]!.url, 'GET', '/v1/reps')).status).toBe(404);
 

@@ -187,6 +187,8 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
         db,
         bus,
         metrics,
+        bootstrapKey: config.adminKey,
+        logger: log,
         // Ready once it holds every partition that falls to it — none, for a spare, which is
         // what makes failover fast: a rollout or a disruption budget must count it as up.
         readiness: () => ({
