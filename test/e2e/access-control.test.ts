@@ -130,7 +130,7 @@ describe('access control over the whole OpenAPI document', () => {
         if (status !== 403) failures.push(`${what} (no rep access): ${status}`);
         continue;
       }
-      if (op.rep !== 'own-leads') {
+      if (op.rep === 'own-lead' || op.rep === 'own-rep') {
         const other = await send(op.method, concrete(op.path, 'B'), keys.rep, body);
         if (other !== 403) failures.push(`${what} on another rep's: ${other}`);
       }
@@ -144,6 +144,8 @@ describe('access control over the whole OpenAPI document', () => {
     expect(listed.body.items.map((l: { id: string }) => l.id)).toEqual([leadOfA]);
     expect((await http(sb.url, 'GET', `/v1/leads?owner=${repB}`, undefined, { key: keys.rep })).status).toBe(403);
     expect((await http(sb.url, 'GET', `/v1/reps/${repA}`, undefined, { key: keys.rep })).status).toBe(200);
+    expect((await http(sb.url, 'GET', '/v1/reps', undefined, { key: keys.rep })).body.items.map((r: { id: string }) => r.id)).toEqual([repA]);
+    expect((await http(sb.url, 'GET', '/v1/teams', undefined, { key: keys.rep })).body.items.map((t: { name: string }) => t.name)).toEqual(['Sales']);
     // Its own availability, and not its cap.
     expect((await http(sb.url, 'PATCH', `/v1/reps/${repA}`, { available: false }, { key: keys.rep })).body.available).toBe(false);
     const cap = await http(sb.url, 'PATCH', `/v1/reps/${repA}`, { cap: 99 }, { key: keys.rep });

@@ -49,4 +49,37 @@ describe('safe defaults', () => {
     // A machine with no other address (a bare container) has nothing more to show.
     if (externalAddress) expect(await accepts(externalAddress, running.port)).toBe(false);
   });
+  it('refuses weak or half-given credentials settings, naming each variable, and never shows a secret when logged', () => {
+    const issues = (env: Record<string, string>) => {
+      try {
+        configFromEnv(env);
+        return [];
+      } catch (error) {
+        return (error as { issues: Array<{ path: string; message: string }> }).issues;
+      }
+    };
+    expect(issues({ SWITCHBOARD_ADMIN_KEY: 'short' })).toEqual([{ path: 'SWITCHBOARD_ADMIN_KEY', message: expect.stringContaining('at least 32 characters') }]);
+    expect(issues({ SWITCHBOARD_OIDC_ISSUER: 'https://accounts.example.com' }).map((i) => i.path)).toEqual([
+      'SWITCHBOARD_OIDC_CLIENT_ID',
+      'SWITCHBOARD_OIDC_CLIENT_SECRET',
+      'SWITCHBOARD_OIDC_REDIRECT_URL',
+      'SWITCHBOARD_OIDC_ROLES',
+    ]);
+    expect(issues({ SWITCHBOARD_OIDC_ROLES: 'admin=revops' })[0]).toMatchObject({ path: 'SWITCHBOARD_OIDC_ROLES', message: expect.stringContaining('must be JSON') });
+    expect(issues({ SWITCHBOARD_OIDC_REDIRECT_URL: 'https://sb.example.com/callback' })[0]).toMatchObject({ path: 'SWITCHBOARD_OIDC_REDIRECT_URL' });
+    const config = configFromEnv({
+      SWITCHBOARD_ADMIN_KEY: 'a'.repeat(40),
+      SWITCHBOARD_OIDC_ISSUER: 'https://accounts.example.com',
+      SWITCHBOARD_OIDC_CLIENT_ID: 'switchboard',
+      SWITCHBOARD_OIDC_CLIENT_SECRET: 'very-secret-value',
+      SWITCHBOARD_OIDC_REDIRECT_URL: 'https://sb.example.com/v1/session/oidc/callback',
+      SWITCHBOARD_OIDC_ROLES: '[{"group":"revops","role":"admin"}]',
+    });
+    expect(config.adminKey).toBe('a'.repeat(40));
+    expect(config.singleSignOn?.clientSecret).toBe('very-secret-value');
+    const logged = JSON.stringify(config);
+    expect(logged).not.toContain('a'.repeat(40));
+    expect(logged).not.toContain('very-secret-value');
+    expect(logged).toContain('accounts.example.com');
+  });
 });

@@ -26,3 +26,4 @@ export {
   type FakeSaveError,
   type InjectedFailure,
 } from './fake-salesforce/index.ts';
+export { startTestIdentityProvider, type TestIdentityProvider } from './identity-provider.ts';

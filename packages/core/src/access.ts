@@ -34,10 +34,12 @@ const ROLES_MEETING: Readonly<Record<Exclude<AccessRequirement, 'public'>, Reado
  * What a `rep` key may reach of an operation (its `x-switchboard-rep`):
  * - `own-lead`: a lead (`:id`) the rep owns;
  * - `own-rep`: the rep itself (`:id`);
- * - `own-leads`: a list, narrowed to the rep's own leads.
+ * - `own-leads`: a list, narrowed to the rep's own leads;
+ * - `own-reps`: the list of reps, narrowed to the rep itself;
+ * - `shared`: reference data that is nobody's (the teams), read as anyone reads it.
  * Operations without it are closed to rep keys.
  */
-export const REP_SCOPES = ['own-lead', 'own-rep', 'own-leads'] as const;
+export const REP_SCOPES = ['own-lead', 'own-rep', 'own-leads', 'own-reps', 'shared'] as const;
 export type RepScope = (typeof REP_SCOPES)[number];
 
 /** Who is calling: a stored key, the bootstrap key, or a console session opened with one of them (or single sign-on). */

@@ -52,6 +52,7 @@ import { intakeSourceRoutes } from './routes/intake-sources.ts';
 import { installAudit } from './audit.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { personalDataRoutes } from './routes/personal-data.ts';
+import { type SingleSignOnConfig, singleSignOnRoutes } from './routes/single-sign-on.ts';
 import { startRetention } from './retention.ts';
 import { DEFAULT_RATE_LIMITS, installRateLimits, type RateLimits } from './rate-limits.ts';
 
@@ -80,6 +81,8 @@ export interface ApiServerOptions {
   readonly consoleDir?: string;
   /** `SWITCHBOARD_ADMIN_KEY`: accepted as an admin key besides the stored keys. @default none */
   readonly bootstrapKey?: string;
+  /** The console's single sign-on (OpenID Connect). @default off */
+  readonly singleSignOn?: SingleSignOnConfig | undefined;
   /** How often the retention policy erases closed leads' personal data, in ms. @default 3600000 (hourly) */
   readonly retentionIntervalMs?: number;
   /** Requests a minute per key and per IP. @default DEFAULT_RATE_LIMITS */
@@ -216,6 +219,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const retention = startRetention({ db: options.db, versions, clock, logger: log, intervalMs: options.retentionIntervalMs ?? 3_600_000 });
   app.addHook('onClose', () => retention.stop());
   keyRoutes(app, { credentials, authenticator, sessions, clock });
+  singleSignOnRoutes(app, { sso: options.singleSignOn, sessions, reps, clock });
   intakeSourceRoutes(app, { sources: createIntakeSourceRepository(options.db), intake, clock });
   app.get('/openapi.json', { schema: { hide: true, ...access('viewer') } }, async () => app.swagger());
   metricsRoutes(app, { metrics: options.metrics ?? createMetrics() });

@@ -1,5 +1,6 @@
 import { ValidationError, toValidationIssues } from '@switchboard/core';
 import { type SalesforceConfig, salesforceConfigFromEnv, salesforceEnabled } from '@switchboard/salesforce';
+import { type SingleSignOnConfig, ssoRoleRulesSchema } from '@switchboard/api';
 import { z } from 'zod';
 
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
@@ -45,8 +46,41 @@ const envSchema = z.object({
   SWITCHBOARD_RATE_LIMIT_PER_KEY: z.preprocess(emptyAsUndefined, z.coerce.number({ error: 'use requests a minute, or 0 for no limit' }).int().min(0).default(60_000)),
   SWITCHBOARD_RATE_LIMIT_PER_IP: z.preprocess(emptyAsUndefined, z.coerce.number({ error: 'use requests a minute, or 0 for no limit' }).int().min(0).default(1_200)),
   SWITCHBOARD_RETENTION_CHECK_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number({ error: 'use a number of seconds' }).int().min(1).max(86_400).default(3_600)),
+  SWITCHBOARD_OIDC_ISSUER: z.preprocess(emptyAsUndefined, z.url({ error: 'must be the identity provider’s issuer URL, e.g. https://accounts.google.com' }).optional()),
+  SWITCHBOARD_OIDC_CLIENT_ID: z.preprocess(emptyAsUndefined, z.string().optional()),
+  SWITCHBOARD_OIDC_CLIENT_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
+  SWITCHBOARD_OIDC_REDIRECT_URL: z.preprocess(
+    emptyAsUndefined,
+    z.url().refine((url) => new URL(url).pathname === '/v1/session/oidc/callback', { error: 'must end in /v1/session/oidc/callback, e.g. https://switchboard.example.com/v1/session/oidc/callback' }).optional(),
+  ),
+  SWITCHBOARD_OIDC_ROLES: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be JSON, e.g. [{"group":"revops","role":"admin"},{"domain":"example.com","role":"viewer"}]' });
+          return z.NEVER;
+        }
+      })
+      .pipe(ssoRoleRulesSchema)
+      .optional(),
+  ),
+  SWITCHBOARD_OIDC_SCOPES: z.preprocess(emptyAsUndefined, z.string().default('openid email profile')),
+  SWITCHBOARD_OIDC_GROUPS_CLAIM: z.preprocess(emptyAsUndefined, z.string().default('groups')),
+  SWITCHBOARD_OIDC_NAME: z.preprocess(emptyAsUndefined, z.string().max(40).default('single sign-on')),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 }).superRefine((e, ctx) => {
+  // Single sign-on takes all its settings, or none.
+  const oidc = { SWITCHBOARD_OIDC_ISSUER: e.SWITCHBOARD_OIDC_ISSUER, SWITCHBOARD_OIDC_CLIENT_ID: e.SWITCHBOARD_OIDC_CLIENT_ID, SWITCHBOARD_OIDC_CLIENT_SECRET: e.SWITCHBOARD_OIDC_CLIENT_SECRET, SWITCHBOARD_OIDC_REDIRECT_URL: e.SWITCHBOARD_OIDC_REDIRECT_URL, SWITCHBOARD_OIDC_ROLES: e.SWITCHBOARD_OIDC_ROLES };
+  const set = Object.entries(oidc).filter(([, v]) => v !== undefined).map(([k]) => k);
+  if (set.length > 0 && set.length < 5) {
+    for (const [name] of Object.entries(oidc).filter(([, v]) => v === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [name], message: `single sign-on needs it too (${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set)` });
+    }
+  }
   // Processes of other roles share the database and reach each other only through NATS.
   if (e.SWITCHBOARD_ROLE === 'all') return;
   const missing = [!e.DATABASE_URL && 'DATABASE_URL', !e.NATS_URL && 'NATS_URL'].filter(Boolean);
@@ -73,6 +107,8 @@ export interface SwitchboardConfig {
   readonly host: string;
   /** An admin key accepted besides the stored ones (`SWITCHBOARD_ADMIN_KEY`, 32+ characters); it shows as `[redacted]` when logged. */
   readonly adminKey: string | undefined;
+  /** The console's single sign-on, when `SWITCHBOARD_OIDC_ISSUER` and the rest are set; its secret is not enumerable. */
+  readonly singleSignOn: SingleSignOnConfig | undefined;
   /** How often the retention policy runs (`SWITCHBOARD_RETENTION_CHECK_SECONDS`). @default 3600 */
   readonly retentionCheckSeconds: number;
   /** Requests a minute per API key and per client IP (0: no limit). @default 60000 and 1200 */
@@ -117,6 +153,7 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>> 
     host: e.HOST,
     trustProxy: e.SWITCHBOARD_TRUST_PROXY,
     retentionCheckSeconds: e.SWITCHBOARD_RETENTION_CHECK_SECONDS,
+    singleSignOn: e.SWITCHBOARD_OIDC_ISSUER ? singleSignOnOf(e) : undefined,
     rateLimits: { perKey: e.SWITCHBOARD_RATE_LIMIT_PER_KEY, perIp: e.SWITCHBOARD_RATE_LIMIT_PER_IP },
     databaseUrl: e.DATABASE_URL,
     natsUrl: e.NATS_URL,
@@ -132,4 +169,19 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>> 
   // Not enumerable: a logged or serialised configuration never shows the key.
   Object.defineProperty(config, 'adminKey', { value: e.SWITCHBOARD_ADMIN_KEY, enumerable: false });
   return Object.freeze(config as typeof config & { adminKey: string | undefined });
+}
+
+function singleSignOnOf(e: z.output<typeof envSchema>): SingleSignOnConfig {
+  const sso = {
+    issuer: e.SWITCHBOARD_OIDC_ISSUER as string,
+    clientId: e.SWITCHBOARD_OIDC_CLIENT_ID as string,
+    redirectUrl: e.SWITCHBOARD_OIDC_REDIRECT_URL as string,
+    scopes: e.SWITCHBOARD_OIDC_SCOPES,
+    groupsClaim: e.SWITCHBOARD_OIDC_GROUPS_CLAIM,
+    roles: e.SWITCHBOARD_OIDC_ROLES ?? [],
+    name: e.SWITCHBOARD_OIDC_NAME,
+  };
+  // Not enumerable: a logged configuration never shows the client secret.
+  Object.defineProperty(sso, 'clientSecret', { value: e.SWITCHBOARD_OIDC_CLIENT_SECRET, enumerable: false });
+  return sso as SingleSignOnConfig;
 }

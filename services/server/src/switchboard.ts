@@ -242,6 +242,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       trustProxy: config.trustProxy,
       rateLimits: config.rateLimits,
       retentionIntervalMs: config.retentionCheckSeconds * 1000,
+      singleSignOn: config.singleSignOn,
       ...(config.adminKey && { bootstrapKey: config.adminKey }),
       ...(router && { eventsCommitted: () => router.eventsCommitted() }),
     });

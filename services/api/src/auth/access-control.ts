@@ -118,7 +118,8 @@ export function installAccessControl(app: FastifyInstance, deps: { authenticator
   app.addHook('preValidation', async (request, reply) => {
     const scope = request.repScope;
     const repId = request.principal?.repId;
-    if (scope === null || !repId) return;
+    // The list handler narrows `own-reps` itself; `shared` is read as anyone reads it.
+    if (scope === null || !repId || scope === 'own-reps' || scope === 'shared') return;
     if (scope === 'own-leads') {
       const query = request.query as { owner?: string };
       if (query.owner !== undefined && query.owner !== repId) return refuse(reply, 403, 'forbidden', `a rep key lists only its own leads: leave out owner, or give owner=${repId}`);

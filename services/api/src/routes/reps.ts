@@ -84,9 +84,10 @@ export function repRoutes(app: FastifyInstance, deps: { reps: RepRepository; rou
     '/v1/reps',
     {
       schema: {
-        ...access('viewer'),
+        ...access('viewer', 'own-reps'),
         tags,
         summary: 'List reps',
+        description: 'A rep key lists only its own rep.',
         querystring: z.object({
           limit: z.coerce.number().int().min(1).max(1000).default(100),
           after: z.uuid().optional().describe('Cursor: the last id of the previous page.'),
@@ -95,6 +96,10 @@ export function repRoutes(app: FastifyInstance, deps: { reps: RepRepository; rou
       },
     },
     async (request) => {
+      if (request.repScope === 'own-reps') {
+        const own = request.principal?.repId ? await deps.reps.get(request.principal.repId) : undefined;
+        return { items: own && !request.query.after ? [present(own)] : [], next: null };
+      }
       const items = await deps.reps.list({ limit: request.query.limit, ...(request.query.after && { after: request.query.after }) });
       return { items: items.map(present), next: items.length === request.query.limit ? (items.at(-1)?.id ?? null) : null };
     },

@@ -35,7 +35,7 @@ export function teamRoutes(app: FastifyInstance, deps: { teams: TeamRepository; 
   api.get(
     '/v1/teams',
     { schema: {
-        ...access('viewer'), tags, summary: 'List teams', response: { 200: z.object({ items: z.array(teamSchema) }) } } },
+        ...access('viewer', 'shared'), tags, summary: 'List teams', response: { 200: z.object({ items: z.array(teamSchema) }) } } },
     async () => ({ items: await Promise.all((await deps.teams.list()).map(present)) }),
   );
 

@@ -85,6 +85,7 @@ export const api = {
   session: () => request<Principal>('GET', '/v1/session'),
   signIn: (key: string) => request<Principal>('POST', '/v1/session', { key }),
   signOut: () => request<void>('DELETE', '/v1/session'),
+  signInProviders: () => request<{ apiKey: true; oidc: { name: string; url: string } | null }>('GET', '/v1/session/providers'),
   reps: () => request<Page<Rep>>('GET', '/v1/reps?limit=1000'),
   setRepAvailable: (id: string, available: boolean) => request<Rep>('PATCH', `/v1/reps/${id}`, { available }),
   teams: () => request<Page<Team>>('GET', '/v1/teams'),

@@ -1,11 +1,20 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api, type Principal } from '../api/api-client.ts';
 
 /** The sign-in: an API key (an admin makes them with `switchboard keys create`; the first start prints one). */
 export function SignInPage({ onSignedIn }: { onSignedIn: (principal: Principal) => void }) {
   const [key, setKey] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  // A single sign-on that failed comes back here saying why.
+  const [error, setError] = useState<string | null>(() => new URLSearchParams(window.location.search).get('signin_error'));
   const [busy, setBusy] = useState(false);
+  const [sso, setSso] = useState<{ name: string; url: string } | null>(null);
+  useEffect(() => {
+    api.signInProviders().then(
+      (providers) => setSso(providers.oidc),
+      () => setSso(null),
+    );
+    if (window.location.search.includes('signin_error')) window.history.replaceState(null, '', window.location.pathname);
+  }, []);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
@@ -25,6 +34,14 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (principal: Principal) 
           <img src="/favicon.svg" alt="" width={28} height={28} />
           <h1>Sign in to Switchboard</h1>
         </div>
+        {sso && (
+          <>
+            <a className="button primary sso-button" href={sso.url}>
+              Sign in with {sso.name}
+            </a>
+            <p className="muted small or-line">or with an API key</p>
+          </>
+        )}
         <label htmlFor="api-key">API key</label>
         <input id="api-key" name="key" type="password" autoComplete="current-password" value={key} onChange={(e) => setKey(e.target.value)} placeholder="sbk_…" required />
         <p className="muted small">
