@@ -35,7 +35,9 @@ describe('the audit log', () => {
     const config = { teams: [{ name: 'Sales', members: repIds, strategy: 'round_robin' }] };
     const applied = await http(sb.url, 'PUT', '/v1/config', config, { key: ana });
     expect(applied.status, JSON.stringify(applied.body)).toBe(200);
-    expect((await entries('?kind=config'))[0]).toMatchObject({ actor: 'Ana (RevOps)', action: 'PUT /v1/config', before: null });
+    const configChange = (await entries('?kind=config'))[0];
+    expect(configChange).toMatchObject({ actor: 'Ana (RevOps)', action: 'PUT /v1/config', before: null });
+    expect(configChange?.after.teams[0]).toMatchObject({ name: 'Sales', strategy: 'round_robin' });
 
     // Intake is not a change anyone made: it has its own history.
     expect((await entries()).some((e) => e.action === 'POST /v1/leads')).toBe(false);
@@ -44,6 +46,12 @@ describe('the audit log', () => {
     expect((await entries(`?kind=rep&target=${rep}`)).map((e) => e.action)).toEqual(['PATCH /v1/reps/:id', 'POST /v1/reps']);
     expect((await http(sb.url, 'PATCH', `/v1/reps/${rep}`, { cap: -1 }, { key: ana })).status).toBe(400);
     expect(await entries(`?kind=rep&target=${rep}`)).toHaveLength(2);
+
+    // A sign-in to the console is made by whom it signs in, and keeps no key.
+    expect((await http(sb.url, 'POST', '/v1/session', { key: ops }, { key: null })).status).toBe(200);
+    const signIn = (await entries('?kind=session'))[0];
+    expect(signIn).toMatchObject({ actor: 'Ops desk', actorRole: 'operator', action: 'POST /v1/session' });
+    expect(JSON.stringify(signIn)).not.toContain('sbk_');
 
     // Keys are recorded without their secrets.
     const keyEntries = await entries('?kind=key');

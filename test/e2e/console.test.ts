@@ -243,6 +243,12 @@ describe.skipIf(!hasChromium)('the web console in a real browser', () => {
     await page.goto(sb.url);
     await repRow(reps.li).waitFor();
     expect(await repRow(reps.li).locator('button').count()).toBe(1);
+    // An admin reads the audit log: the key just made, by whom.
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.locator('tr[data-audit-id]', { hasText: 'POST /v1/keys' }).first().waitFor();
+    expect(await page.locator('tr[data-audit-id]', { hasText: 'POST /v1/keys' }).first().innerText()).toContain('SWITCHBOARD_ADMIN_KEY');
+    await shoot('audit-log');
+    await page.getByRole('link', { name: 'Rep board' }).click();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API key').waitFor();
     expect((await page.context().cookies()).find((c) => c.name === 'sb_session')).toBeUndefined();
@@ -251,6 +257,7 @@ describe.skipIf(!hasChromium)('the web console in a real browser', () => {
     await repRow(reps.li).waitFor();
     expect(await page.locator('.signed-in').innerText()).toContain('Wall screen · viewer');
     expect(await repRow(reps.li).locator('button').count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
     await shoot('rep-board-viewer');
     // Revoking the key ends its session: the next poll of the board asks for a key.
     const keyId = ((await http(sb.url, 'GET', '/v1/keys')).body.items as Array<{ id: string; name: string }>).find((k) => k.name === 'Wall screen')!.id;

@@ -190,6 +190,11 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       'POST /v1/leads/:id/reject': leadBefore,
       'DELETE /v1/leads/:id/personal-data': leadBefore,
     },
+    // A configuration's answer is a summary: the log keeps the document in force after it, to compare with the one before.
+    after: {
+      'PUT /v1/config': async () => (await versions.current())?.document ?? null,
+      'POST /v1/config/rollback': async () => (await versions.current())?.document ?? null,
+    },
   });
   const router = new RouterClient(options.bus, options.subjects, log);
   const intake = new LeadIntakeService({

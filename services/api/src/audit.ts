@@ -42,7 +42,7 @@ function redact(value: unknown): unknown {
  * leads) and the answer after, secrets redacted. The change is made by then: a record that can’t
  * be written is logged as an error.
  */
-export function installAudit(app: FastifyInstance, deps: { audit: AuditLogRepository; before: BeforeLoaders }): void {
+export function installAudit(app: FastifyInstance, deps: { audit: AuditLogRepository; before: BeforeLoaders; after?: BeforeLoaders }): void {
   app.decorateRequest('auditBefore', undefined);
   const audited = (request: FastifyRequest): string | undefined => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return undefined;
@@ -60,7 +60,10 @@ export function installAudit(app: FastifyInstance, deps: { audit: AuditLogReposi
     const action = audited(request);
     if (!action || reply.statusCode >= 400) return payload;
     let after: unknown = null;
-    if (typeof payload === 'string' && payload.startsWith('{')) {
+    const loadAfter = deps.after?.[action];
+    if (loadAfter) {
+      after = redact(await loadAfter(request).catch(() => null));
+    } else if (typeof payload === 'string' && payload.startsWith('{')) {
       try {
         after = redact(JSON.parse(payload));
       } catch {
@@ -70,10 +73,12 @@ export function installAudit(app: FastifyInstance, deps: { audit: AuditLogReposi
     const segments = (request.routeOptions.url ?? '').split('/');
     const params = request.params as { id?: string; name?: string; version?: string };
     const targetId = params.id ?? params.name ?? ((after as { id?: unknown } | null)?.id as string | undefined) ?? ((after as { name?: unknown } | null)?.name as string | undefined) ?? null;
+    // A sign-in is made by whom it signs in.
+    const signedIn = action === 'POST /v1/session' ? (after as { name?: string; role?: string } | null) : null;
     try {
       await deps.audit.record({
-        actor: request.principal?.name ?? 'anonymous',
-        actorRole: request.principal?.role ?? 'none',
+        actor: request.principal?.name ?? signedIn?.name ?? 'anonymous',
+        actorRole: request.principal?.role ?? signedIn?.role ?? 'none',
         action,
         targetKind: KINDS[segments[2] ?? ''] ?? segments[2] ?? 'unknown',
         targetId: targetId === null ? null : String(targetId),

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, api, type Principal, SIGNED_OUT_EVENT } from './api/api-client.ts';
 import { AppShell } from './components/app-shell.tsx';
+import { AuditPage } from './pages/audit-page.tsx';
 import { ConfigPage } from './pages/config-page.tsx';
 import { FairnessPage } from './pages/fairness-page.tsx';
 import { LeadListPage } from './pages/lead-list-page.tsx';
@@ -14,7 +15,7 @@ import { LoadingState } from './components/loading-state.tsx';
 import { ErrorState } from './components/error-state.tsx';
 import { matchPath, usePath } from './routing/router.tsx';
 
-const TITLES: Record<string, string> = { '/': 'Rep board', '/leads': 'Leads', '/fairness': 'Fairness', '/sla': 'SLA', '/config': 'Configuration' };
+const TITLES: Record<string, string> = { '/': 'Rep board', '/leads': 'Leads', '/fairness': 'Fairness', '/sla': 'SLA', '/config': 'Configuration', '/audit': 'Audit log' };
 
 function Page({ path }: { path: string }) {
   if (path === '/') return <RepBoardPage />;
@@ -24,6 +25,7 @@ function Page({ path }: { path: string }) {
   if (path === '/fairness') return <FairnessPage />;
   if (path === '/sla') return <SlaPage />;
   if (path === '/config') return <ConfigPage />;
+  if (path === '/audit') return <AuditPage />;
   return <NotFoundPage />;
 }
 

@@ -71,6 +71,19 @@ function query(params: Record<string, string | number | undefined | null>): stri
   return text ? `?${text}` : '';
 }
 
+/** One change in the audit log. */
+export interface AuditEntry {
+  readonly id: string;
+  readonly at: string;
+  readonly actor: string;
+  readonly actorRole: string;
+  readonly action: string;
+  readonly targetKind: string;
+  readonly targetId: string | null;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
 /** Filters of the lead list. */
 export interface LeadFilter {
   readonly state?: LeadState | undefined;
@@ -85,6 +98,7 @@ export const api = {
   session: () => request<Principal>('GET', '/v1/session'),
   signIn: (key: string) => request<Principal>('POST', '/v1/session', { key }),
   signOut: () => request<void>('DELETE', '/v1/session'),
+  audit: () => request<{ items: AuditEntry[] }>('GET', '/v1/audit?limit=200'),
   signInProviders: () => request<{ apiKey: true; oidc: { name: string; url: string } | null }>('GET', '/v1/session/providers'),
   reps: () => request<Page<Rep>>('GET', '/v1/reps?limit=1000'),
   setRepAvailable: (id: string, available: boolean) => request<Rep>('PATCH', `/v1/reps/${id}`, { available }),

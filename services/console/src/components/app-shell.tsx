@@ -9,12 +9,13 @@ const NAV = [
   { to: '/fairness', label: 'Fairness', icon: 'fairness', active: (p: string) => p.startsWith('/fairness') },
   { to: '/sla', label: 'SLA', icon: 'sla', active: (p: string) => p.startsWith('/sla') },
   { to: '/config', label: 'Configuration', icon: 'config', active: (p: string) => p.startsWith('/config') },
+  { to: '/audit', label: 'Audit log', icon: 'config', active: (p: string) => p.startsWith('/audit'), needs: 'admin' },
 ] as const;
 
 /** The frame of every page: the left navigation and the content. */
 export function AppShell({ children, onSignOut }: { children: ReactNode; onSignOut: () => void }) {
   const path = usePath();
-  const { principal } = useSession();
+  const { principal, can } = useSession();
   return (
     <div className="shell">
       <nav className="sidebar" aria-label="Main">
@@ -23,7 +24,7 @@ export function AppShell({ children, onSignOut }: { children: ReactNode; onSignO
           <span>Switchboard</span>
         </Link>
         <ul>
-          {NAV.map((item) => (
+          {NAV.filter((item) => !('needs' in item) || can(item.needs)).map((item) => (
             <li key={item.to}>
               <Link to={item.to} className={item.active(path) ? 'nav-link active' : 'nav-link'} aria-current={item.active(path) ? 'page' : undefined}>
                 <NavIcon name={item.icon} />
