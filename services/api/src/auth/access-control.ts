@@ -45,7 +45,8 @@ export function signedIntakeAccess(): Record<string, unknown> {
  * Every route declares one; registering a route without one fails at start.
  */
 export function access(requirement: AccessRequirement, repScope?: RepScope): Record<string, unknown> {
-  if (requirement === 'public') return { 'x-switchboard-role': 'public' };
+  // An empty security requirement: the document says, too, that no credential is needed.
+  if (requirement === 'public') return { security: [], 'x-switchboard-role': 'public' };
   return {
     security: [{ apiKey: [] }, { consoleSession: [] }],
     'x-switchboard-role': requirement,
