@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: on too old a Node.js it stops here, before any other module loads.
+import './require-node.mjs';
 import { CommanderError, buildProgram } from './program.ts';
 
 buildProgram()
