@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { TouchType } from '@switchboard/core';
+import { LeadState, TouchType } from '@switchboard/core';
 export { CommanderError } from 'commander';
 import { ApiClient, ApiError } from './api-client.ts';
 import { addAccount, collectRepeated, importAccounts, listAccounts } from './commands/accounts.ts';
@@ -10,7 +10,7 @@ import { watch, type WatchOptions } from './commands/watch.ts';
 import { why } from './commands/why.ts';
 import { fairnessReport, ReportFormat, slaReport } from './commands/report.ts';
 import { addLead, collectAttribute, leadCommand, listLeads } from './commands/leads.ts';
-import { addRep, addTeam, listReps, setRep } from './commands/reps.ts';
+import { addRep, addTeam, listReps, listTeams, setRep, showTeam } from './commands/reps.ts';
 import { createKey, listKeys, revokeKey } from './commands/keys.ts';
 import { listAudit } from './commands/audit.ts';
 import { start } from './commands/start.ts';
@@ -92,8 +92,8 @@ export function buildProgram(io: Output = processOutput): Command {
   leads
     .command('list')
     .description('list leads, newest first')
-    .option('--state <state>', 'new, routing, assigned or waiting')
-    .option('--owner <repId>')
+    .option('--state <state>', `one of: ${Object.values(LeadState).join(', ')}`)
+    .option('--owner <rep>', 'only this rep’s leads (email or id)')
     .option('--limit <n>')
     .option('--json', 'print JSON')
     .action(run((options) => listLeads(api(), io, options)));
@@ -148,23 +148,29 @@ export function buildProgram(io: Output = processOutput): Command {
     .option('--json', 'print JSON')
     .action(run((options: { json?: boolean }) => listReps(api(), io, options.json ?? false)));
   reps
-    .command('set <id>')
-    .description('change a rep: --away / --available toggle it, --cap sets its cap')
+    .command('set <rep>')
+    .description('change a rep (by email or id): --away / --available toggle it; --cap, --weight, --tag, --timezone change its profile')
     .option('--away', 'take the rep out of routing')
     .option('--available', 'put the rep back into routing')
     .option('--cap <n>', 'most active leads at once', integer('--cap'))
+    .option('--weight <w>', 'share of leads relative to others', positive)
+    .option('--tag <tag...>', 'skills and other tags (replaces the list)')
+    .option('--timezone <zone>', 'IANA time zone, e.g. Europe/Berlin')
     .option('--salesforce-user <id>', 'the Salesforce User Id (005...) owner write-backs use for this rep')
     .option('--json', 'print JSON')
     .action(
-      run((id: string, options: { away?: boolean; available?: boolean; cap?: number; salesforceUser?: string; json?: boolean }) =>
+      run((ref: string, options: { away?: boolean; available?: boolean; cap?: number; weight?: number; tag?: string[]; timezone?: string; salesforceUser?: string; json?: boolean }) =>
         setRep(
           api(),
           io,
-          id,
+          ref,
           {
             ...(options.away && { available: false }),
             ...(options.available && { available: true }),
             ...(options.cap !== undefined && { cap: options.cap }),
+            ...(options.weight !== undefined && { weight: options.weight }),
+            ...(options.tag !== undefined && { tags: options.tag }),
+            ...(options.timezone !== undefined && { timezone: options.timezone }),
             ...(options.salesforceUser !== undefined && { salesforceUserId: options.salesforceUser }),
           },
           options.json ?? false,
@@ -176,9 +182,19 @@ export function buildProgram(io: Output = processOutput): Command {
   teams
     .command('add')
     .requiredOption('--name <name>')
-    .option('--members <ids...>', 'rep ids, in round-robin tie-break order')
+    .option('--members <reps...>', 'reps by email or id, in round-robin tie-break order')
     .option('--json', 'print JSON')
     .action(run((options) => addTeam(api(), io, options)));
+  teams
+    .command('list')
+    .description('every team with its strategy and members')
+    .option('--json', 'print JSON')
+    .action(run((options: { json?: boolean }) => listTeams(api(), io, options.json ?? false)));
+  teams
+    .command('show <team>')
+    .description('one team (by name or id) with each member’s state and load')
+    .option('--json', 'print JSON')
+    .action(run((ref: string, options: { json?: boolean }) => showTeam(api(), io, ref, options.json ?? false)));
 
   const accounts = program.command('accounts').description('manage accounts: leads from their domains or naming their company go to their owner');
   accounts
@@ -254,8 +270,8 @@ export function buildProgram(io: Output = processOutput): Command {
       ),
     );
   inspect
-    .command('rep <id>')
-    .description("a rep's state, load and profile, its actor's state value and context, and its last state changes")
+    .command('rep <rep>')
+    .description("a rep (by email or id): its state, load and profile, its actor's state value and context, and its last state changes")
     .option('--json', 'print JSON')
     .option('--xstate', "stream the rep actor's XState inspection events as they happen (Ctrl-C to stop)")
     .option('--count <n>', 'with --xstate: stop after n events', integer('--count'))

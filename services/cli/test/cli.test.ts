@@ -38,8 +38,8 @@ describe('switchboard CLI', () => {
     const json = JSON.parse((await cli('inspect', 'lead', leadId as string, '--json')).out);
     expect(json).toMatchObject({ id: leadId, state: 'assigned', ownerId: repId });
 
-    expect((await cli('leads', 'touch', leadId as string, '--type', 'meeting')).out).toBe(`Lead ${leadId} is now touched, owned by ${repId}`);
-    expect((await cli('leads', 'close', leadId as string, '--outcome', 'won')).out).toBe(`Lead ${leadId} is now closed, owned by ${repId}`);
+    expect((await cli('leads', 'touch', leadId as string, '--type', 'meeting')).out).toBe(`Lead ${leadId} is now touched, owned by Sarah Chen <sarah@example.com>`);
+    expect((await cli('leads', 'close', leadId as string, '--outcome', 'won')).out).toBe(`Lead ${leadId} is now closed, owned by Sarah Chen <sarah@example.com>`);
     const closedAgain = await cli('leads', 'close', leadId as string, '--outcome', 'won');
     expect(closedAgain.exitCode).toBe(1);
     expect(closedAgain.err).toContain('answered 409');

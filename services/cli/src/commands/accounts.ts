@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { isId } from '@switchboard/core';
 import { type ApiClient, ApiError } from '../api-client.ts';
 import { formatTable } from '../format-table.ts';
+import { type NamedRep, RepDirectory } from '../rep-directory.ts';
 import type { Output } from '../output.ts';
 
 interface Account {
@@ -22,28 +22,20 @@ export function collectRepeated(value: string, previous: string[] = []): string[
   return [...previous, value];
 }
 
-/** Every rep, page by page. */
-async function allReps(api: ApiClient): Promise<Rep[]> {
-  const reps: Rep[] = [];
-  let after: string | null = null;
-  do {
-    const { body }: { body: { items: Rep[]; next: string | null } } = await api.request('GET', `/v1/reps?limit=1000${after ? `&after=${after}` : ''}`);
-    reps.push(...body.items);
-    after = body.next;
-  } while (after);
-  return reps;
-}
-
 /** A rep's id from its id or email; prints why not and answers undefined if there is no such rep. */
 export async function repIdOf(api: ApiClient, io: Output, ref: string): Promise<string | undefined> {
-  if (isId(ref)) return ref;
-  const rep = (await allReps(api)).find((r) => r.email.toLowerCase() === ref.toLowerCase());
-  if (!rep) {
-    io.err(`error: no rep with email ${ref}; list reps with: switchboard reps list`);
+  try {
+    return await new RepDirectory(api).idOf(ref);
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== null) throw error;
+    io.err(`error: ${error.message}`);
     process.exitCode = 1;
+    return undefined;
   }
-  return rep?.id;
 }
+
+/** Every rep. */
+const allReps = (api: ApiClient): Promise<NamedRep[]> => new RepDirectory(api).all();
 
 /** `switchboard accounts add <name>`: an account, its domains and its owner (a rep's email or id). */
 export async function addAccount(api: ApiClient, io: Output, name: string, options: { domain?: string[]; owner?: string; json?: boolean }): Promise<void> {

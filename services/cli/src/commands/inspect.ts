@@ -1,6 +1,7 @@
 import type { ApiClient } from '../api-client.ts';
 import { formatTable, formatTime } from '../format-table.ts';
 import type { Output } from '../output.ts';
+import { RepDirectory } from '../rep-directory.ts';
 import { streamUntil } from '../stream-until.ts';
 
 interface LeadEvent {
@@ -90,7 +91,8 @@ export async function inspectLead(api: ApiClient, io: Output, id: string, json: 
 }
 
 /** `switchboard inspect rep <id>`: state, load and profile of one rep, its actor's state and context, and its last transitions. */
-export async function inspectRep(api: ApiClient, io: Output, id: string, json: boolean): Promise<void> {
+export async function inspectRep(api: ApiClient, io: Output, ref: string, json: boolean): Promise<void> {
+  const id = await new RepDirectory(api).idOf(ref);
   const { body: rep } = await api.request<Rep>('GET', `/v1/reps/${encodeURIComponent(id)}`);
   const { body: actor } = await api.request<ActorInspection>('GET', `/v1/inspect/reps/${encodeURIComponent(id)}`);
   if (json) {

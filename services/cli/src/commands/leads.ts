@@ -2,6 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import type { ApiClient } from '../api-client.ts';
 import { formatTable, formatTime } from '../format-table.ts';
 import type { Output } from '../output.ts';
+import { RepDirectory } from '../rep-directory.ts';
 
 /** Options of `switchboard leads add`. */
 export interface AddLeadOptions {
@@ -55,8 +56,9 @@ export async function listLeads(
   options: { state?: string; owner?: string; limit?: string; json?: boolean },
 ): Promise<void> {
   const query = new URLSearchParams();
+  const directory = new RepDirectory(api);
   if (options.state) query.set('state', options.state);
-  if (options.owner) query.set('owner', options.owner);
+  if (options.owner) query.set('owner', await directory.idOf(options.owner));
   if (options.limit) query.set('limit', options.limit);
   const { body } = await api.request<{ items: Array<Record<string, string | null>> }>('GET', `/v1/leads?${query}`);
   if (options.json) {
@@ -67,12 +69,8 @@ export async function listLeads(
     io.out('No leads match.');
     return;
   }
-  io.out(
-    formatTable(
-      ['id', 'email', 'company', 'state', 'owner', 'received'],
-      body.items.map((l) => [l.id ?? '', l.email ?? '', l.company ?? '-', l.state ?? '', l.ownerId ?? '-', formatTime(l.createdAt)]),
-    ),
-  );
+  const rows = await Promise.all(body.items.map(async (l) => [l.id ?? '', l.email ?? '', l.company ?? '-', l.state ?? '', await directory.label(l.ownerId), formatTime(l.createdAt)]));
+  io.out(formatTable(['id', 'email', 'company', 'state', 'owner', 'received'], rows));
 }
 
 /** `switchboard leads touch|close|reject <id>`: what happens to a lead after assignment. */
@@ -89,5 +87,5 @@ export async function leadCommand(
     `/v1/leads/${encodeURIComponent(id)}/${path}`,
     body,
   );
-  io.out(json ? JSON.stringify(answer) : `Lead ${answer.id} is now ${answer.state}${answer.ownerId ? `, owned by ${answer.ownerId}` : ''}`);
+  io.out(json ? JSON.stringify(answer) : `Lead ${answer.id} is now ${answer.state}${answer.ownerId ? `, owned by ${await new RepDirectory(api).label(answer.ownerId)}` : ''}`);
 }

@@ -1,5 +1,6 @@
 import type { ApiClient } from '../api-client.ts';
 import { formatTable } from '../format-table.ts';
+import { RepDirectory } from '../rep-directory.ts';
 import type { Output } from '../output.ts';
 
 interface Rep {
@@ -29,8 +30,9 @@ export async function addRep(
   io.out(options.json ? JSON.stringify(body) : `Rep created: ${body.name} (${body.id}), ${body.state}`);
 }
 
-/** `switchboard reps set <id>`: change a rep, e.g. `--away` / `--available`. */
-export async function setRep(api: ApiClient, io: Output, id: string, patch: Record<string, unknown>, json: boolean): Promise<void> {
+/** `switchboard reps set <rep>`: change a rep (by email or id), e.g. `--away` / `--available`, `--cap`, `--weight`. */
+export async function setRep(api: ApiClient, io: Output, ref: string, patch: Record<string, unknown>, json: boolean): Promise<void> {
+  const id = await new RepDirectory(api).idOf(ref);
   const { body } = await api.request<Rep>('PATCH', `/v1/reps/${encodeURIComponent(id)}`, patch);
   io.out(json ? JSON.stringify(body) : `Rep ${body.name} is now ${body.state} (${body.activeLeads} active)`);
 }
@@ -54,15 +56,58 @@ export async function listReps(api: ApiClient, io: Output, json: boolean): Promi
   );
 }
 
-/** `switchboard teams add`. */
+/** `switchboard teams add`: members by email or id. */
 export async function addTeam(api: ApiClient, io: Output, options: { name: string; members?: string[]; json?: boolean }): Promise<void> {
+  const directory = new RepDirectory(api);
+  const members = await Promise.all((options.members ?? []).map((ref) => directory.idOf(ref)));
   const { body } = await api.request<{ id: string; name: string; isDefault: boolean; members: string[] }>('POST', '/v1/teams', {
     name: options.name,
-    members: options.members ?? [],
+    members,
   });
   io.out(
     options.json
       ? JSON.stringify(body)
       : `Team created: ${body.name} (${body.id}), ${body.members.length} member(s)${body.isDefault ? ', the default team' : ''}`,
   );
+}
+
+interface Team {
+  id: string;
+  name: string;
+  strategy: string;
+  isDefault: boolean;
+  members: string[];
+}
+
+/** `switchboard teams list`: every team, its strategy and members by name. */
+export async function listTeams(api: ApiClient, io: Output, json: boolean): Promise<void> {
+  const { body } = await api.request<{ items: Team[] }>('GET', '/v1/teams');
+  if (json) {
+    io.out(JSON.stringify(body, null, 2));
+    return;
+  }
+  if (body.items.length === 0) {
+    io.out('No teams yet. Add one with: switchboard teams add --name EMEA --members sarah@example.com li@example.com');
+    return;
+  }
+  const directory = new RepDirectory(api);
+  const rows = await Promise.all(
+    body.items.map(async (t) => [t.name + (t.isDefault ? ' (default)' : ''), t.strategy, String(t.members.length), (await Promise.all(t.members.map((m) => directory.label(m)))).join(', ') || '-', t.id]),
+  );
+  io.out(formatTable(['team', 'strategy', 'members', 'who', 'id'], rows));
+}
+
+/** `switchboard teams show <team>`: one team (by name or id) with each member's state and load. */
+export async function showTeam(api: ApiClient, io: Output, ref: string, json: boolean): Promise<void> {
+  const { body: team } = await api.request<Team & { sla?: unknown }>('GET', `/v1/teams/${encodeURIComponent(ref)}`);
+  const { body: reps } = await api.request<{ items: Rep[] }>('GET', '/v1/reps?limit=1000');
+  const members = team.members.map((id) => reps.items.find((r) => r.id === id)).filter((r): r is Rep => r !== undefined);
+  if (json) {
+    io.out(JSON.stringify({ ...team, reps: members }, null, 2));
+    return;
+  }
+  io.out(`Team ${team.name} (${team.id})${team.isDefault ? ', the default team' : ''}: ${team.strategy}, ${team.members.length} member(s)`);
+  if (members.length > 0) {
+    io.out(formatTable(['name', 'email', 'state', 'load', 'weight'], members.map((r) => [r.name, r.email, r.state, `${r.activeLeads}/${r.cap ?? '∞'}`, String(r.weight)])));
+  }
 }
