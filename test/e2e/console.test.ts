@@ -205,7 +205,9 @@ describe.skipIf(!hasChromium)('the web console in a real browser', () => {
     await page.getByRole('link', { name: 'Fairness' }).click();
     await page.locator('.bar-chart').waitFor();
     expect(await page.locator('.table').innerText()).toContain('Li Wei');
-    expect(await page.getByTestId('fairness-verdict').innerText()).toMatch(/consistent with|departs from/);
+    // One team by default (the default team): mixing teams compares reps with different rotations.
+    expect(await page.getByLabel('Team').evaluate((select) => (select as unknown as { selectedOptions: ArrayLike<{ textContent: string | null }> }).selectedOptions[0]?.textContent)).toBe('EMEA');
+    expect(await page.getByTestId('fairness-verdict').innerText()).toMatch(/Assignments (are consistent with|depart from) the weights/);
     // Three leads are far too few for the chi-square test, and the page says so.
     await page.getByTestId('fairness-low-counts').waitFor();
     await shoot('fairness');

@@ -6,6 +6,7 @@ import { EmptyState } from '../components/empty-state.tsx';
 import { LoadingState } from '../components/loading-state.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { TeamSelect } from '../components/team-select.tsx';
+import { verdictSentence } from '../format/verdict-sentence.ts';
 import { type Period, PeriodPicker, presetPeriod } from '../components/period-picker.tsx';
 import { ReportError } from '../components/report-error.tsx';
 import { formatPercent, formatSigned } from '../format/format-number.ts';
@@ -15,7 +16,7 @@ import { useResource } from '../hooks/use-resource.ts';
 /** The statistical test's verdict on the period, as a banner: green consistent, amber departs, grey nothing to test. */
 function Verdict({ test }: { test: FairnessReport['test'] }) {
   const tone = test.pValue === null ? 'grey' : /departs/i.test(test.verdict) ? 'amber' : 'green';
-  const sentence = /^(consistent|departs)/i.test(test.verdict) ? `Assignments are ${test.verdict}` : test.verdict.charAt(0).toUpperCase() + test.verdict.slice(1);
+  const sentence = verdictSentence(test.verdict);
   return (
     <div className={`banner tone-${tone}`} data-testid="fairness-verdict">
       <strong>{sentence}</strong>
@@ -37,16 +38,20 @@ function Verdict({ test }: { test: FairnessReport['test'] }) {
 /** Per rep over a period: leads assigned against the share its weight and eligible time earn. */
 export function FairnessPage() {
   const [period, setPeriod] = useState<Period>(() => presetPeriod('7d'));
-  const [team, setTeam] = useState('');
+  // One team by default (the default team): reps of different teams have different weights and
+  // rotations, and mixing them raised false alarms. "All teams" stays a choice.
+  const [chosenTeam, setTeam] = useState<string | null>(null);
   const teams = useResource(() => api.teams(), []);
-  const report = useResource(() => api.fairness({ ...period, team: team || undefined }), [period.from, period.to, team]);
+  const teamItems = teams.data?.items;
+  const team = chosenTeam ?? (teamItems ? (teamItems.find((t) => t.isDefault) ?? teamItems[0])?.id ?? '' : null);
+  const report = useResource(() => (team === null ? Promise.resolve(undefined) : api.fairness({ ...period, team: team || undefined })), [period.from, period.to, team]);
 
   return (
     <>
       <PageHeader title="Fairness" subtitle="Did each rep get the share of leads its weight and time on shift earn?" />
       <div className="filters card">
         <PeriodPicker value={period} onChange={setPeriod} />
-        <TeamSelect teams={teams.data?.items ?? []} value={team} onChange={setTeam} />
+        <TeamSelect teams={teams.data?.items ?? []} value={team ?? ''} onChange={setTeam} />
       </div>
       {report.loading && !report.data && <LoadingState what="Computing the fairness report" />}
       {report.error && <ReportError what="fairness report" endpoint="GET /v1/reports/fairness" error={report.error} onRetry={report.reload} />}
