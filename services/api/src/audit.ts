@@ -8,8 +8,8 @@ declare module 'fastify' {
   }
 }
 
-/** How the audit log reads what a change is about to change: by the route's URL. */
-export type BeforeLoaders = Readonly<Record<string, (request: FastifyRequest) => Promise<unknown>>>;
+/** How the audit log reads the state of what a change touches, by the change's `METHOD /route`. */
+export type StateLoaders = Readonly<Record<string, (request: FastifyRequest) => Promise<unknown>>>;
 
 /** Requests that change nothing a person configured: leads from intake, previews, and the signed webhook. */
 const NOT_AUDITED = new Set(['POST /v1/leads', 'POST /v1/intake/:name', 'POST /v1/simulate']);
@@ -42,7 +42,7 @@ function redact(value: unknown): unknown {
  * leads) and the answer after, secrets redacted. The change is made by then: a record that can’t
  * be written is logged as an error.
  */
-export function installAudit(app: FastifyInstance, deps: { audit: AuditLogRepository; before: BeforeLoaders; after?: BeforeLoaders }): void {
+export function installAudit(app: FastifyInstance, deps: { audit: AuditLogRepository; before: StateLoaders; after?: StateLoaders }): void {
   app.decorateRequest('auditBefore', undefined);
   const audited = (request: FastifyRequest): string | undefined => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return undefined;

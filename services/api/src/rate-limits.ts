@@ -1,6 +1,6 @@
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Authenticator } from './auth/authenticator.ts';
+import { type Authenticator, bearerToken } from './auth/authenticator.ts';
 
 /** Requests a minute each caller may send; 0 turns the limit off. */
 export interface RateLimits {
@@ -27,8 +27,8 @@ export class RateLimitedError extends Error {
 export async function installRateLimits(app: FastifyInstance, limits: RateLimits, authenticator: Authenticator): Promise<void> {
   if (limits.perKey === 0 && limits.perIp === 0) return;
   const bucketOf = (request: FastifyRequest): string => {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    const principal = match ? authenticator.knownPrincipal(match[1] as string) : undefined;
+    const key = bearerToken(request.headers.authorization);
+    const principal = key === undefined ? undefined : authenticator.knownPrincipal(key);
     return principal ? `key:${principal.keyId ?? principal.name}` : `ip:${request.ip}`;
   };
   const unlimited = 1e12;

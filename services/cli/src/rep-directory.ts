@@ -8,25 +8,33 @@ export interface NamedRep {
   readonly email: string;
 }
 
+/** A rep as `GET /v1/reps` lists it, with what the CLI's tables show. */
+export interface ListedRep extends NamedRep {
+  readonly state: string;
+  readonly activeLeads: number;
+  readonly cap: number | null;
+  readonly weight: number;
+}
+
 /**
  * The reps, read once per command when it needs them: a rep is given by email or id on the
  * command line, and shown by name and email rather than by id.
  */
 export class RepDirectory {
   readonly #api: ApiClient;
-  #reps: Promise<NamedRep[]> | undefined;
+  #reps: Promise<ListedRep[]> | undefined;
 
   constructor(api: ApiClient) {
     this.#api = api;
   }
 
   /** Every rep, page by page. */
-  all(): Promise<NamedRep[]> {
+  all(): Promise<ListedRep[]> {
     this.#reps ??= (async () => {
-      const reps: NamedRep[] = [];
+      const reps: ListedRep[] = [];
       let after: string | null = null;
       do {
-        const { body }: { body: { items: NamedRep[]; next: string | null } } = await this.#api.request('GET', `/v1/reps?limit=1000${after ? `&after=${after}` : ''}`);
+        const { body }: { body: { items: ListedRep[]; next: string | null } } = await this.#api.request('GET', `/v1/reps?limit=1000${after ? `&after=${after}` : ''}`);
         reps.push(...body.items);
         after = body.next;
       } while (after);

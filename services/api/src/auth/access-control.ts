@@ -3,7 +3,7 @@ import type { LeadRepository } from '@switchboard/store';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { ErrorBody } from '../errors.ts';
 import { errorSchema } from '../schemas.ts';
-import { type Authenticator, refusalMessage } from './authenticator.ts';
+import { type Authenticator, bearerToken, refusalMessage } from './authenticator.ts';
 import type { ConsoleSessions } from './console-sessions.ts';
 
 declare module 'fastify' {
@@ -99,14 +99,11 @@ export function installAccessControl(app: FastifyInstance, deps: { authenticator
     // No route (a 404): public, and the not-found handler answers.
     if (!rule) return;
     const credential = await credentialOf(request, deps);
+    request.principal = credential.kind === 'principal' ? credential.principal : null;
     // A public route answers whatever credential comes with it (a probe with a stale key still
     // sees the health); it knows the caller when the credential is good.
-    if (rule.requirement === 'public') {
-      request.principal = credential.kind === 'principal' ? credential.principal : null;
-      return;
-    }
+    if (rule.requirement === 'public') return;
     if (credential.kind === 'refused') return refuse(reply, 401, 'unauthorized', credential.message);
-    request.principal = credential.kind === 'principal' ? credential.principal : null;
     if (!request.principal) return refuse(reply, 401, 'unauthorized', refusalMessage('missing'));
     const verdict = decideAccess(request.principal, rule.requirement, rule.repScope);
     if (!verdict.allowed) {
@@ -147,9 +144,9 @@ type Credential = { kind: 'none' } | { kind: 'principal'; principal: Principal }
 async function credentialOf(request: FastifyRequest, deps: { authenticator: Authenticator; sessions: ConsoleSessions }): Promise<Credential> {
   const header = request.headers.authorization;
   if (header !== undefined) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) return { kind: 'refused', message: 'the Authorization header must be "Bearer <key>"' };
-    const check = await deps.authenticator.authenticate(match[1] as string);
+    const key = bearerToken(header);
+    if (key === undefined) return { kind: 'refused', message: 'the Authorization header must be "Bearer <key>"' };
+    const check = await deps.authenticator.authenticate(key);
     return check.ok ? { kind: 'principal', principal: check.principal } : { kind: 'refused', message: refusalMessage(check.refusal) };
   }
   const principal = await deps.sessions.principalOf(request);

@@ -4,6 +4,15 @@ import type { CredentialRepository, KeyRefusal } from '@switchboard/store';
 
 /** The name the bootstrap key goes by in the audit log and the key list. */
 export const BOOTSTRAP_KEY_NAME = 'SWITCHBOARD_ADMIN_KEY';
+const BOOTSTRAP_PRINCIPAL: Principal = { name: BOOTSTRAP_KEY_NAME, role: 'admin', repId: null, keyId: null };
+
+/**
+ * The key of an `Authorization: Bearer <key>` header; undefined when the header is not one (the
+ * access control refuses it, the rate limits count it against the address).
+ */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header === undefined ? undefined : /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+}
 
 /**
  * A verified key is trusted this long before its row is read again (a cheap read, no hash): a
@@ -63,9 +72,7 @@ export class Authenticator {
   /** The caller a key stands for, or why it is refused. */
   async authenticate(presented: string): Promise<{ ok: true; principal: Principal } | { ok: false; refusal: KeyRefusal }> {
     const hash = digest(presented);
-    if (this.#bootstrapDigest && timingSafeEqual(hash, this.#bootstrapDigest)) {
-      return { ok: true, principal: { name: BOOTSTRAP_KEY_NAME, role: 'admin', repId: null, keyId: null } };
-    }
+    if (this.#isBootstrap(hash)) return { ok: true, principal: BOOTSTRAP_PRINCIPAL };
     const now = this.#clock();
     const cacheKey = hash.toString('base64url');
     const cached = this.#cache.get(cacheKey);
@@ -96,8 +103,13 @@ export class Authenticator {
   /** The caller a key stands for if this process verified it lately (no database, no hash): for rate limits. */
   knownPrincipal(presented: string): Principal | undefined {
     const hash = digest(presented);
-    if (this.#bootstrapDigest && timingSafeEqual(hash, this.#bootstrapDigest)) return { name: BOOTSTRAP_KEY_NAME, role: 'admin', repId: null, keyId: null };
+    if (this.#isBootstrap(hash)) return BOOTSTRAP_PRINCIPAL;
     return this.#cache.get(hash.toString('base64url'))?.principal;
+  }
+
+  /** Whether a key's digest is the bootstrap key's (in constant time). */
+  #isBootstrap(hash: Buffer): boolean {
+    return this.#bootstrapDigest !== undefined && timingSafeEqual(hash, this.#bootstrapDigest);
   }
 
   /** A key was revoked here: it stops working now, not after the re-check interval. */

@@ -1,5 +1,5 @@
 import { type Principal, type RepId, requirementsMet, roleSchema } from '@switchboard/core';
-import type { ApiKeyRecord, CredentialRepository } from '@switchboard/store';
+import type { CredentialRepository } from '@switchboard/store';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -31,7 +31,6 @@ const principalSchema = z
   })
   .meta({ id: 'Principal' });
 
-const present = (record: ApiKeyRecord) => record;
 const describe = (principal: Principal) => ({ name: principal.name, role: principal.role, repId: principal.repId, allowed: [...requirementsMet(principal.role)] });
 
 /** `/v1/keys`: API keys, an admin's; `/v1/session`: the console's sign-in with a key. */
@@ -74,7 +73,7 @@ export function keyRoutes(
         expiresAt: body.expiresAt ?? null,
         createdBy: request.principal?.name ?? 'unknown',
       });
-      return reply.code(201).send({ ...present(record), key });
+      return reply.code(201).send({ ...record, key });
     },
   );
 
@@ -88,7 +87,7 @@ export function keyRoutes(
         response: { 200: z.object({ items: z.array(keySchema) }) },
       },
     },
-    async () => ({ items: (await deps.credentials.list()).map(present) }),
+    async () => ({ items: await deps.credentials.list() }),
   );
 
   api.delete(
@@ -107,7 +106,7 @@ export function keyRoutes(
       const record = await deps.credentials.revoke(request.params.id, new Date(clock()));
       if (!record) return reply.code(404).send({ error: 'not_found', message: `key "${request.params.id}" does not exist; GET /v1/keys lists them` });
       deps.authenticator.forget(record.id);
-      return present(record);
+      return record;
     },
   );
 

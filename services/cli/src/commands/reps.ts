@@ -1,17 +1,9 @@
 import type { ApiClient } from '../api-client.ts';
 import { formatTable } from '../format-table.ts';
-import { RepDirectory } from '../rep-directory.ts';
+import { type ListedRep, RepDirectory } from '../rep-directory.ts';
 import type { Output } from '../output.ts';
 
-interface Rep {
-  id: string;
-  name: string;
-  email: string;
-  state: string;
-  activeLeads: number;
-  cap: number | null;
-  weight: number;
-}
+type Rep = ListedRep;
 
 /** `switchboard reps add`. */
 export async function addRep(
@@ -39,7 +31,7 @@ export async function setRep(api: ApiClient, io: Output, ref: string, patch: Rec
 
 /** `switchboard reps list`. */
 export async function listReps(api: ApiClient, io: Output, json: boolean): Promise<void> {
-  const { body } = await api.request<{ items: Rep[] }>('GET', '/v1/reps?limit=1000');
+  const body = { items: await new RepDirectory(api).all(), next: null };
   if (json) {
     io.out(JSON.stringify(body, null, 2));
     return;
@@ -100,8 +92,8 @@ export async function listTeams(api: ApiClient, io: Output, json: boolean): Prom
 /** `switchboard teams show <team>`: one team (by name or id) with each member's state and load. */
 export async function showTeam(api: ApiClient, io: Output, ref: string, json: boolean): Promise<void> {
   const { body: team } = await api.request<Team & { sla?: unknown }>('GET', `/v1/teams/${encodeURIComponent(ref)}`);
-  const { body: reps } = await api.request<{ items: Rep[] }>('GET', '/v1/reps?limit=1000');
-  const members = team.members.map((id) => reps.items.find((r) => r.id === id)).filter((r): r is Rep => r !== undefined);
+  const reps = await new RepDirectory(api).all();
+  const members = team.members.map((id) => reps.find((r) => r.id === id)).filter((r): r is Rep => r !== undefined);
   if (json) {
     io.out(JSON.stringify({ ...team, reps: members }, null, 2));
     return;
