@@ -63,9 +63,12 @@ describe('accounts over HTTP', () => {
     const answer = await http(sb.url, 'POST', '/v1/accounts', { name: 'Initech', ownerId: stranger });
     expect(answer.status).toBe(400);
     expect(answer.body).toMatchObject({ error: 'validation_failed', errors: [{ path: 'ownerId', message: expect.stringContaining(`no rep with id "${stranger}"`) }] });
-    const notAnId = await http(sb.url, 'POST', '/v1/accounts', { name: 'Initech', ownerId: 'sarah@example.com' });
+    const unknownEmail = await http(sb.url, 'POST', '/v1/accounts', { name: 'Initech', ownerId: 'nobody@example.com' });
+    expect(unknownEmail.status).toBe(400);
+    expect(unknownEmail.body.errors).toEqual([{ path: 'ownerId', message: 'no rep with id or email "nobody@example.com"; list reps with GET /v1/reps' }]);
+    const notAnId = await http(sb.url, 'POST', '/v1/accounts', { name: 'Initech', ownerId: 'Sarah' });
     expect(notAnId.status).toBe(400);
-    expect(notAnId.body.errors).toEqual([{ path: 'ownerId', message: 'must be a rep id (a UUID as returned by POST /v1/reps), or null for no owner' }]);
+    expect(notAnId.body.errors).toEqual([{ path: 'ownerId', message: 'must be a rep id (a UUID as returned by POST /v1/reps) or email, or null for no owner' }]);
     expect(await names()).not.toContain('Initech');
   });
 

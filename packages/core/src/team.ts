@@ -40,8 +40,9 @@ export type Strategy = (typeof Strategy)[keyof typeof Strategy];
 export const createTeamSchema = z.strictObject({
   name: z.string().trim().min(1, { error: 'must not be empty' }).max(200),
   members: z
-    .array(z.uuid({ error: 'must be a rep id (a UUID as returned by POST /v1/reps)' }))
+    .array(z.uuid({ error: 'must be a rep id (a UUID as returned by POST /v1/reps) or email' }))
     .max(10_000)
+    .describe('The members, in rotation order: each rep by id or email.')
     .refine((ids) => new Set(ids).size === ids.length, { error: 'lists a rep more than once' })
     .default([]),
   strategy: z.enum(Object.values(Strategy) as [Strategy, ...Strategy[]]).default(Strategy.roundRobin),

@@ -1,6 +1,7 @@
 import {
   ConflictError,
   type CreateRep,
+  isId,
   newId,
   NotFoundError,
   type Rep,
@@ -36,6 +37,8 @@ export interface RepRepository {
   /** Changes the profile fields given; throws `NotFoundError` for an unknown id. */
   update(id: string, patch: UpdateRep): Promise<Rep>;
   get(id: string): Promise<Rep | undefined>;
+  /** A rep by id or by email (case-insensitive, as emails are unique): how people name reps. */
+  find(idOrEmail: string): Promise<Rep | undefined>;
   list(options?: { readonly limit?: number; readonly after?: string }): Promise<Rep[]>;
   /** Every rep, for the router to load its actors. */
   listAll(): Promise<Rep[]>;
@@ -144,6 +147,15 @@ export function createRepRepository(db: Kysely<Database>): RepRepository {
 
     async get(id) {
       const row = await db.selectFrom('reps').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toRep(row);
+    },
+
+    async find(idOrEmail) {
+      const row = await db
+        .selectFrom('reps')
+        .selectAll()
+        .where((eb) => (isId(idOrEmail) ? eb('id', '=', idOrEmail) : eb(eb.fn('lower', ['email']), '=', idOrEmail.toLowerCase())))
+        .executeTakeFirst();
       return row && toRep(row);
     },
 

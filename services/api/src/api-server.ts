@@ -45,6 +45,7 @@ import { fastifySSE } from '@fastify/sse';
 import { inspectRoutes } from './routes/inspect.ts';
 import { consoleRoutes, defaultConsoleDir, isConsolePage, serveConsolePage } from './console-routes.ts';
 import { access, installAccessControl, securitySchemes } from './auth/access-control.ts';
+import { installReferenceResolution } from './references.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import { ConsoleSessions } from './auth/console-sessions.ts';
 import { keyRoutes } from './routes/keys.ts';
@@ -126,9 +127,13 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const authenticator = new Authenticator({ credentials, bootstrapKey: options.bootstrapKey, clock, logger: log });
   const sessions = new ConsoleSessions(credentials, clock);
   const leads = createLeadRepository(options.db);
+  const reps = createRepRepository(options.db);
+  const teams = createTeamRepository(options.db);
   await installRateLimits(app, options.rateLimits ?? DEFAULT_RATE_LIMITS, authenticator);
   // Before any route: each route's role is read as it is registered.
   installAccessControl(app, { authenticator, sessions, leads });
+  // After access control: the caller is checked before anything is looked up for it.
+  installReferenceResolution(app, { reps, teams });
   const consoleDir = options.consoleDir ?? defaultConsoleDir;
   app.setNotFoundHandler((request, reply) =>
     isConsolePage(request)
@@ -167,8 +172,6 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   // The API explorer brings its own scripts and styles: its own policy, with their hashes.
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: docsContentSecurityPolicy });
 
-  const reps = createRepRepository(options.db);
-  const teams = createTeamRepository(options.db);
   const accounts = createAccountRepository(options.db);
   const versions = createConfigVersionRepository(options.db);
   const audit = createAuditLogRepository(options.db);
@@ -213,7 +216,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   teamRoutes(app, { teams, router });
   leadRoutes(app, { leads, intake, router });
   commandRoutes(app, { router });
-  inspectRoutes(app, { inspection: createInspectionRepository(options.db), teams, router, bus: options.bus, subjects: options.subjects });
+  inspectRoutes(app, { inspection: createInspectionRepository(options.db), reps, teams, router, bus: options.bus, subjects: options.subjects });
   configRoutes(app, { config: new ConfigService({ db: options.db, versions, reps }), versions, router });
   simulateRoutes(app, { versions, reps, teams, leads, accounts });
   reportRoutes(app, { reports: createReportRepository(options.db), teams, clock: options.clock ?? Date.now });

@@ -86,9 +86,9 @@ const accountName = z
   .describe('The company’s name, unique regardless of case. Leads whose company matches it (ignoring case, punctuation and legal suffixes such as Inc or GmbH) match.');
 
 const ownerId = z
-  .uuid({ error: 'must be a rep id (a UUID as returned by POST /v1/reps), or null for no owner' })
+  .uuid({ error: 'must be a rep id (a UUID as returned by POST /v1/reps) or email, or null for no owner' })
   .nullable()
-  .describe('The rep who owns the account: its leads go to this rep. null: no owner.');
+  .describe('The rep who owns the account, by id or email: its leads go to this rep. null: no owner.');
 
 /** Body of `POST /v1/accounts`. */
 export const createAccountSchema = z

@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { ACCOUNT_CSV_COLUMNS, type AccountCsvRow, parseAccountsCsv } from '../accounts-csv.ts';
 import type { RouterClient } from '../router-client.ts';
 import { errorSchema, idParams, isoDate } from '../schemas.ts';
+import { references, repReference } from '../references.ts';
 import { access } from '../auth/access-control.ts';
 
 /** What the account routes need. */
@@ -106,9 +107,10 @@ export const accountRoutes: FastifyPluginAsync<AccountRouteDeps> = async (app, d
       schema: {
         ...access('viewer'),
         tags,
+        ...references({ querystring: { owner: 'rep' } }),
         summary: 'List accounts',
         description: 'Every account, ordered by name.',
-        querystring: z.object({ owner: z.uuid({ error: 'must be a rep id (a UUID)' }).optional().describe('Only the accounts this rep owns.') }),
+        querystring: z.object({ owner: repReference('the owner').optional().describe('Only the accounts this rep (id or email) owns.') }),
         response: { 200: z.object({ items: z.array(accountSchema) }), 400: errorSchema },
       },
     },
@@ -121,6 +123,7 @@ export const accountRoutes: FastifyPluginAsync<AccountRouteDeps> = async (app, d
       schema: {
         ...access('admin'),
         tags,
+        ...references({ body: { ownerId: 'rep' } }),
         summary: 'Create an account',
         description:
           'Leads from the account’s domains (and their subdomains), or whose company is the account’s name, go to its owner. ' +
@@ -184,6 +187,7 @@ export const accountRoutes: FastifyPluginAsync<AccountRouteDeps> = async (app, d
       schema: {
         ...access('admin'),
         tags,
+        ...references({ body: { ownerId: 'rep' } }),
         summary: 'Change an account',
         description: 'Any of name, domains (replaces the whole list) and ownerId. Takes effect for the next lead.',
         params: idParams('account'),

@@ -1,6 +1,6 @@
 import type { Bus, BusEvent, Subjects } from '@switchboard/bus';
-import { NotFoundError } from '@switchboard/core';
-import type { InspectionRepository, TeamRepository } from '@switchboard/store';
+import { isId, NotFoundError } from '@switchboard/core';
+import type { InspectionRepository, RepRepository, TeamRepository } from '@switchboard/store';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -8,6 +8,7 @@ import type { RouterClient } from '../router-client.ts';
 import { errorSchema, idParams, isoDate } from '../schemas.ts';
 import { type EventFilter, matchesEventFilter } from './event-filter.ts';
 import { access } from '../auth/access-control.ts';
+import { references, repReference } from '../references.ts';
 
 const transitionSchema = z.object({
   type: z.string().nullable().describe('The lifecycle event, for a lead (lead.assigned …); null for a rep.'),
@@ -58,12 +59,12 @@ const timelineSchema = z
 
 const kindParams = z.object({
   kind: z.enum(['leads', 'reps'], { error: 'must be leads or reps' }),
-  id: z.uuid({ error: 'must be an id (a UUID)' }),
+  id: z.union([z.uuid(), z.email()], { error: "must be an id (a UUID), or a rep's email" }).describe("The lead's id; the rep's id or email."),
 });
 
 const eventQuery = z.strictObject({
   lead: z.uuid({ error: 'must be a lead id (a UUID)' }).optional().describe('Only this lead’s events.'),
-  rep: z.uuid({ error: 'must be a rep id (a UUID)' }).optional().describe('Only events naming this rep (its assignments, touches, breaches …).'),
+  rep: repReference().optional().describe('Only events naming this rep, by id or email (its assignments, touches, breaches …).'),
   team: z.string().min(1).optional().describe('Only events of this team (id or name).'),
   type: z
     .string()
@@ -82,7 +83,7 @@ const WATCH_RENEW_SECONDS = 30;
  */
 export function inspectRoutes(
   app: FastifyInstance,
-  deps: { inspection: InspectionRepository; teams: TeamRepository; router: RouterClient; bus: Bus; subjects: Subjects },
+  deps: { inspection: InspectionRepository; reps: RepRepository; teams: TeamRepository; router: RouterClient; bus: Bus; subjects: Subjects },
 ): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['inspection'];
@@ -92,9 +93,11 @@ export function inspectRoutes(
     for (const reply of open) reply.sse.close();
   });
   /** The stored actor, or a 404 naming it. */
-  const storedActor = async (kind: 'leads' | 'reps', id: string, transitions: number) => {
-    const stored = await (kind === 'leads' ? deps.inspection.lead(id, transitions) : deps.inspection.rep(id, transitions));
-    if (!stored) throw new NotFoundError(kind === 'leads' ? 'lead' : 'rep', id, `list them with GET /v1/${kind}`);
+  const storedActor = async (kind: 'leads' | 'reps', ref: string, transitions: number) => {
+    // A rep may be named by its email.
+    const id = kind === 'reps' && !isId(ref) ? (await deps.reps.find(ref))?.id : ref;
+    const stored = id === undefined ? undefined : await (kind === 'leads' ? deps.inspection.lead(id, transitions) : deps.inspection.rep(id, transitions));
+    if (!stored) throw new NotFoundError(kind === 'leads' ? 'lead' : 'rep', ref, `list them with GET /v1/${kind}`);
     return stored;
   };
 
@@ -114,8 +117,9 @@ export function inspectRoutes(
       },
     },
     async (request) => {
-      const { kind, id } = request.params;
-      const stored = await storedActor(kind, id, request.query.transitions);
+      const { kind } = request.params;
+      const stored = await storedActor(kind, request.params.id, request.query.transitions);
+      const id = stored.id;
       const live = await deps.router.inspect(stored.kind, id);
       const persisted = (stored.snapshot ?? {}) as { value?: unknown; context?: unknown; status?: string };
       const fromRouter = live?.ok === true && live.live ? live : undefined;
@@ -179,8 +183,8 @@ export function inspectRoutes(
       },
     },
     async (request, reply) => {
-      const { kind, id } = request.params;
-      const actorKind = (await storedActor(kind, id, 1)).kind;
+      const stored = await storedActor(request.params.kind, request.params.id, 1);
+      const [actorKind, id] = [stored.kind, stored.id];
       await streamBus(open, reply, deps.bus, deps.subjects.inspectEvents(actorKind, id), (event) => ({ event: 'inspection', data: event.json() }), {
         start: async () => {
           await deps.router.inspect(actorKind, id, WATCH_RENEW_SECONDS);
@@ -197,6 +201,7 @@ export function inspectRoutes(
       sse: 'only',
       schema: {
         ...access('viewer'),
+        ...references({ querystring: { rep: 'rep' } }),
         tags,
         summary: 'Stream lifecycle events as they happen (server-sent events)',
         description:

@@ -3,6 +3,7 @@ import type { CredentialRepository } from '@switchboard/store';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { references, repReference } from '../references.ts';
 import { access } from '../auth/access-control.ts';
 import { type Authenticator, refusalMessage } from '../auth/authenticator.ts';
 import type { ConsoleSessions } from '../auth/console-sessions.ts';
@@ -48,13 +49,14 @@ export function keyRoutes(
       schema: {
         ...access('admin'),
         tags,
+        ...references({ body: { repId: 'rep' } }),
         summary: 'Create an API key',
         description: 'The answer’s `key` is the only time the secret is shown: it is stored as a scrypt hash. A `rep` key is bound to `repId`.',
         body: z
           .object({
             name: z.string().trim().min(1).max(100).describe('What it is for: "HubSpot form", "Grafana", "Sarah’s phone".'),
             role: roleSchema,
-            repId: z.uuid({ error: 'must be a rep id (a UUID)' }).optional(),
+            repId: repReference('the rep a rep key acts for').optional(),
             expiresAt: isoDate.optional(),
           })
           .strict(),

@@ -17,6 +17,7 @@ import {
   leadSummarySchema,
 } from '../schemas.ts';
 import { access } from '../auth/access-control.ts';
+import { references, repReference, teamReference } from '../references.ts';
 
 const touchSchema = z.strictObject({
   type: z.enum(touchTypeSchema.options, { error: `must be one of ${touchTypeSchema.options.join(', ')}` }),
@@ -32,7 +33,7 @@ const closeSchema = z.strictObject({
 });
 const rejectSchema = z.strictObject({
   reason: z.string().trim().min(1, { error: 'must say why, e.g. "wrong language"' }).max(500),
-  repId: z.uuid({ error: 'must be a rep id (a UUID)' }).optional().describe('The rejecting rep: must be the owner (default: the owner).'),
+  repId: repReference('the rejecting rep').optional().describe('The rejecting rep, by id or email: must be the owner (default: the owner).'),
 });
 
 /** `/v1/leads`: intake, list, read, and what happens to a lead after assignment. */
@@ -67,12 +68,13 @@ export function leadRoutes(app: FastifyInstance, deps: { leads: LeadRepository; 
     {
       schema: {
         ...access('viewer', 'own-leads'),
+        ...references({ querystring: { owner: 'rep', team: 'team' } }),
         tags,
         summary: 'List leads, newest first',
         querystring: z.object({
           state: leadStateSchema.optional(),
-          owner: z.uuid({ error: 'must be a rep id (a UUID)' }).optional(),
-          team: z.uuid({ error: 'must be a team id (a UUID)' }).optional(),
+          owner: repReference('the owner').optional(),
+          team: teamReference().optional(),
           limit: z.coerce.number().int().min(1).max(1000).default(50),
           before: z.uuid().optional().describe('Cursor: the `next` value of the previous page.'),
         }),
@@ -180,6 +182,7 @@ function commandRoutes(app: FastifyInstance, deps: { router: RouterClient }): vo
       schema: {
         ...access('operator', 'own-lead'),
         tags,
+        ...references({ body: { repId: 'rep' } }),
         summary: 'The owner rejects a lead',
         description: 'The lead is routed again, never to this rep; rejections per rep per day are limited (10).',
         params: idParams('lead'),

@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouterClient, SyncReply } from '../router-client.ts';
-import { errorSchema, idParams, repSchema } from '../schemas.ts';
+import { errorSchema, repSchema } from '../schemas.ts';
+import { references, repReference } from '../references.ts';
 import { access } from '../auth/access-control.ts';
 
 /** Overlays what the router answered (the actor's live state) on the stored rep. */
@@ -23,6 +24,8 @@ function withNextShiftChange(rep: Rep, now: number): Rep & { nextShiftChangeAt: 
   }
   return { ...rep, nextShiftChangeAt: next === null ? null : new Date(next) };
 }
+
+const repParams = z.object({ id: repReference() });
 
 /** What an operator, or a rep for itself, may change of a rep. */
 const AVAILABILITY_FIELDS = new Set(['available', 'awayReason']);
@@ -56,12 +59,13 @@ export function repRoutes(app: FastifyInstance, deps: { reps: RepRepository; rou
     {
       schema: {
         ...access('operator', 'own-rep'),
+        ...references({ params: { id: 'rep' } }),
         tags,
         summary: 'Change a rep',
         description:
           'Any rep field, and `available` (the manual toggle: false makes the rep `away`). Takes effect for the next lead. ' +
           'An operator, or a rep for itself, may change `available` and `awayReason` only; the other fields need an admin.',
-        params: idParams('rep'),
+        params: repParams,
         body: updateRepSchema,
         response: { 200: repSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
       },
@@ -109,7 +113,7 @@ export function repRoutes(app: FastifyInstance, deps: { reps: RepRepository; rou
     '/v1/reps/:id',
     {
       schema: {
-        ...access('viewer', 'own-rep'), tags, summary: 'Read a rep', params: idParams('rep'), response: { 200: repSchema, 400: errorSchema, 404: errorSchema } },
+        ...access('viewer', 'own-rep'), ...references({ params: { id: 'rep' } }), tags, summary: 'Read a rep', params: repParams, response: { 200: repSchema, 400: errorSchema, 404: errorSchema } },
     },
     async (request) => {
       const rep = await deps.reps.get(request.params.id);

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { RouterClient } from '../router-client.ts';
 import { errorSchema, teamSchema } from '../schemas.ts';
 import { access } from '../auth/access-control.ts';
+import { references } from '../references.ts';
 
 /** `/v1/teams`: create, list and read teams. */
 export function teamRoutes(app: FastifyInstance, deps: { teams: TeamRepository; router: RouterClient }): void {
@@ -19,6 +20,7 @@ export function teamRoutes(app: FastifyInstance, deps: { teams: TeamRepository; 
       schema: {
         ...access('admin'),
         tags,
+        ...references({ body: { members: 'reps' } }),
         summary: 'Create a team',
         description: 'The first team created is the default team: leads that name no team go there.',
         body: createTeamSchema,
