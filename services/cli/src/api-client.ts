@@ -47,7 +47,7 @@ export class ApiClient {
    * Reads a server-sent-events stream, calling `onEvent` for each event, until the server
    * ends it, `signal` aborts, or `onEvent` answers false. Throws `ApiError` as `request` does.
    */
-  async stream(path: string, onEvent: (event: StreamedEvent) => boolean | void, signal?: AbortSignal): Promise<void> {
+  async stream(path: string, onEvent: (event: StreamedEvent) => boolean | void | Promise<boolean | void>, signal?: AbortSignal): Promise<void> {
     let response: Response;
     try {
       response = await fetch(`${this.#base}${path}`, { headers: { ...this.#auth, accept: 'text/event-stream' }, ...(signal && { signal }) });
@@ -76,7 +76,7 @@ export class ApiClient {
         } catch {
           // Not JSON: hand over the text.
         }
-        if (onEvent({ event: value.event ?? 'message', id: value.id ?? null, data }) === false) return;
+        if ((await onEvent({ event: value.event ?? 'message', id: value.id ?? null, data })) === false) return;
       }
     } catch (error) {
       if (signal?.aborted) return;

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { LeadState, TouchType } from '@switchboard/core';
+import { LeadState, TouchType, type WeeklySchedule } from '@switchboard/core';
 export { CommanderError } from 'commander';
 import { ApiClient, ApiError } from './api-client.ts';
 import { addAccount, collectRepeated, importAccounts, listAccounts } from './commands/accounts.ts';
@@ -16,6 +16,13 @@ import { listAudit } from './commands/audit.ts';
 import { salesforceAttention } from './commands/salesforce.ts';
 import { type Output, processOutput } from './output.ts';
 import { ADMIN_KEY_FILE, localAdminKey } from './local-key.ts';
+import { parseWorkingHours, WORKING_HOURS_SYNTAX } from './working-hours-text.ts';
+
+/** `--working-hours` as given (its specs) and as read. */
+interface WorkingHoursOption {
+  readonly specs: ReadonlyArray<string>;
+  readonly schedule: WeeklySchedule | null;
+}
 
 const integer = (name: string) => (value: string) => {
   const n = Number(value);
@@ -152,17 +159,21 @@ export function buildProgram(io: Output = processOutput): Command {
     .action(run((options: { json?: boolean }) => listReps(api(), io, options.json ?? false)));
   reps
     .command('set <rep>')
-    .description('change a rep (by email or id): --away / --available toggle it; --cap, --weight, --tag, --timezone change its profile')
+    .description('change a rep (by email or id): --away / --available toggle it; --cap, --weight, --tag, --timezone, --working-hours change its profile')
     .option('--away', 'take the rep out of routing')
     .option('--available', 'put the rep back into routing')
     .option('--cap <n>', 'most active leads at once', integer('--cap'))
     .option('--weight <w>', 'share of leads relative to others', positive)
     .option('--tag <tag...>', 'skills and other tags (replaces the list)')
     .option('--timezone <zone>', 'IANA time zone, e.g. Europe/Berlin')
+    .option('--working-hours <spec...>', `when the rep works, in its time zone (replaces the schedule): ${WORKING_HOURS_SYNTAX}`, (spec: string, previous?: WorkingHoursOption) => {
+      const specs = [...(previous?.specs ?? []), spec];
+      return { specs, schedule: parseWorkingHours(specs) };
+    })
     .option('--salesforce-user <id>', 'the Salesforce User Id (005...) owner write-backs use for this rep')
     .option('--json', 'print JSON')
     .action(
-      run((ref: string, options: { away?: boolean; available?: boolean; cap?: number; weight?: number; tag?: string[]; timezone?: string; salesforceUser?: string; json?: boolean }) =>
+      run((ref: string, options: { away?: boolean; available?: boolean; cap?: number; weight?: number; tag?: string[]; timezone?: string; workingHours?: WorkingHoursOption; salesforceUser?: string; json?: boolean }) =>
         setRep(
           api(),
           io,
@@ -174,6 +185,7 @@ export function buildProgram(io: Output = processOutput): Command {
             ...(options.weight !== undefined && { weight: options.weight }),
             ...(options.tag !== undefined && { tags: options.tag }),
             ...(options.timezone !== undefined && { timezone: options.timezone }),
+            ...(options.workingHours !== undefined && { workingHours: options.workingHours.schedule }),
             ...(options.salesforceUser !== undefined && { salesforceUserId: options.salesforceUser }),
           },
           options.json ?? false,

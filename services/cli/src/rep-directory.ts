@@ -23,6 +23,7 @@ export interface ListedRep extends NamedRep {
 export class RepDirectory {
   readonly #api: ApiClient;
   #reps: Promise<ListedRep[]> | undefined;
+  readonly #missed = new Set<string>();
 
   constructor(api: ApiClient) {
     this.#api = api;
@@ -51,10 +52,19 @@ export class RepDirectory {
     return rep.id;
   }
 
-  /** "Sarah Chen <sarah@example.com>" for a rep id, the id itself for one not found, "-" for none. */
+  /**
+   * "Sarah Chen <sarah@example.com>" for a rep id, the id itself for one not found, "-" for
+   * none. A long-running command (`watch`) meets reps added since it read them: an id it does
+   * not know makes it read the reps again, once.
+   */
   async label(id: string | null | undefined): Promise<string> {
     if (!id) return '-';
-    const rep = (await this.all()).find((r) => r.id === id);
+    let rep = (await this.all()).find((r) => r.id === id);
+    if (!rep && !this.#missed.has(id)) {
+      this.#missed.add(id);
+      this.#reps = undefined;
+      rep = (await this.all()).find((r) => r.id === id);
+    }
     return rep ? `${rep.name} <${rep.email}>` : id;
   }
 }

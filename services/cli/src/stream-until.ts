@@ -11,7 +11,7 @@ export async function streamUntil(
   io: Output,
   path: string,
   options: { readonly opened: string; readonly quiet?: boolean; readonly count?: number | undefined; readonly signal?: AbortSignal | undefined },
-  print: (data: unknown) => string,
+  print: (data: unknown) => string | Promise<string>,
 ): Promise<void> {
   let seen = 0;
   const controller = new AbortController();
@@ -21,12 +21,12 @@ export async function streamUntil(
   try {
     await api.stream(
       path,
-      ({ event, data }) => {
+      async ({ event, data }) => {
         if (event === 'ready') {
           if (!options.quiet) io.err(`${options.opened} — Ctrl-C to stop`);
           return true;
         }
-        io.out(print(data));
+        io.out(await print(data));
         seen += 1;
         return options.count === undefined || seen < options.count;
       },

@@ -32,14 +32,14 @@ async function streaming(args: string[]): Promise<{ run: Promise<CliRun> }> {
 }
 
 describe('switchboard watch, trace and inspect', () => {
-  it('watch prints live events matching the filter, one line each, and stops after --count', async () => {
-    const { run } = await streaming(['watch', '--type', 'lead.assigned', '--rep', ana, '--count', '1']);
+  it('watch prints live events matching the filter, one line each, owners and teams by name, and stops after --count', async () => {
+    const { run } = await streaming(['watch', '--type', 'lead.assigned', '--rep', 'ana@acme.test', '--count', '1']);
     const id = await assignedLead('watch@prospect.io');
     const { out, err, exitCode } = await run;
     expect(exitCode).toBe(0);
-    expect(err).toBe(`watching type lead.assigned naming rep ${ana} — Ctrl-C to stop`);
+    expect(err).toBe('watching type lead.assigned naming rep ana@acme.test — Ctrl-C to stop');
     expect(out.split('\n')).toHaveLength(1);
-    expect(out).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ  lead.assigned\\s+${id}  rep ${ana}  team [0-9a-f-]+  team Inbound`));
+    expect(out).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ  lead.assigned\\s+${id}  → Ana Ruiz <ana@acme\\.test>  team Inbound  team Inbound`));
   });
 
   it('watch --json prints each event as one JSON line', async () => {
@@ -62,6 +62,8 @@ describe('switchboard watch, trace and inspect', () => {
     expect(lines[3]).toMatch(/^time\s+\+since start\s+\+step\s+event\s+transition\s+cause\s+detail$/);
     expect(lines.slice(5).map((line) => line.split(/\s{2,}/)[3])).toEqual(['lead.received', 'lead.routing', 'lead.assigned']);
     expect(lines[5]?.split(/\s{2,}/).slice(1)).toEqual(['0 ms', '0 ms', 'lead.received', '· → new', 'intake:api']);
+    // The owner by name, not id.
+    expect(lines[7]?.split(/\s{2,}/).at(-1)).toMatch(/^→ Ana Ruiz <ana@acme\.test>, team Inbound: team Inbound/);
   });
 
   it('inspect rep shows the actor’s state and context and its last state changes; --xstate streams its inspection events', async () => {

@@ -50,13 +50,36 @@ describe('the CLI takes names', () => {
     expect(touched.out).toContain(`owned by ${owner.name} <${owner.email}>`);
   });
 
+  it('sets working hours as people write them, overnight shifts and "always" included', async () => {
+    const set = await cli('reps', 'set', 'sarah@example.com', '--working-hours', 'mon-thu 09:00-12:30,13:30-18:00', 'fri 09:00-15:00');
+    expect(set.out).toMatch(/^Rep Sarah Chen is now \w+ \(\d+ active\); works mon-thu 09:00-12:30,13:30-18:00; fri 09:00-15:00 \(UTC\)$/);
+    const stored = async () => ((await http(sb.url, 'GET', '/v1/reps/sarah@example.com')).body as { workingHours: unknown }).workingHours;
+    expect(await stored()).toEqual({
+      mon: [{ from: '09:00', to: '12:30' }, { from: '13:30', to: '18:00' }],
+      tue: [{ from: '09:00', to: '12:30' }, { from: '13:30', to: '18:00' }],
+      wed: [{ from: '09:00', to: '12:30' }, { from: '13:30', to: '18:00' }],
+      thu: [{ from: '09:00', to: '12:30' }, { from: '13:30', to: '18:00' }],
+      fri: [{ from: '09:00', to: '15:00' }],
+    });
+    await cli('reps', 'set', 'sarah@example.com', '--working-hours', 'sat 22:00-06:00');
+    expect(await stored()).toEqual({ sat: [{ from: '22:00', to: '24:00' }], sun: [{ from: '00:00', to: '06:00' }] });
+
+    const refused = await cli('reps', 'set', 'sarah@example.com', '--working-hours', 'mon-fri 9-17');
+    expect(refused.exitCode).toBe(1);
+    expect(refused.err).toContain('"9-17" in "mon-fri 9-17": hours must be HH:MM-HH:MM on a 24-hour clock, e.g. 09:00-17:00');
+    expect(await stored()).toEqual({ sat: [{ from: '22:00', to: '24:00' }], sun: [{ from: '00:00', to: '06:00' }] });
+
+    expect((await cli('reps', 'set', 'sarah@example.com', '--working-hours', 'always')).out).toContain('works always (UTC)');
+    expect(await stored()).toBeNull();
+  });
+
   it('names an unknown email, and changes nothing', async () => {
     const before = (await http(sb.url, 'GET', '/v1/teams')).body.items.length;
     const refused = await cli('teams', 'add', '--name', 'Ghosts', '--members', 'nobody@example.com');
     expect(refused.exitCode).toBe(1);
     expect(refused.err).toBe('error: no rep with email nobody@example.com; list reps with: switchboard reps list');
     expect((await http(sb.url, 'GET', '/v1/teams')).body.items.length).toBe(before);
-    expect((await cli('reps', 'set', 'nobody@example.com', '--away')).err).toContain('no rep with email nobody@example.com');
+    expect((await cli('reps', 'set', 'nobody@example.com', '--away')).err).toContain('no rep with id or email "nobody@example.com"');
     expect((await cli('leads', 'list', '--help')).out.replace(/\s+/g, ' ')).toContain('new, routing, assigned, touched, waiting, escalated, closed, converted');
   });
 });

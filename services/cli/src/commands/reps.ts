@@ -1,9 +1,12 @@
+import type { WeeklySchedule } from '@switchboard/core';
 import type { ApiClient } from '../api-client.ts';
 import { formatTable } from '../format-table.ts';
 import { type ListedRep, RepDirectory } from '../rep-directory.ts';
 import type { Output } from '../output.ts';
+import { formatWorkingHours } from '../working-hours-text.ts';
 
-type Rep = ListedRep;
+/** A rep as the API answers it: what the CLI prints of it. */
+type Rep = ListedRep & { readonly timezone: string; readonly workingHours: WeeklySchedule | null };
 
 /** `switchboard reps add`. */
 export async function addRep(
@@ -24,9 +27,14 @@ export async function addRep(
 
 /** `switchboard reps set <rep>`: change a rep (by email or id), e.g. `--away` / `--available`, `--cap`, `--weight`. */
 export async function setRep(api: ApiClient, io: Output, ref: string, patch: Record<string, unknown>, json: boolean): Promise<void> {
-  const id = await new RepDirectory(api).idOf(ref);
-  const { body } = await api.request<Rep>('PATCH', `/v1/reps/${encodeURIComponent(id)}`, patch);
-  io.out(json ? JSON.stringify(body) : `Rep ${body.name} is now ${body.state} (${body.activeLeads} active)`);
+  // The API takes the rep by email or id.
+  const { body } = await api.request<Rep>('PATCH', `/v1/reps/${encodeURIComponent(ref)}`, patch);
+  if (json) {
+    io.out(JSON.stringify(body));
+    return;
+  }
+  const hours = 'workingHours' in patch ? `; works ${formatWorkingHours(body.workingHours)} (${body.timezone})` : '';
+  io.out(`Rep ${body.name} is now ${body.state} (${body.activeLeads} active)${hours}`);
 }
 
 /** `switchboard reps list`. */

@@ -1,6 +1,8 @@
 import type { ApiClient } from '../api-client.ts';
 import { formatTable, formatTime } from '../format-table.ts';
 import type { Output } from '../output.ts';
+import { RepDirectory } from '../rep-directory.ts';
+import { TeamDirectory } from '../team-directory.ts';
 
 interface TimelineStep {
   type: string | null;
@@ -28,6 +30,8 @@ export async function trace(api: ApiClient, io: Output, id: string, json: boolea
     io.out(JSON.stringify(timeline, null, 2));
     return;
   }
+  const [reps, teams] = [new RepDirectory(api), new TeamDirectory(api)];
+  const details = await Promise.all(timeline.steps.map((s) => detailOf(s.data, reps, teams)));
   io.out(
     [
       `Lead ${timeline.id} <${timeline.email}>: ${timeline.state}, ${formatDuration(timeline.totalMs)} from first to last event`,
@@ -35,14 +39,14 @@ export async function trace(api: ApiClient, io: Output, id: string, json: boolea
       '',
       formatTable(
         ['time', '+since start', '+step', 'event', 'transition', 'cause', 'detail'],
-        timeline.steps.map((s) => [
+        timeline.steps.map((s, i) => [
           formatTime(s.at),
           formatDuration(s.sinceStartMs),
           formatDuration(s.sincePreviousMs),
           s.type ?? '-',
           `${s.from ?? '·'} → ${s.to ?? '·'}`,
           s.cause,
-          detailOf(s.data),
+          details[i] as string,
         ]),
       ),
     ].join('\n'),
@@ -57,8 +61,12 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
 }
 
-function detailOf(data: Record<string, unknown> | null): string {
+/** The step's owner (by name), team and what it says: "→ Sarah Chen <sarah@acme.com>, team EMEA: rule 2 …". */
+async function detailOf(data: Record<string, unknown> | null, reps: RepDirectory, teams: TeamDirectory): Promise<string> {
   if (!data) return '';
-  for (const key of ['summary', 'reason', 'outcome', 'type'] as const) if (typeof data[key] === 'string') return String(data[key]);
-  return '';
+  const parts: string[] = [];
+  if (typeof data.repId === 'string') parts.push(`→ ${await reps.label(data.repId)}`);
+  if (typeof data.teamId === 'string') parts.push(`team ${await teams.label(data.teamId)}`);
+  const said = (['summary', 'reason', 'outcome', 'type'] as const).map((key) => data[key]).find((value) => typeof value === 'string');
+  return `${parts.join(', ')}${parts.length > 0 && said ? ': ' : ''}${said ?? ''}`;
 }
