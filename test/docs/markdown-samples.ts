@@ -21,12 +21,12 @@ export interface MarkdownLink {
   readonly target: string;
 }
 
-/** README.md, CHANGELOG.md and every markdown file under docs/, relative to `root`. */
+/** README.md, CHANGELOG.md, deploy/README.md and every markdown file under docs/, relative to `root`. */
 export function documentationFiles(root: string): string[] {
   const docs = readdirSync(join(root, 'docs'), { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.md'))
     .map((name) => join('docs', name));
-  return ['README.md', 'CHANGELOG.md', ...docs.sort()];
+  return ['README.md', 'CHANGELOG.md', 'deploy/README.md', ...docs.sort()];
 }
 
 /** The fenced code blocks of a markdown file, with where they are. */
