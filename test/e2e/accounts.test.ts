@@ -68,7 +68,7 @@ describe('accounts over HTTP', () => {
     expect(unknownEmail.body.errors).toEqual([{ path: 'ownerId', message: 'no rep with id or email "nobody@example.com"; list reps with GET /v1/reps' }]);
     const notAnId = await http(sb.url, 'POST', '/v1/accounts', { name: 'Initech', ownerId: 'Sarah' });
     expect(notAnId.status).toBe(400);
-    expect(notAnId.body.errors).toEqual([{ path: 'ownerId', message: 'must be a rep id (a UUID as returned by POST /v1/reps) or email, or null for no owner' }]);
+    expect(notAnId.body.errors).toEqual([{ path: 'ownerId', message: "must be the owner's id (a UUID) or email" }]);
     expect(await names()).not.toContain('Initech');
   });
 

@@ -45,6 +45,9 @@ describe('names in the API', () => {
     expect(refused.body.errors).toEqual([{ path: 'members[1]', message: 'no rep with id or email "ghost@acme.test"; list reps with GET /v1/reps' }]);
     expect((await http(sb.url, 'GET', '/v1/teams/Ghosts')).status).toBe(404);
 
+    // The same rep twice, once by email and once by id, is caught once both are ids.
+    const twice = await http(sb.url, 'POST', '/v1/teams', { name: 'Twice', members: ['sarah@acme.test', sarah] });
+    expect(twice.body.errors).toEqual([{ path: 'members', message: 'lists a rep more than once' }]);
     const team = await http(sb.url, 'POST', '/v1/teams', { name: 'DACH', members: ['li@acme.test', sarah] });
     expect(team.status).toBe(201);
     expect(team.body.members).toEqual([li, sarah]);

@@ -20,6 +20,9 @@ import { errorSchema, idParams, isoDate } from '../schemas.ts';
 import { references, repReference } from '../references.ts';
 import { access } from '../auth/access-control.ts';
 
+/** As people give an owner: by id or email (resolved to the id before the route runs), or null. */
+const ownerReference = repReference('the owner').nullable().describe('The rep who owns the account, by id or email: its leads go to this rep. null: no owner.');
+
 /** What the account routes need. */
 export interface AccountRouteDeps {
   readonly accounts: AccountRepository;
@@ -128,7 +131,7 @@ export const accountRoutes: FastifyPluginAsync<AccountRouteDeps> = async (app, d
         description:
           'Leads from the account’s domains (and their subdomains), or whose company is the account’s name, go to its owner. ' +
           'A domain belongs to one account only; free-mail domains are refused.',
-        body: createAccountSchema,
+        body: createAccountSchema.safeExtend({ ownerId: ownerReference.default(null) }),
         response: { 201: accountSchema, 400: errorSchema, 409: errorSchema },
       },
     },
@@ -191,7 +194,7 @@ export const accountRoutes: FastifyPluginAsync<AccountRouteDeps> = async (app, d
         summary: 'Change an account',
         description: 'Any of name, domains (replaces the whole list) and ownerId. Takes effect for the next lead.',
         params: idParams('account'),
-        body: updateAccountSchema,
+        body: updateAccountSchema.safeExtend({ ownerId: ownerReference.optional() }),
         response: { 200: accountSchema, 400: errorSchema, 404: errorSchema, 409: errorSchema },
       },
     },

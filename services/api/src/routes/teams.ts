@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { RouterClient } from '../router-client.ts';
 import { errorSchema, teamSchema } from '../schemas.ts';
 import { access } from '../auth/access-control.ts';
-import { references } from '../references.ts';
+import { references, repReference } from '../references.ts';
 
 /** `/v1/teams`: create, list and read teams. */
 export function teamRoutes(app: FastifyInstance, deps: { teams: TeamRepository; router: RouterClient }): void {
@@ -23,12 +23,19 @@ export function teamRoutes(app: FastifyInstance, deps: { teams: TeamRepository; 
         ...references({ body: { members: 'reps' } }),
         summary: 'Create a team',
         description: 'The first team created is the default team: leads that name no team go there.',
-        body: createTeamSchema,
+        body: createTeamSchema.safeExtend({
+          members: z
+            .array(repReference('a member'))
+            .max(10_000)
+            .refine((refs) => new Set(refs).size === refs.length, { error: 'lists a rep more than once' })
+            .default([]).describe('The members, in rotation order: each rep by id or email.'),
+        }),
         response: { 201: teamSchema, 400: errorSchema, 409: errorSchema },
       },
     },
     async (request, reply) => {
-      const team = await deps.teams.create(request.body);
+      // Resolved to ids before the route ran; the domain's schema checks them as it checks any team.
+      const team = await deps.teams.create(createTeamSchema.parse(request.body));
       await deps.router.syncTeam(team.id);
       return reply.code(201).send(await present(team));
     },
