@@ -5,7 +5,7 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
   return (
     <div className="state-box empty">
       <strong>{title}</strong>
-      {children && <p>{children}</p>}
+      {children && <div className="state-body">{children}</div>}
     </div>
   );
 }

@@ -1,12 +1,29 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/api-client.ts';
 import { DiffView } from '../components/diff-view.tsx';
+import { CommandHint } from '../components/command-hint.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { ErrorState } from '../components/error-state.tsx';
 import { LoadingState } from '../components/loading-state.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { formatDateTime } from '../format/format-time.ts';
 import { useResource } from '../hooks/use-resource.ts';
+
+/** A first configuration that applies as it stands to the reps and team the board's hint makes. */
+const EXAMPLE_CONFIG = `teams:
+  - name: Inbound
+    members: [sarah@example.com, li@example.com]
+    strategy: round_robin
+territories:
+  - name: DACH
+    when: { country: [DE, AT, CH] }
+rules:
+  - name: DACH to Sarah
+    when: { territory: DACH }
+    route: { rep: sarah@example.com }
+  - name: Everyone else
+    route: { team: Inbound }
+`;
 
 /** The routing configuration: the version in force, every earlier one, and what changed between two. */
 export function ConfigPage() {
@@ -37,8 +54,8 @@ export function ConfigPage() {
       <>
         <PageHeader title="Configuration" subtitle="Teams, territories and routing rules, versioned." />
         <EmptyState title="No routing configuration applied yet">
-          Leads go to the team they name, else to the default team (the first created). Apply one with{' '}
-          <code>switchboard config apply routing.yaml</code> or <code>PUT /v1/config</code>.
+          Leads go to the team they name, else to the default team (the first created). A configuration routes by rules instead:
+          <CommandHint file={{ name: 'routing.yaml', text: EXAMPLE_CONFIG }} commands={['config apply routing.yaml --dry-run', 'config apply routing.yaml --comment "first rules"']} />
         </EmptyState>
       </>
     );

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/api-client.ts';
 import { LEAD_STATES, type LeadState, type LeadSummary } from '../api/types.ts';
+import { CommandHint } from '../components/command-hint.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { ErrorState } from '../components/error-state.tsx';
 import { LeadRow } from '../components/lead-row.tsx';
@@ -85,7 +86,8 @@ export function LeadListPage() {
             <EmptyState title="No leads match these filters">Clear a filter to see more.</EmptyState>
           ) : (
             <EmptyState title="No leads yet">
-              Post one with <code>switchboard leads add --email ana@acme.io</code> or <code>POST /v1/leads</code>.
+              Send one (with reps and a team in place, it is assigned at once); forms and CRMs post to <code>POST /v1/leads</code>:
+              <CommandHint commands={['leads add --email ana@acme.io --company "Acme GmbH" --attr country=DE', 'leads list']} />
             </EmptyState>
           )
         ) : (

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api } from '../api/api-client.ts';
 import type { Rep, RepState, Team } from '../api/types.ts';
+import { CommandHint } from '../components/command-hint.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { ErrorState } from '../components/error-state.tsx';
 import { LoadingState } from '../components/loading-state.tsx';
@@ -67,7 +68,14 @@ export function RepBoardPage() {
           )}
           {items.length === 0 ? (
             <EmptyState title="No reps yet">
-              Add one with <code>switchboard reps add --name "Sarah Chen" --email sarah@example.com</code> or <code>POST /v1/reps</code>.
+              Add reps, and a team for leads to go to (the first team is the default team):
+              <CommandHint
+                commands={[
+                  'reps add --name "Sarah Chen" --email sarah@example.com --cap 10',
+                  'reps add --name "Li Wei" --email li@example.com',
+                  'teams add --name Inbound --members sarah@example.com li@example.com',
+                ]}
+              />
             </EmptyState>
           ) : (
             <div className="card table-card">
