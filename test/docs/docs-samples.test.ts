@@ -67,7 +67,7 @@ describe('the documentation samples', () => {
   it('run only pnpm scripts that package.json has', () => {
     const problems = shellBlocks.flatMap((block) =>
       shellCommands(block.code)
-        .filter((c) => (c.argv[0] === 'pnpm' && c.argv[1] !== 'switchboard') || (c.argv[0] === 'npx' && c.argv[1]?.startsWith('pnpm')))
+        .filter((c) => (c.argv[0] === 'pnpm' && c.argv[1] !== 'switchboard') || c.argv[0] === 'npm' || (c.argv[0] === 'npx' && c.argv[1]?.startsWith('pnpm')))
         .map((c) => [c, pnpmProblem(c.argv)] as const)
         .filter(([, problem]) => problem !== undefined)
         .map(([c, problem]) => `${where(block, c.line)}: ${c.argv.join(' ')}: ${problem}`),
@@ -77,7 +77,8 @@ describe('the documentation samples', () => {
 
   it('keep the README install, lint, type check and test commands as .ci/run runs them', () => {
     const readme = shellBlocks.filter((b) => b.file === 'README.md').flatMap((b) => shellCommands(b.code).map((c) => c.argv.join(' ')));
-    for (const command of ['npx pnpm@10 install', 'npx pnpm@10 start', 'npx pnpm@10 test', 'pnpm install', 'pnpm lint', 'pnpm typecheck', 'pnpm test']) {
+    // `npm start`, not `npx pnpm@10 start`, where pnpm is not installed: npx dies at once on Ctrl-C.
+    for (const command of ['npx pnpm@10 install', 'npm start', 'npx pnpm@10 test', 'pnpm install', 'pnpm lint', 'pnpm typecheck', 'pnpm test']) {
       expect(readme, `the README should show \`${command}\``).toContain(command);
     }
   });

@@ -64,7 +64,7 @@ const workspacePackages = new Map<string, Record<string, string>>(
 /** pnpm's own commands that samples use. */
 const PNPM_COMMANDS = new Set(['install', 'i', 'add', 'exec', 'dlx', 'run', '--help', '--version']);
 
-/** What is wrong with a `pnpm …` or `npx pnpm@10 …` sample, or undefined. */
+/** What is wrong with a `pnpm …`, `npx pnpm@10 …` or `npm …` sample (its script must exist), or undefined. */
 export function pnpmProblem(argv: ReadonlyArray<string>): string | undefined {
   const args = argv[0] === 'npx' ? argv.slice(2) : argv.slice(1);
   if (args[0] === '--filter') {
