@@ -102,7 +102,7 @@ export interface SwitchboardConfig {
   readonly port: number;
   /**
    * The HTTP bind address. Only this machine by default: reaching it from elsewhere is a choice
-   * made with `HOST`, behind TLS at an ingress (see the README). @default '127.0.0.1'
+   * made with `HOST`, behind TLS at an ingress (see docs/operations.md). @default '127.0.0.1'
    */
   readonly host: string;
   /** An admin key accepted besides the stored ones (`SWITCHBOARD_ADMIN_KEY`, 32+ characters); it shows as `[redacted]` when logged. */

@@ -81,7 +81,7 @@ export function singleSignOnRoutes(app: FastifyInstance, deps: { sso: SingleSign
       },
     },
     async (request, reply) => {
-      if (!sso) return reply.code(404).send({ error: 'not_found', message: 'single sign-on is off: set SWITCHBOARD_OIDC_ISSUER and the rest (see the README), or sign in with an API key' });
+      if (!sso) return reply.code(404).send({ error: 'not_found', message: 'single sign-on is off: set SWITCHBOARD_OIDC_ISSUER and the rest (see docs/api.md, "Console single sign-on"), or sign in with an API key' });
       const config = await discover(sso);
       const verifier = oidc.randomPKCECodeVerifier();
       const flow = { state: oidc.randomState(), nonce: oidc.randomNonce(), verifier, startedAt: deps.clock() };
