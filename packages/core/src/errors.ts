@@ -1,7 +1,14 @@
-/** One problem with an input, located by its path (`attributes.score`, `members[2]`). */
+/**
+ * One problem with an input, located by its path (`attributes.score`, `members[2]`) and, for
+ * an input read from text (a routing configuration file), by where it is in that text.
+ */
 export interface ValidationIssue {
   readonly path: string;
   readonly message: string;
+  /** 1-based line of the node at fault in the source text. */
+  readonly line?: number;
+  /** 1-based column of the node at fault in the source text. */
+  readonly column?: number;
 }
 
 /** Base of every Switchboard error. */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { durationSchema } from '../duration.ts';
 import { slaPolicySchema, Strategy } from '../team.ts';
-import { type Condition, conditionIssues, findTerritoryCycle, territoryReferences } from './condition.ts';
+import { type Condition, conditionIssues } from './condition.ts';
+import { crossReferenceIssues } from './config-references.ts';
 
 /**
  * The routing configuration: one document (YAML or JSON) that holds the teams, the
@@ -132,76 +133,10 @@ export const routingConfigSchema = z
       .optional()
       .describe('How long personal data is kept. Leave out to keep it until erased by request.'),
   })
+  // The schema alone checks what it can see once the document's shape is right; a document
+  // read for an admin gets these checks even where its shape is not (see validateRoutingConfig).
   .superRefine((config, ctx) => {
-    checkUnique(config.teams, 'teams', ctx);
-    checkUnique(config.territories, 'territories', ctx);
-    checkUnique(config.rules, 'rules', ctx);
-    const teams = new Set(config.teams.map((t) => t.name.toLowerCase()));
-    const territories = new Set(config.territories.map((t) => t.name.toLowerCase()));
-    config.teams.forEach((team, i) => {
-      if (team.fallback !== undefined && !teams.has(team.fallback.toLowerCase())) {
-        ctx.addIssue({ code: 'custom', path: ['teams', i, 'fallback'], message: `no team named "${team.fallback}" in teams` });
-      }
-    });
-    const cycle = fallbackCycle(config.teams);
-    if (cycle) ctx.addIssue({ code: 'custom', path: ['teams', cycle.index, 'fallback'], message: `fallbacks go round in a circle: ${cycle.names.join(' → ')}` });
-    const checkTerritories = (condition: unknown, path: Array<string | number>): void => {
-      for (const ref of territoryReferences(condition)) {
-        if (!territories.has(ref.name.trim().toLowerCase())) {
-          ctx.addIssue({ code: 'custom', path: [...path, ...ref.path], message: `no territory named "${ref.name}" in territories` });
-        }
-      }
-    };
-    config.territories.forEach((territory, i) => checkTerritories(territory.when, ['territories', i, 'when']));
-    const territoryCycle = findTerritoryCycle(config.territories);
-    if (territoryCycle) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['territories', territoryCycle.index, 'when'],
-        message: `territories refer to each other in a circle: ${territoryCycle.names.join(' → ')}`,
-      });
-    }
-    config.rules.forEach((rule, i) => {
-      if (rule.when !== undefined) checkTerritories(rule.when, ['rules', i, 'when']);
-      if ('team' in rule.route && !teams.has(rule.route.team.toLowerCase())) {
-        ctx.addIssue({ code: 'custom', path: ['rules', i, 'route', 'team'], message: `no team named "${rule.route.team}" in teams` });
-      }
-      if ('accountOwner' in rule.route) {
-        const { ifUnavailable, waitUpTo } = rule.route.accountOwner;
-        if (ifUnavailable === 'wait' && waitUpTo === undefined) {
-          ctx.addIssue({ code: 'custom', path: ['rules', i, 'route', 'accountOwner', 'waitUpTo'], message: 'required with ifUnavailable: wait (e.g. PT2H)' });
-        }
-      }
-    });
+    for (const issue of crossReferenceIssues(config)) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
   });
 export type RoutingConfig = z.output<typeof routingConfigSchema>;
 
-function checkUnique(items: ReadonlyArray<{ name: string }>, key: string, ctx: z.RefinementCtx): void {
-  const seen = new Map<string, number>();
-  items.forEach((item, i) => {
-    const k = item.name.toLowerCase();
-    const first = seen.get(k);
-    if (first !== undefined) {
-      ctx.addIssue({ code: 'custom', path: [key, i, 'name'], message: `"${item.name}" is already the name of ${key}[${first}]` });
-    } else {
-      seen.set(k, i);
-    }
-  });
-}
-
-function fallbackCycle(teams: ReadonlyArray<TeamConfig>): { index: number; names: string[] } | null {
-  const byName = new Map(teams.map((t, i) => [t.name.toLowerCase(), { team: t, index: i }]));
-  for (const [i, start] of teams.entries()) {
-    const names = [start.name];
-    let next = start.fallback;
-    while (next !== undefined) {
-      const found = byName.get(next.toLowerCase());
-      if (!found) break;
-      names.push(found.team.name);
-      if (found.index === i) return { index: i, names };
-      if (names.length > teams.length + 1) break;
-      next = found.team.fallback;
-    }
-  }
-  return null;
-}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseRoutingConfig, type RoutingConfigResult, territoryReferences, validateRoutingConfig } from '../../src/index.ts';
+import { parseRoutingConfig, type RoutingConfigResult, territoryReferences, validateRoutingConfig, type ValidationIssue } from '../../src/index.ts';
 
 const YAML = `# Switchboard routing
 teams:
@@ -94,7 +94,7 @@ const RICH = {
   dedupe: { byEmail: false },
 };
 
-const errorsOf = (result: RoutingConfigResult): Array<{ path: string; message: string }> => (result.ok ? [] : result.errors);
+const errorsOf = (result: RoutingConfigResult): ValidationIssue[] => (result.ok ? [] : result.errors);
 
 /** A copy of BASE changed by `change`, which may mutate it freely. */
 const changed = (change: (config: any) => void): unknown => {
@@ -156,11 +156,11 @@ describe('parseRoutingConfig', () => {
     ['unrouted\n', 'a string'],
     ['~\n', 'null'],
   ])('rejects a document that is not a mapping (%j is %s)', (text) => {
-    expect(errorsOf(parseRoutingConfig(text))).toEqual([{ path: '', message: 'expected a mapping at the top level, with teams, territories and rules' }]);
+    expect(errorsOf(parseRoutingConfig(text))).toEqual([{ path: '', message: 'expected a mapping at the top level, with teams, territories and rules', line: 1, column: 1 }]);
   });
 
   it('reports strict JSON errors with the line and column when V8 gives them', () => {
-    expect(errorsOf(parseRoutingConfig('{\n  "teams" []\n}', 'json'))).toEqual([{ path: '', message: "line 2, column 11: Expected ':' after property name" }]);
+    expect(errorsOf(parseRoutingConfig('{\n  "teams" []\n}', 'json'))).toEqual([{ path: '', message: "line 2, column 11: Expected ':' after property name", line: 2, column: 11 }]);
     expect(errorsOf(parseRoutingConfig('{ "teams": [], }', 'json'))[0]!.message).toMatch(/^line 1, column 16: /);
   });
 
@@ -177,7 +177,13 @@ describe('parseRoutingConfig', () => {
     for (const document of [flow, block]) {
       const errors = errorsOf(parseRoutingConfig(document));
       expect(errors).toHaveLength(1);
-      expect(errors[0]).toEqual({ path: '', message: expect.stringMatching(/^line \d+, column \d+: nests too deeply to read \(a configuration may nest up to 64 levels\); flatten it$/) });
+      expect(errors[0]).toEqual({
+        path: '',
+        message: expect.stringMatching(/^line \d+, column \d+: nests too deeply to read \(a configuration may nest up to 64 levels\); flatten it$/),
+        line: expect.any(Number),
+        column: expect.any(Number),
+      });
+      expect(errors[0]!.message).toContain(`line ${errors[0]!.line}, column ${errors[0]!.column}:`);
     }
   });
 });
@@ -219,12 +225,12 @@ describe('validateRoutingConfig', () => {
     ]);
   });
 
-  it('reports every problem at once', () => {
+  it('reports every problem at once, in the order of the keys they are under', () => {
     const config = changed((c) => {
       c.rules[0].route.team = 'APAC';
       c.rules[3].when.any[1].score.gt = 'high';
     });
-    expect(errorsOf(validateRoutingConfig(config)).map((e) => e.path)).toEqual(['rules[3].when.any[1].score.gt', 'rules[0].route.team']);
+    expect(errorsOf(validateRoutingConfig(config)).map((e) => e.path)).toEqual(['rules[0].route.team', 'rules[3].when.any[1].score.gt']);
   });
 
   it.each([undefined, null, 42, 'teams: []', [BASE]])('rejects %j without throwing', (value) => {
