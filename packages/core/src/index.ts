@@ -34,3 +34,4 @@ export * from './reports/fairness-csv.ts';
 export * from './reports/report-csv.ts';
 export * from './reports/sla-report.ts';
 export * from './access.ts';
+export * from './body-signature.ts';

@@ -1,5 +1,4 @@
 export { createApiServer, type ApiServer, type ApiServerOptions } from './api-server.ts';
 export { createOperationsServer, type OperationsServerOptions, type Readiness } from './operations-server.ts';
-export { signIntake, checkSignature, SIGNATURE_HEADER } from './intake-signature.ts';
 export type { SingleSignOnConfig } from './routes/single-sign-on.ts';
 export { ssoRoleRulesSchema, principalForIdentity } from './auth/single-sign-on.ts';

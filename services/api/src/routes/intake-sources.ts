@@ -1,11 +1,10 @@
-import { leadIntakeSchema, toValidationIssues } from '@switchboard/core';
+import { checkSignature, leadIntakeSchema, SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS, toValidationIssues } from '@switchboard/core';
 import type { IntakeSourceRecord, IntakeSourceRepository } from '@switchboard/store';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { access, signedIntakeAccess } from '../auth/access-control.ts';
 import { validationBody } from '../errors.ts';
-import { checkSignature, SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS } from '../intake-signature.ts';
 import type { LeadIntakeService } from '../lead-intake.ts';
 import { errorSchema, isoDate, leadAcceptedSchema } from '../schemas.ts';
 

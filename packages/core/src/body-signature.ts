@@ -1,6 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** The header a webhook intake post is signed in: `Sb-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`. */
+/**
+ * One signing scheme for both directions of webhooks: posts a form tool sends to Switchboard's
+ * signed intake, and the notifications Switchboard sends out.
+ */
+
+/** The header a signed body travels with: `Sb-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`. */
 export const SIGNATURE_HEADER = 'sb-signature';
 /** How far a signature's timestamp may be from now, either way. */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -10,8 +15,8 @@ export function signatureOf(secret: string, timestamp: number, rawBody: string):
   return createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex');
 }
 
-/** The `Sb-Signature` header for `rawBody` (what a sender computes; the tests and the README use it). */
-export function signIntake(secret: string, rawBody: string, timestamp = Math.floor(Date.now() / 1000)): string {
+/** The `Sb-Signature` header for `rawBody` (what a sender computes; the tests and the docs use it). */
+export function signBody(secret: string, rawBody: string, timestamp = Math.floor(Date.now() / 1000)): string {
   return `t=${timestamp},v1=${signatureOf(secret, timestamp, rawBody)}`;
 }
 
