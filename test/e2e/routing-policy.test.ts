@@ -134,12 +134,16 @@ describe('routing policy through the API', () => {
     const broken = CONFIG.replace('when: { country: [DE, AT, CH] }', 'when: { country: { between: 1 } }').replace('gus@acme.test', 'nobody@acme.test');
     const refused = await putConfig(sb.url, broken);
     expect(refused.status).toBe(400);
-    expect(refused.body.errors).toEqual([{ path: 'territories[0].when.country.between', message: expect.stringContaining('unknown test "between"') }]);
+    // Both problems in one answer, in the order of the file: the rep (line 8), then the test (line 11).
+    expect(refused.body.errors).toEqual([
+      { path: 'teams[1].members[0]', message: expect.stringContaining('no rep with email or id "nobody@acme.test"'), line: 8, column: 15 },
+      { path: 'territories[0].when.country.between', message: expect.stringContaining('unknown test "between"'), line: 11, column: 24 },
+    ]);
     const nullTest = await putConfig(sb.url, CONFIG.replace('when: { source: test }', 'when: { source: null }'));
-    expect(nullTest.body.errors).toEqual([{ path: 'rules[0].when.source', message: expect.stringContaining('expected a string or list') }]);
+    expect(nullTest.body.errors).toEqual([{ path: 'rules[0].when.source', message: expect.stringContaining('expected a string or list'), line: 14, column: 21 }]);
     const refusedRep = await putConfig(sb.url, CONFIG.replace('gus@acme.test', 'nobody@acme.test'));
     expect(refusedRep.status).toBe(400);
-    expect(refusedRep.body.errors).toEqual([{ path: 'teams[1].members[0]', message: expect.stringContaining('no rep with email or id "nobody@acme.test"') }]);
+    expect(refusedRep.body.errors).toEqual([{ path: 'teams[1].members[0]', message: expect.stringContaining('no rep with email or id "nobody@acme.test"'), line: 8, column: 15 }]);
     expect((await http(sb.url, 'GET', '/v1/config')).body.version).toBe(1);
 
     // A dry run validates without storing.

@@ -1,4 +1,5 @@
 import {
+  type ConfigIssue,
   configuredTeams,
   NotFoundError,
   parseRoutingConfig,
@@ -7,7 +8,6 @@ import {
   type RoutingConfig,
   validateRoutingConfig,
   ValidationError,
-  type ValidationIssue,
 } from '@switchboard/core';
 import { type ConfigVersionRepository, type Database, type RepRepository, upsertConfiguredTeams } from '@switchboard/store';
 import { createTwoFilesPatch } from 'diff';
@@ -38,8 +38,8 @@ export interface AppliedConfig {
 }
 
 /**
- * Applies routing configurations: validates them (shape, then every rep and team they
- * name), stores each as a new version together with the teams it defines, in one
+ * Applies routing configurations: validates them (shape and every rep and team they
+ * name, in one pass), stores each as a new version together with the teams it defines, in one
  * transaction, and rolls back to earlier versions. Invalid documents change nothing.
  */
 export class ConfigService {
@@ -96,33 +96,46 @@ export class ConfigService {
 }
 
 /**
- * Parses and validates a submitted configuration: its shape, then every rep it names.
+ * Parses and validates a submitted configuration: its shape, how its parts name each other,
+ * and every rep it names, all in one pass, so that an admin sees every problem at once.
  *
- * @throws ValidationError naming the path of each problem.
+ * @throws ValidationError naming the path (and, for text, the line and column) of each problem.
  */
 export function checkRoutingConfig(submission: ConfigSubmission, repIdOf: (ref: string) => RepId | undefined): RoutingConfig {
-  const parsed = 'value' in submission ? validateRoutingConfig(submission.value) : parseRoutingConfig(submission.text, submission.format);
+  const checks = { check: (value: unknown) => repReferenceIssues(value, repIdOf) };
+  const parsed = 'value' in submission ? validateRoutingConfig(submission.value, checks) : parseRoutingConfig(submission.text, submission.format, checks);
   if (!parsed.ok) throw new ValidationError(parsed.errors);
-  const issues = referenceIssues(parsed.config, repIdOf);
-  if (issues.length > 0) throw new ValidationError(issues);
   return parsed.config;
 }
 
-/** Every rep the configuration names must exist (teams refer to each other by name, checked by the schema). */
-export function referenceIssues(config: RoutingConfig, repIdOf: (ref: string) => RepId | undefined): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
+/**
+ * Every rep the configuration names must exist, once per team. It reads the document as
+ * submitted, before the schema, so it skips whatever is not a rep reference yet.
+ */
+export function repReferenceIssues(config: unknown, repIdOf: (ref: string) => RepId | undefined): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
   const missing = (ref: string) => `no rep with email or id "${ref}"; create it first with POST /v1/reps or switchboard reps add`;
-  config.teams.forEach((team, i) => {
+  const reference = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+  const { teams, rules } = isEntry(config) ? config : {};
+  (Array.isArray(teams) ? teams : []).forEach((team: unknown, i) => {
+    if (!isEntry(team) || !Array.isArray(team.members)) return;
     const seen = new Set<RepId>();
-    team.members.forEach((ref, j) => {
+    team.members.forEach((member: unknown, j) => {
+      const ref = reference(member);
+      if (ref === undefined) return;
       const id = repIdOf(ref);
-      if (id === undefined) issues.push({ path: `teams[${i}].members[${j}]`, message: missing(ref) });
-      else if (seen.has(id)) issues.push({ path: `teams[${i}].members[${j}]`, message: `"${ref}" is already a member of this team` });
+      if (id === undefined) issues.push({ path: ['teams', i, 'members', j], message: missing(ref) });
+      else if (seen.has(id)) issues.push({ path: ['teams', i, 'members', j], message: `"${ref}" is already a member of this team` });
       else seen.add(id);
     });
   });
-  config.rules.forEach((rule, i) => {
-    if ('rep' in rule.route && repIdOf(rule.route.rep) === undefined) issues.push({ path: `rules[${i}].route.rep`, message: missing(rule.route.rep) });
+  (Array.isArray(rules) ? rules : []).forEach((rule: unknown, i) => {
+    const ref = isEntry(rule) && isEntry(rule.route) ? reference(rule.route.rep) : undefined;
+    if (ref !== undefined && repIdOf(ref) === undefined) issues.push({ path: ['rules', i, 'route', 'rep'], message: missing(ref) });
   });
   return issues;
+}
+
+function isEntry(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

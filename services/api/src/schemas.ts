@@ -7,7 +7,17 @@ export const errorSchema = z
   .object({
     error: z.string().describe('Stable code: validation_failed, invalid_json, body_too_large, not_found, conflict, ...'),
     message: z.string().describe('What is wrong, naming the field, and how to fix it.'),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    errors: z
+      .array(
+        z.object({
+          path: z.string().describe('Where the problem is, as a dotted path: `rules[3].when.country`; empty for the whole input.'),
+          message: z.string(),
+          line: z.int().min(1).optional().describe('For a document sent as text (a routing configuration): the 1-based line of the node at fault.'),
+          column: z.int().min(1).optional().describe('With `line`: the 1-based column of the node at fault.'),
+        }),
+      )
+      .optional()
+      .describe('Every problem found; for a routing configuration, in the order they appear in it.'),
   })
   .meta({ id: 'Error' });
 

@@ -37,7 +37,15 @@ describe('switchboard config, why and simulate', () => {
     await writeFile(broken, CONFIG.replace('country: [DE, AT, CH]', 'country: null').replace('li@acme.test', 'nobody@acme.test'));
     const refused = await cli('config', 'apply', broken);
     expect(refused.exitCode).toBe(1);
-    expect(refused.err).toBe('the configuration is not valid; nothing was changed:\n  rules[0].when.country: expected a string or list, or a test such as { in: [...] }');
+    // Every problem at once, the rep that does not exist (line 3) before the bad test (line 7),
+    // each at <file>:<line>:<column> so that an editor can jump to it.
+    expect(refused.err).toBe(
+      [
+        'the configuration is not valid; nothing was changed:',
+        `${broken}:3:32 teams[0].members[1]: no rep with email or id "nobody@acme.test"; create it first with POST /v1/reps or switchboard reps add`,
+        `${broken}:7:22 rules[0].when.country: expected a string or list, or a test such as { in: [...] }`,
+      ].join('\n'),
+    );
     expect((await cli('config', 'versions')).out).toBe('no configuration applied yet');
 
     const good = join(dir, 'good.yaml');

@@ -110,9 +110,12 @@ function schemaIssues(error: z.ZodError): ConfigIssue[] {
   return error.issues.flatMap((issue): ConfigIssue[] =>
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => ({ path: [...issue.path, key].map(pathKey), message: `unknown field "${key}"`, at: 'key' as const }))
-      : [{ path: issue.path.map(pathKey), message: issue.message }],
+      : [{ path: issue.path.map(pathKey), message: issue.message, ...(UNKNOWN_KEY.test(issue.message) && { at: 'key' as const }) }],
   );
 }
+
+/** A condition's own check names an unknown test by its key (`unknown test "between"`): the key is at fault, not its value. */
+const UNKNOWN_KEY = /^unknown (test|field)s? "/;
 
 const pathKey = (key: PropertyKey): string | number => (typeof key === 'number' ? key : String(key));
 

@@ -109,7 +109,7 @@ export function configRoutes(
         tags,
         summary: 'Apply a routing configuration',
         description:
-          'Send the whole document as YAML (`Content-Type: application/yaml`) or JSON. It is validated — shape, then every rep and team it names — and stored as a new version together with the teams it defines; the router uses it for the next lead. An invalid document answers 400 with `errors: [{ path, message }]` and changes nothing.',
+          'Send the whole document as YAML (`Content-Type: application/yaml`) or JSON. It is validated — its shape, the teams, territories and queues it names, and every rep it names, all at once — and stored as a new version together with the teams it defines; the router uses it for the next lead. An invalid document answers 400 with every problem in `errors: [{ path, message, line, column }]`, in the order of the document, and changes nothing; `line` and `column` (1-based) are given for YAML text only, as a JSON body reaches the service already parsed.',
         querystring: applyQuery,
         headers: authorHeader,
         consumes: ['application/json', ...YAML_TYPES],

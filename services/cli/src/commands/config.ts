@@ -31,12 +31,27 @@ function author(): string {
   }
 }
 
-/** An API validation error as lines "path: message", so an admin sees every problem at once. */
-function explainValidation(error: unknown): string | undefined {
+interface Problem {
+  path: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+/**
+ * An API validation error, one line per problem so that an admin sees every problem at once.
+ * A problem located in `file` reads `<file>:<line>:<column> <path>: <message>`, the form editors
+ * and terminals turn into a link to the spot; others read `  <path>: <message>`.
+ */
+function explainValidation(error: unknown, file?: string): string | undefined {
   if (!(error instanceof ApiError) || error.status !== 400) return undefined;
-  const errors = (error.body as { errors?: Array<{ path: string; message: string }> } | undefined)?.errors;
+  const errors = (error.body as { errors?: Problem[] } | undefined)?.errors;
   if (!errors?.length) return undefined;
-  return ['the configuration is not valid; nothing was changed:', ...errors.map((e) => `  ${e.path || '(document)'}: ${e.message}`)].join('\n');
+  const line = (e: Problem) => {
+    const what = `${e.path || '(document)'}: ${e.message}`;
+    return file !== undefined && e.line !== undefined ? `${file}:${e.line}:${e.column ?? 1} ${what}` : `  ${what}`;
+  };
+  return ['the configuration is not valid; nothing was changed:', ...errors.map(line)].join('\n');
 }
 
 /** `switchboard config apply <file>`: validate and apply a YAML or JSON configuration. */
@@ -50,7 +65,7 @@ export async function applyConfig(api: ApiClient, io: Output, file: string, opti
   try {
     ({ body: applied } = await api.requestText<Applied>('PUT', `/v1/config?${query}`, text, contentType, { 'sb-author': author() }));
   } catch (error) {
-    const explained = explainValidation(error);
+    const explained = explainValidation(error, file);
     if (!explained) throw error;
     io.err(explained);
     process.exitCode = 1;
@@ -174,7 +189,8 @@ export async function simulate(
   try {
     ({ body: result } = await api.request<Simulation>('POST', '/v1/simulate', body));
   } catch (error) {
-    const explained = explainValidation(error);
+    // Problems with a line are in the configuration file (the leads travel as JSON).
+    const explained = explainValidation(error, options.config);
     if (!explained) throw error;
     io.err(explained.replace('the configuration is not valid', 'the simulation input is not valid'));
     process.exitCode = 1;
