@@ -27,6 +27,8 @@ export * from './policy/strategies.ts';
 export * from './policy/routing-policy.ts';
 export * from './policy/decide.ts';
 export * from './policy/simulate.ts';
+export * from './policy/replay-start.ts';
+export * from './policy/replay-period.ts';
 export * from './reports/available-intervals.ts';
 export * from './reports/chi-square.ts';
 export * from './reports/fairness.ts';

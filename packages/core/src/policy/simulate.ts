@@ -1,7 +1,10 @@
+import type { CapWindow } from '../cap-window.ts';
 import type { RepId, TeamId } from '../ids.ts';
 import { type Account, buildAccountIndex, matchAccount } from './accounts.ts';
 import { decideRoute, type LeadAccount } from './decide.ts';
 import type { LeadFacts, RepFacts, ShareLedger } from './facts.ts';
+import { type PresenceChange, replayPeriod } from './replay-period.ts';
+import type { ReplayStart } from './replay-start.ts';
 import type { RoutingConfig } from './routing-config.ts';
 import { compileRoutingPolicy, configuredTeams, type PolicyTeam, repRefIndex, type RoutingPolicy } from './routing-policy.ts';
 
@@ -14,6 +17,12 @@ export interface SimulatedRep {
   readonly tags: ReadonlyArray<string>;
   /** Inactive reps take no leads in the simulation either. */
   readonly active: boolean;
+  /** A replayed period applies the caps: most leads held at once (null for none). @default null */
+  readonly cap?: number | null;
+  /** Most leads per hour, day or week, in the rep's time zone. @default {} */
+  readonly caps?: Readonly<Partial<Record<CapWindow, number>>>;
+  /** @default 'UTC' */
+  readonly timezone?: string;
 }
 
 /** A lead to simulate: its facts, the team it names (if any), and a label for people (email, or id). */
@@ -34,6 +43,11 @@ export interface SimulatedRoute {
 }
 
 export interface ScenarioResult {
+  /**
+   * `recorded`: the owners the leads really got (their first assignment), for a replayed
+   * period; `simulated`: the configuration routed the leads here, as the proposal is.
+   */
+  readonly source: 'recorded' | 'simulated';
   readonly configVersion: number | null;
   readonly routes: ReadonlyArray<SimulatedRoute>;
   /** Leads per rep name (and "(waiting)" for none). */
@@ -48,6 +62,37 @@ export interface SimulationResult {
   readonly proposed: ScenarioResult;
   /** Leads whose owner (or queue) differs between the two. */
   readonly changed: ReadonlyArray<{ readonly label: string; readonly from: string; readonly to: string }>;
+  /**
+   * For a replayed period: the current configuration replayed the same way as the proposal,
+   * and how many of its owners match the recorded ones. What the replay can't reproduce
+   * (`total - reproduced`) is the noise in `changed`; the rest is the configuration's doing.
+   */
+  readonly calibration?: { readonly reproduced: number; readonly total: number };
+}
+
+/** Where a lead of a replayed period really went first. */
+export interface RecordedRoute {
+  readonly repId: RepId | null;
+  readonly team: string | null;
+  readonly queue: string | null;
+  readonly rule: string | null;
+  readonly summary: string;
+}
+
+/** A past period to replay instead of routing the leads from scratch (see `replayPeriod`). */
+export interface SimulationHistory {
+  /** The routing state at the period's start (see `replayStartOf`). */
+  readonly start: ReplayStart;
+  /** Availability changes from the rep event log, including each rep's last one before the period. */
+  readonly presence: ReadonlyArray<PresenceChange>;
+  /** Per lead of `SimulationInput.leads`, in the same order (arrival order). */
+  readonly leads: ReadonlyArray<{
+    /** Epoch ms. */
+    readonly at: number;
+    /** When its first owner stopped holding it (epoch ms), null if it still does or never had one. */
+    readonly releasedAt: number | null;
+    readonly recorded: RecordedRoute;
+  }>;
 }
 
 export interface SimulationInput {
@@ -61,13 +106,24 @@ export interface SimulationInput {
   readonly leads: ReadonlyArray<SimulatedLead>;
   /** The time the decisions are dated (epoch ms). */
   readonly now: number;
+  /**
+   * The leads are a past period's: the current scenario is what really happened, and the
+   * proposal replays the period (availability, caps and loads as they were). Without it every
+   * active rep counts as available and caps are not applied.
+   */
+  readonly history?: SimulationHistory;
 }
 
 /**
- * Routes leads through the current and a proposed configuration, touching nothing: every
- * active rep counts as available and leads don't pile up against caps, so the result
- * shows where the rules and strategies send leads. Strategies keep their state within a
- * scenario (round robin turns, weighted shares, load counts), as they would live.
+ * Routes leads through the current and a proposed configuration, touching nothing.
+ *
+ * With `history` (a past period), the current scenario is the recorded owners and the proposal
+ * replays the period from the strategy state at its start, with availability, caps and loads
+ * as they were at each lead's time: `changed` then holds what the configuration changes.
+ * Without it (leads given by hand) both scenarios route the leads from scratch: every active
+ * rep counts as available and leads don't pile up against caps, so the result shows where the
+ * rules and strategies send leads. Strategies keep their state within a scenario (round robin
+ * turns, weighted shares, load counts), as they would live.
  */
 export function simulateRouting(input: SimulationInput): SimulationResult {
   const accounts = buildAccountIndex(input.accounts);
@@ -81,21 +137,98 @@ export function simulateRouting(input: SimulationInput): SimulationResult {
     const names = new Set(configured.map((t) => t.name.toLowerCase()));
     return [...input.storedTeams.filter((t) => !names.has(t.name.toLowerCase())), ...configured];
   };
-  const run = (config: RoutingConfig | null, version: number | null): ScenarioResult =>
-    runScenario(compileRoutingPolicy(config, version, { teams: teamsOf(config), repIdOf }), input, (lead) => {
-      const match = matchAccount(accounts, lead);
-      return match
-        ? { accountId: match.account.id, accountName: match.account.name, ownerId: match.account.ownerId, matchedBy: match.matchedBy, key: match.key }
-        : null;
-    });
-  const current = run(input.current.config, input.current.version);
-  const proposed = run(input.proposed, null);
-  const changed = input.leads.flatMap((lead, i) => {
-    const from = describe(current.routes[i] as SimulatedRoute);
-    const to = describe(proposed.routes[i] as SimulatedRoute);
-    return from === to ? [] : [{ label: lead.label, from, to }];
+  const accountOf = (lead: LeadFacts): LeadAccount | null => {
+    const match = matchAccount(accounts, lead);
+    return match
+      ? { accountId: match.account.id, accountName: match.account.name, ownerId: match.account.ownerId, matchedBy: match.matchedBy, key: match.key }
+      : null;
+  };
+  const policyOf = (config: RoutingConfig | null, version: number | null): RoutingPolicy =>
+    compileRoutingPolicy(config, version, { teams: teamsOf(config), repIdOf });
+  const history = input.history;
+  if (history) {
+    const replay = (policy: RoutingPolicy): ScenarioResult => replayScenario(policy, input, history, accountOf);
+    const current = recordedScenario(input, history, input.current.version);
+    const proposed = replay(policyOf(input.proposed, null));
+    const replayedCurrent = replay(policyOf(input.current.config, input.current.version));
+    const total = input.leads.length;
+    let reproduced = 0;
+    for (let i = 0; i < total; i++) if (ownerKey(current.routes[i]!) === ownerKey(replayedCurrent.routes[i]!)) reproduced += 1;
+    return { current, proposed, changed: changedBetween(input, current, proposed, ownerKey), calibration: { reproduced, total } };
+  }
+  const current = runScenario(policyOf(input.current.config, input.current.version), input, accountOf);
+  const proposed = runScenario(policyOf(input.proposed, null), input, accountOf);
+  return { current, proposed, changed: changedBetween(input, current, proposed, describe) };
+}
+
+function changedBetween(
+  input: SimulationInput,
+  current: ScenarioResult,
+  proposed: ScenarioResult,
+  key: (route: SimulatedRoute) => string,
+): SimulationResult['changed'] {
+  return input.leads.flatMap((lead, i) => {
+    const before = current.routes[i] as SimulatedRoute;
+    const after = proposed.routes[i] as SimulatedRoute;
+    return key(before) === key(after) ? [] : [{ label: lead.label, from: describe(before), to: describe(after) }];
   });
-  return { current, proposed, changed };
+}
+
+/** Who (or which queue) has the lead: a replay is compared on this, as team names of records and configurations may differ in case. */
+function ownerKey(route: SimulatedRoute): string {
+  if (route.repId) return `rep ${route.repId}`;
+  return route.queue ? `queue ${route.queue}` : 'waiting';
+}
+
+/** The owners the period's leads really got. */
+function recordedScenario(input: SimulationInput, history: SimulationHistory, version: number | null): ScenarioResult {
+  const names = new Map(input.reps.map((rep) => [rep.id, rep.name]));
+  const tally = new Tally();
+  const routes = history.leads.map(({ recorded }, i): SimulatedRoute => {
+    const route = { ...recorded, repName: recorded.repId ? (names.get(recorded.repId) ?? recorded.repId) : null };
+    tally.add(route, input.leads[i]!, recorded.rule === null && route.queue !== null);
+    return route;
+  });
+  return { source: 'recorded', configVersion: version, routes, ...tally.result() };
+}
+
+/** A policy replayed over the period (see `replayPeriod`). */
+function replayScenario(policy: RoutingPolicy, input: SimulationInput, history: SimulationHistory, accountOf: (lead: LeadFacts) => LeadAccount | null): ScenarioResult {
+  const names = new Map(input.reps.map((rep) => [rep.id, rep.name]));
+  const replayed = replayPeriod({
+    policy,
+    reps: input.reps.map((rep) => ({ ...rep, cap: rep.cap ?? null, caps: rep.caps ?? {}, timezone: rep.timezone ?? 'UTC' })),
+    start: history.start,
+    leads: input.leads.map((lead, i) => ({ label: lead.label, facts: lead.facts, team: lead.team ?? null, at: history.leads[i]!.at, releasedAt: history.leads[i]!.releasedAt })),
+    presence: history.presence,
+    accountOf,
+  });
+  const tally = new Tally();
+  const routes = replayed.map((r, i): SimulatedRoute => {
+    const route = { repId: r.repId, repName: r.repId ? (names.get(r.repId) ?? null) : null, team: r.team, queue: r.queue, rule: r.rule, summary: r.summary };
+    tally.add(route, input.leads[i]!, r.rule === null && input.leads[i]!.team == null && policy.defaultQueue !== null);
+    return route;
+  });
+  return { source: 'simulated', configVersion: policy.version, routes, ...tally.result() };
+}
+
+/** Leads per rep and team, and the leads no rule matched. */
+class Tally {
+  readonly #perRep: Record<string, number> = {};
+  readonly #perTeam: Record<string, number> = {};
+  readonly #unmatched: string[] = [];
+
+  add(route: SimulatedRoute, lead: SimulatedLead, unmatched: boolean): void {
+    const repKey = route.repName ?? (route.queue ? `(queue ${route.queue})` : '(waiting)');
+    this.#perRep[repKey] = (this.#perRep[repKey] ?? 0) + 1;
+    const teamKey = route.team ?? (route.queue ? `(queue ${route.queue})` : '(no team)');
+    this.#perTeam[teamKey] = (this.#perTeam[teamKey] ?? 0) + 1;
+    if (unmatched) this.#unmatched.push(lead.label);
+  }
+
+  result(): Pick<ScenarioResult, 'perRep' | 'perTeam' | 'unmatched'> {
+    return { perRep: this.#perRep, perTeam: this.#perTeam, unmatched: this.#unmatched };
+  }
 }
 
 function runScenario(policy: RoutingPolicy, input: SimulationInput, accountOf: (lead: LeadFacts) => LeadAccount | null): ScenarioResult {
@@ -155,7 +288,7 @@ function runScenario(policy: RoutingPolicy, input: SimulationInput, accountOf: (
     perTeam[teamKey] = (perTeam[teamKey] ?? 0) + 1;
     if (record.rule === null && lead.team == null && policy.defaultQueue !== null) unmatched.push(lead.label);
   }
-  return { configVersion: policy.version, routes, perRep, perTeam, unmatched };
+  return { source: 'simulated', configVersion: policy.version, routes, perRep, perTeam, unmatched };
 }
 
 function describe(route: SimulatedRoute): string {
