@@ -13,16 +13,34 @@ import type {
   Team,
 } from './types.ts';
 
-/** An error answer from the API (`{ error, message }`), or a failure to reach it (`status` null). */
+/** One problem with what was sent: where (`path`, and for a document its `line` and `column`) and what. */
+export interface ApiIssue {
+  readonly path: string;
+  readonly message: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** An error answer from the API (`{ error, message, errors }`), or a failure to reach it (`status` null). */
 export class ApiError extends Error {
   override name = 'ApiError';
   readonly status: number | null;
   readonly code: string | null;
-  constructor(message: string, status: number | null, code: string | null, options?: { cause?: unknown }) {
+  /** Every problem of a 400 `validation_failed`, in the order the API gave them. */
+  readonly issues: ReadonlyArray<ApiIssue>;
+  constructor(message: string, status: number | null, code: string | null, options?: { cause?: unknown; issues?: ReadonlyArray<ApiIssue> }) {
     super(message, options);
     this.status = status;
     this.code = code;
+    this.issues = options?.issues ?? [];
   }
+}
+
+/** A body sent as it is, such as a YAML document. */
+interface RawBody {
+  readonly text: string;
+  readonly contentType: string;
+  readonly headers?: Record<string, string>;
 }
 
 /** Sent on `window` when the API answers 401: the console asks to sign in again. */
@@ -37,12 +55,16 @@ export interface Principal {
 }
 
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return send<T>(method, path, body === undefined ? undefined : { text: JSON.stringify(body), contentType: 'application/json' });
+}
+
+async function send<T>(method: string, path: string, body: RawBody | undefined): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
       method,
-      headers: { accept: 'application/json', ...(body !== undefined && { 'content-type': 'application/json' }) },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
+      headers: { accept: 'application/json', ...(body && { 'content-type': body.contentType, ...body.headers }) },
+      ...(body && { body: body.text }),
     });
   } catch (cause) {
     throw new ApiError('Could not reach the Switchboard API. Is the service running?', null, null, { cause });
@@ -57,8 +79,10 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   if (!response.ok) {
     // The session ended (expired, signed out elsewhere, its key revoked): the app shows the sign-in.
     if (response.status === 401 && path !== '/v1/session') window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
-    const answer = parsed as { error?: string; message?: string } | undefined;
-    throw new ApiError(answer?.message ?? `${method} ${path} answered ${response.status}`, response.status, answer?.error ?? null);
+    const answer = parsed as { error?: string; message?: string; errors?: ApiIssue[] } | undefined;
+    throw new ApiError(answer?.message ?? `${method} ${path} answered ${response.status}`, response.status, answer?.error ?? null, {
+      issues: Array.isArray(answer?.errors) ? answer.errors : [],
+    });
   }
   return parsed as T;
 }
@@ -82,6 +106,15 @@ export interface AuditEntry {
   readonly targetId: string | null;
   readonly before: unknown;
   readonly after: unknown;
+}
+
+/** What `PUT /v1/config` did. */
+export interface AppliedConfig {
+  readonly version: number | null;
+  readonly dryRun: boolean;
+  readonly teams: number;
+  readonly territories: number;
+  readonly rules: number;
 }
 
 /** Filters of the lead list. */
@@ -109,6 +142,13 @@ export const api = {
   currentConfig: () => request<CurrentConfig>('GET', '/v1/config'),
   configVersions: () => request<Page<ConfigVersionSummary>>('GET', '/v1/config/versions'),
   configDiff: (from: number, to: number) => request<ConfigDiff>('GET', `/v1/config/diff${query({ from, to })}`),
+  /** Checks (`dryRun`) or applies a YAML (or JSON) configuration document as written. */
+  applyConfig: (text: string, options: { dryRun: boolean; author: string }) =>
+    send<AppliedConfig>('PUT', `/v1/config${query({ dryRun: options.dryRun ? 'true' : undefined })}`, {
+      text,
+      contentType: 'application/yaml',
+      headers: { 'sb-author': options.author },
+    }),
   fairness: (p: { from: string; to: string; team?: string | undefined }) => request<FairnessReport>('GET', `/v1/reports/fairness${query(p)}`),
   sla: (p: { from: string; to: string }) => request<SlaReport>('GET', `/v1/reports/sla${query(p)}`),
 };

@@ -2,12 +2,14 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/api-client.ts';
 import { DiffView } from '../components/diff-view.tsx';
 import { CommandHint } from '../components/command-hint.tsx';
+import { ConfigEditor } from '../components/config-editor.tsx';
 import { EmptyState } from '../components/empty-state.tsx';
 import { ErrorState } from '../components/error-state.tsx';
 import { LoadingState } from '../components/loading-state.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { formatDateTime } from '../format/format-time.ts';
 import { useResource } from '../hooks/use-resource.ts';
+import { useSession } from '../session/session.tsx';
 
 /** A first configuration that applies as it stands to the reps and team the board's hint makes. */
 const EXAMPLE_CONFIG = `teams:
@@ -27,6 +29,7 @@ rules:
 
 /** The routing configuration: the version in force, every earlier one, and what changed between two. */
 export function ConfigPage() {
+  const { principal, can } = useSession();
   const current = useResource(() => api.currentConfig(), [], { pollMs: 10_000 });
   const versions = useResource(() => api.configVersions(), [], { pollMs: 10_000 });
   const [from, setFrom] = useState<number | null>(null);
@@ -90,6 +93,17 @@ export function ConfigPage() {
             )}
           </dl>
           <pre className="code config-source">{c.source}</pre>
+          {can('admin') && (
+            <section className="config-edit" aria-labelledby="edit-heading">
+              <h2 id="edit-heading">Change it</h2>
+              <p className="muted small">Edit a copy of the configuration; check it to see every problem at once, then apply it as a new version.</p>
+              <ConfigEditor
+                initial={c.source}
+                author={`console:${principal?.name ?? 'admin'}`}
+                onApplied={() => (current.reload(), versions.reload())}
+              />
+            </section>
+          )}
         </section>
         <aside className="side-column">
           <section className="card table-card" aria-labelledby="history-heading">
