@@ -226,6 +226,49 @@ export interface Database {
   intake_sources: IntakeSourcesTable;
   intake_signatures: IntakeSignaturesTable;
   audit_log: AuditLogTable;
+  webhooks: WebhooksTable;
+  notifications: NotificationsTable;
+  notification_attempts: NotificationAttemptsTable;
+}
+
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  events: string[];
+  secret: string;
+  description: string | null;
+  active: Generated<boolean>;
+  created_by: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface NotificationsTable {
+  id: string;
+  event_id: string;
+  event_type: string;
+  lead_id: string | null;
+  channel: string;
+  destination: string;
+  webhook_id: string | null;
+  payload: unknown;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  leased_until: Date | null;
+  give_up_at: Date;
+  created_at: Generated<Date>;
+  delivered_at: Date | null;
+  last_error: string | null;
+}
+
+export interface NotificationAttemptsTable {
+  notification_id: string;
+  attempt: number;
+  started_at: Date;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
 }
 
 export interface AuditLogTable {

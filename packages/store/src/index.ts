@@ -87,3 +87,16 @@ export {
 } from './intake-source-repository.ts';
 export { createAuditLogRepository, type AuditEntry, type AuditLogRepository, type AuditQuery, type NewAuditEntry } from './audit-log-repository.ts';
 export { eraseLeadPersonalData, leadsDueForErasure, tombstoneEmail, ERASED, type ErasureOutcome } from './personal-data.ts';
+export {
+  createNotificationRepository,
+  NotificationChannel,
+  NotificationStatus,
+  type AttemptOutcome,
+  type DeliveryAttempt,
+  type NewWebhook,
+  type Notification,
+  type NotificationRepository,
+  type PlannedNotification,
+  type Webhook,
+  type WebhookChange,
+} from './notification-repository.ts';

@@ -16,6 +16,7 @@ import {
   createCredentialRepository,
   createIntakeSourceRepository,
   createAuditLogRepository,
+  createNotificationRepository,
   type Database,
 } from '@switchboard/store';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -46,6 +47,8 @@ import { inspectRoutes } from './routes/inspect.ts';
 import { consoleRoutes, defaultConsoleDir, isConsolePage, serveConsolePage } from './console-routes.ts';
 import { access, installAccessControl, securitySchemes } from './auth/access-control.ts';
 import { installReferenceResolution } from './references.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+import { notificationRoutes } from './routes/notifications.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import { ConsoleSessions } from './auth/console-sessions.ts';
 import { keyRoutes } from './routes/keys.ts';
@@ -162,6 +165,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         { name: 'operations', description: 'Health' },
         { name: 'keys', description: 'API keys with roles, and the console’s sign-in' },
         { name: 'audit', description: 'Who changed what, when, and how it was before' },
+        { name: 'notifications', description: 'Webhooks (signed, retried for 24 hours), and the log of every notification sent and its attempts' },
         { name: 'intake', description: 'Webhook intake for form tools and CDPs: sources, their signing secrets, and signed posts' },
       ],
       components: { securitySchemes: securitySchemes as never },
@@ -175,6 +179,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const accounts = createAccountRepository(options.db);
   const versions = createConfigVersionRepository(options.db);
   const audit = createAuditLogRepository(options.db);
+  const notifications = createNotificationRepository(options.db);
   const leadBefore = async (request: { params: unknown }) => {
     const lead = await leads.get((request.params as { id: string }).id);
     return lead && { id: lead.id, state: lead.state, ownerId: lead.ownerId };
@@ -188,6 +193,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       'PUT /v1/config': async () => (await versions.current())?.document ?? null,
       'POST /v1/config/rollback': async () => (await versions.current())?.document ?? null,
       'DELETE /v1/keys/:id': (request) => credentials.get((request.params as { id: string }).id),
+      'PATCH /v1/webhooks/:id': (request) => notifications.getWebhook((request.params as { id: string }).id),
+      'DELETE /v1/webhooks/:id': (request) => notifications.getWebhook((request.params as { id: string }).id),
       'POST /v1/leads/:id/touches': leadBefore,
       'POST /v1/leads/:id/close': leadBefore,
       'POST /v1/leads/:id/reject': leadBefore,
@@ -228,6 +235,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   app.addHook('onClose', () => retention.stop());
   keyRoutes(app, { credentials, authenticator, sessions, clock });
   singleSignOnRoutes(app, { sso: options.singleSignOn, sessions, reps, clock });
+  webhookRoutes(app, { notifications, clock });
+  notificationRoutes(app, { notifications });
   intakeSourceRoutes(app, { sources: createIntakeSourceRepository(options.db), intake, clock });
   app.get('/openapi.json', { schema: { hide: true, ...access('viewer') } }, async () => app.swagger());
   metricsRoutes(app, { metrics: options.metrics ?? createMetrics() });

@@ -12,7 +12,7 @@ declare module 'fastify' {
 export type StateLoaders = Readonly<Record<string, (request: FastifyRequest) => Promise<unknown>>>;
 
 /** Requests that change nothing a person configured: leads from intake, previews, and the signed webhook. */
-const NOT_AUDITED = new Set(['POST /v1/leads', 'POST /v1/intake/:name', 'POST /v1/simulate']);
+const NOT_AUDITED = new Set(['POST /v1/leads', 'POST /v1/intake/:name', 'POST /v1/simulate', 'POST /v1/webhooks/:id/test']);
 /** Fields never copied into the log: the secrets shown once. */
 const SECRET_FIELDS = new Set(['key', 'secret']);
 
@@ -24,6 +24,7 @@ const KINDS: Record<string, string> = {
   keys: 'key',
   leads: 'lead',
   'intake-sources': 'intake-source',
+  webhooks: 'webhook',
   session: 'session',
 };
 

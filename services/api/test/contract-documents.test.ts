@@ -45,6 +45,7 @@ describe('committed contract documents', () => {
       '/v1/leads/{id}/reject',
       '/v1/leads/{id}/timeline',
       '/v1/leads/{id}/touches',
+      '/v1/notifications',
       '/v1/reports/fairness',
       '/v1/reports/sla',
       '/v1/reps',
@@ -57,6 +58,10 @@ describe('committed contract documents', () => {
       '/v1/simulate',
       '/v1/teams',
       '/v1/teams/{idOrName}',
+      '/v1/webhooks',
+      '/v1/webhooks/{id}',
+      '/v1/webhooks/{id}/deliveries',
+      '/v1/webhooks/{id}/test',
     ]);
     const channels = parse(asyncApi).channels;
     expect(Object.values(channels).map((c) => (c as { address: string }).address)).toEqual([

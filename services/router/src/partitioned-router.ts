@@ -54,7 +54,7 @@ export interface PartitionedRouterOptions {
   readonly tickMs?: number;
   /**
    * Runs while this process holds the `loose` partition, so once in the deployment (the
-   * Salesforce connector). The event relay always runs so.
+   * notifier and the Salesforce connector). The event relay always runs so.
    */
   readonly singleton?: { start(): Promise<void>; stop(): Promise<void> };
   /** Passed to each partition's router. */
@@ -192,7 +192,7 @@ export async function startPartitionedRouter(options: PartitionedRouterOptions):
   const stopSingletons = async (): Promise<void> => {
     if (!singletonRunning) return;
     singletonRunning = false;
-    await options.singleton?.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping the Salesforce connector failed'));
+    await options.singleton?.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping the deployment singletons (notifications, the Salesforce connector) failed'));
     await relay.stop();
   };
 

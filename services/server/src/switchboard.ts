@@ -3,6 +3,7 @@ import { type Bus, connectNatsBus, createInProcessBus, createSubjects, type Subj
 import type { Logger } from '@switchboard/core';
 import { createApiServer, createOperationsServer } from '@switchboard/api';
 import { createRouter, type Router, type Scheduler, startPartitionedRouter, systemScheduler } from '@switchboard/router';
+import { createNotifier } from '@switchboard/notify';
 import { type SalesforceConnector, startSalesforceConnector } from '@switchboard/salesforce';
 import { createMetrics, logTelemetryDiagnostics, MetricName, registerTracing, type SwitchboardMetrics } from '@switchboard/telemetry';
 import {
@@ -136,19 +137,30 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
         await connector?.stop();
       },
     };
-    const withSalesforce = (router: Router): Router =>
-      salesforceRun
-        ? Object.assign(Object.create(router) as Router, {
-            async start() {
-              await router.start();
-              await salesforceRun.start();
-            },
-            async stop() {
-              await salesforceRun.stop();
-              await router.stop();
-            },
-          })
-        : router;
+    // Notifications are planned from the event log and sent by one worker for the deployment,
+    // like the Salesforce connector: beside the router of the all role, or of the `loose` partition.
+    const notifier = createNotifier({ db, logger: log });
+    const singletons = {
+      async start() {
+        await notifier.start();
+        await salesforceRun?.start();
+      },
+      async stop() {
+        await salesforceRun?.stop();
+        await notifier.stop();
+      },
+    };
+    const withSingletons = (router: Router): Router =>
+      Object.assign(Object.create(router) as Router, {
+        async start() {
+          await router.start();
+          await singletons.start();
+        },
+        async stop() {
+          await singletons.stop();
+          await router.stop();
+        },
+      });
     const newRouter = (fencing: { epoch: () => Promise<number>; onFenced: () => void }) =>
       createRouter({ db, bus, subjects, logger: log, scheduler, meter: metrics.meter, ...fencing });
     /** What the caller gets; `routerOf` answers the router as it is when asked (a `router` process's comes and goes). */
@@ -174,7 +186,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
         databaseUrl,
         namespace: config.namespace,
         logger: log,
-        start: (cluster) => startPartitionedRouter({ db, bus, subjects, logger: log, scheduler, cluster, meter: metrics.meter, ...(salesforceRun && { singleton: salesforceRun }) }),
+        start: (cluster) => startPartitionedRouter({ db, bus, subjects, logger: log, scheduler, cluster, meter: metrics.meter, singleton: singletons }),
       });
       cleanups.push(() => member.stop());
       metrics.meter
@@ -219,7 +231,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
         onLost: (error) => stopRouting({ err: error }, 'another router took the router lock while the database was away'),
       });
       cleanups.push(() => lock.release());
-      const active = withSalesforce(
+      const active = withSingletons(
         newRouter({
           epoch: () => lock.settledEpoch(),
           onFenced: () => stopRouting({ epoch: lock.epoch }, 'a routing write was fenced: another router holds a newer epoch'),

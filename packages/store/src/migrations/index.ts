@@ -17,6 +17,7 @@ import * as apiKeys from './0015-api-keys.ts';
 import * as intakeSources from './0016-intake-sources.ts';
 import * as auditLog from './0017-audit-log.ts';
 import * as erasedLeads from './0018-erased-leads.ts';
+import * as notifications from './0019-notifications.ts';
 
 /**
  * Every migration, one file each, in order. Listed here rather than read from the
@@ -41,4 +42,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0016-intake-sources': intakeSources,
   '0017-audit-log': auditLog,
   '0018-erased-leads': erasedLeads,
+  '0019-notifications': notifications,
 };
