@@ -1,6 +1,7 @@
 import { isId, type Lead, type LeadFacts, type LeadId, type LeadState, type RepId, type RoutingDecision, type TeamId } from '@switchboard/core';
 import { type Kysely, sql } from 'kysely';
 import type { Database, LeadRow } from './database.ts';
+import { readRoutingHistory, type RoutingHistory } from './routing-history.ts';
 
 /** One entry of a lead's append-only event log. */
 export interface LeadEventRecord {
@@ -122,6 +123,8 @@ export interface LeadRepository {
   countAssignmentsSince(starts: { day: number; week: number; month: number }): Promise<Array<{ repId: RepId; day: number; week: number; month: number }>>;
   /** The latest routing decision of a lead (of its last assignment or its last wait), if any. */
   latestDecision(id: string): Promise<{ readonly decision: unknown; readonly at: Date } | undefined>;
+  /** What a replay of the period [from, to) reads: its leads (at most `limit`) and what happened to them, the assignments before it, the rep event log. */
+  routingHistory(from: Date, to: Date, limit: number): Promise<RoutingHistory>;
 }
 
 const FACT_COLUMNS = ['email', 'first_name', 'last_name', 'company', 'source', 'attributes'] as const;
@@ -358,6 +361,10 @@ export function createLeadRepository(db: Kysely<Database>): LeadRepository {
       ]);
       const latest = [assigned, waited].filter((r) => r !== undefined).sort((a, b) => b.at.getTime() - a.at.getTime())[0];
       return latest && latest.decision !== null ? { decision: latest.decision, at: latest.at } : undefined;
+    },
+
+    routingHistory(from, to, limit) {
+      return readRoutingHistory(db, from, to, limit);
     },
 
     async countByState() {

@@ -34,6 +34,8 @@ export interface SimulatedLead {
 
 /** Where one scenario sent one lead. */
 export interface SimulatedRoute {
+  /** The lead's label (as in `changed`). */
+  readonly label: string;
   readonly repId: RepId | null;
   readonly repName: string | null;
   readonly team: string | null;
@@ -185,7 +187,7 @@ function recordedScenario(input: SimulationInput, history: SimulationHistory, ve
   const names = new Map(input.reps.map((rep) => [rep.id, rep.name]));
   const tally = new Tally();
   const routes = history.leads.map(({ recorded }, i): SimulatedRoute => {
-    const route = { ...recorded, repName: recorded.repId ? (names.get(recorded.repId) ?? recorded.repId) : null };
+    const route = { label: input.leads[i]!.label, ...recorded, repName: recorded.repId ? (names.get(recorded.repId) ?? recorded.repId) : null };
     tally.add(route, input.leads[i]!, recorded.rule === null && route.queue !== null);
     return route;
   });
@@ -205,7 +207,7 @@ function replayScenario(policy: RoutingPolicy, input: SimulationInput, history: 
   });
   const tally = new Tally();
   const routes = replayed.map((r, i): SimulatedRoute => {
-    const route = { repId: r.repId, repName: r.repId ? (names.get(r.repId) ?? null) : null, team: r.team, queue: r.queue, rule: r.rule, summary: r.summary };
+    const route = { label: input.leads[i]!.label, repId: r.repId, repName: r.repId ? (names.get(r.repId) ?? null) : null, team: r.team, queue: r.queue, rule: r.rule, summary: r.summary };
     tally.add(route, input.leads[i]!, r.rule === null && input.leads[i]!.team == null && policy.defaultQueue !== null);
     return route;
   });
@@ -281,7 +283,7 @@ function runScenario(policy: RoutingPolicy, input: SimulationInput, accountOf: (
     }
     const team = outcome.type === 'assign' ? (outcome.team?.name ?? null) : null;
     const queue = outcome.type === 'wait' ? outcome.queue : null;
-    routes.push({ repId: outcome.type === 'assign' ? outcome.repId : null, repName, team, queue, rule: record.rule?.name ?? null, summary: record.summary });
+    routes.push({ label: lead.label, repId: outcome.type === 'assign' ? outcome.repId : null, repName, team, queue, rule: record.rule?.name ?? null, summary: record.summary });
     const repKey = repName ?? (queue ? `(queue ${queue})` : '(waiting)');
     perRep[repKey] = (perRep[repKey] ?? 0) + 1;
     const teamKey = team ?? (queue ? `(queue ${queue})` : '(no team)');

@@ -1,0 +1,236 @@
+import type { LeadFacts, LeadId, RepId, Strategy, TeamId } from '@switchboard/core';
+import { type Kysely, sql } from 'kysely';
+import type { Database } from './database.ts';
+
+/** A lead of a replayed period, with what really happened to it. */
+export interface PeriodLeadRecord {
+  readonly id: LeadId;
+  readonly externalId: string | null;
+  readonly requestedTeam: string | null;
+  readonly facts: LeadFacts;
+  readonly createdAt: Date;
+  /**
+   * When the router first decided on it (its first assignment or wait), null if it never did:
+   * the order leads reached the routing policy in, which concurrent intake can shuffle against
+   * `createdAt`.
+   */
+  readonly routedAt: Date | null;
+  /** Its first assignment, null if it never had an owner. */
+  readonly firstAssignment: {
+    readonly repId: RepId;
+    readonly teamName: string | null;
+    readonly ruleName: string | null;
+    readonly summary: string;
+    readonly assignedAt: Date;
+    /** When it ended (breached, rejected, re-routed); a closed lead's stays open, see `closedAt`. */
+    readonly endedAt: Date | null;
+  } | null;
+  /** The queue of its first wait, if it waited in one. */
+  readonly waitQueue: string | null;
+  readonly waitSummary: string | null;
+  /** When it was closed or converted, if it was. */
+  readonly closedAt: Date | null;
+}
+
+/** An assignment made before the period (see `PriorAssignment` in core). */
+export interface PriorAssignmentRecord {
+  readonly repId: RepId;
+  readonly teamId: TeamId | null;
+  readonly assignedAt: Date;
+  readonly endedAt: Date | null;
+  readonly strategy: Strategy | null;
+  /** Weighted round robin's candidates only (the credits); empty for other strategies. */
+  readonly candidates: ReadonlyArray<{ readonly repId: RepId; readonly verdict: string; readonly score?: number }>;
+}
+
+/** A rep's state change from the rep event log. */
+export interface RepStateRecord {
+  readonly repId: RepId;
+  readonly state: string;
+  readonly at: Date;
+}
+
+/** Everything a replay of a past period reads. */
+export interface RoutingHistory {
+  /** The period's leads, in the order the router decided on them (then by arrival). */
+  readonly leads: ReadonlyArray<PeriodLeadRecord>;
+  /** Assignments before `from`, oldest first. */
+  readonly prior: ReadonlyArray<PriorAssignmentRecord>;
+  /** Each rep's last state change before `from`, then every change up to `to`, oldest first. */
+  readonly repStates: ReadonlyArray<RepStateRecord>;
+}
+
+/**
+ * Reads what a replay of the period [from, to) needs: its leads with their first assignment,
+ * wait and closure; the assignments before it (round-robin order, loads, credits); and the rep
+ * event log. Four reads, each one statement.
+ */
+export async function readRoutingHistory(db: Kysely<Database>, from: Date, to: Date, limit: number): Promise<RoutingHistory> {
+  const [leads, prior, repStates] = await Promise.all([periodLeads(db, from, to, limit), priorAssignments(db, from), repStateChanges(db, from, to)]);
+  return { leads, prior, repStates };
+}
+
+async function periodLeads(db: Kysely<Database>, from: Date, to: Date, limit: number): Promise<PeriodLeadRecord[]> {
+  const rows = await db
+    .selectFrom('leads as l')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('assignments as a')
+          .leftJoin('teams as t', 't.id', 'a.team_id')
+          .select([
+            'a.id as assignment_id',
+            'a.rep_id',
+            't.name as team_name',
+            sql<string | null>`a.decision->'rule'->>'name'`.as('rule_name'),
+            sql<string | null>`a.decision->>'summary'`.as('summary'),
+            'a.assigned_at',
+            'a.ended_at',
+          ])
+          .whereRef('a.lead_id', '=', 'l.id')
+          .orderBy('a.id')
+          .limit(1)
+          .as('first'),
+      (join) => join.onTrue(),
+    )
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('lead_events as e')
+          .select(['e.id as event_id', 'e.occurred_at as routed_at'])
+          .whereRef('e.lead_id', '=', 'l.id')
+          .where('e.type', 'in', ['lead.assigned', 'lead.waiting'])
+          .orderBy('e.id')
+          .limit(1)
+          .as('routed'),
+      (join) => join.onTrue(),
+    )
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('lead_events as w')
+          .select([sql<string | null>`w.data->>'queue'`.as('wait_queue'), sql<string | null>`w.data->>'reason'`.as('wait_reason')])
+          .whereRef('w.lead_id', '=', 'l.id')
+          .where('w.type', '=', 'lead.waiting')
+          .orderBy('w.id')
+          .limit(1)
+          .as('waited'),
+      (join) => join.onTrue(),
+    )
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('lead_events as c')
+          .select('c.occurred_at as closed_at')
+          .whereRef('c.lead_id', '=', 'l.id')
+          .where('c.type', 'in', ['lead.closed', 'lead.converted'])
+          .orderBy('c.id')
+          .limit(1)
+          .as('closed'),
+      (join) => join.onTrue(),
+    )
+    .select([
+      'l.id',
+      'l.external_id',
+      'l.requested_team',
+      'l.email',
+      'l.first_name',
+      'l.last_name',
+      'l.company',
+      'l.source',
+      'l.attributes',
+      'l.created_at',
+      'first.rep_id',
+      'first.team_name',
+      'first.rule_name',
+      'first.summary',
+      'first.assigned_at',
+      'first.ended_at',
+      'routed.routed_at',
+      'routed.event_id',
+      'waited.wait_queue',
+      'waited.wait_reason',
+      'closed.closed_at',
+    ])
+    .where('l.created_at', '>=', from)
+    .where('l.created_at', '<', to)
+    // The order the router decided in; leads never decided on go by arrival (ids are UUIDv7).
+    .orderBy(sql`coalesce(routed.routed_at, l.created_at)`)
+    .orderBy(sql`routed.event_id`)
+    .orderBy('l.id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id as LeadId,
+    externalId: r.external_id,
+    requestedTeam: r.requested_team,
+    facts: { email: r.email, firstName: r.first_name, lastName: r.last_name, company: r.company, source: r.source, attributes: r.attributes },
+    createdAt: r.created_at,
+    routedAt: r.routed_at ?? null,
+    firstAssignment:
+      r.rep_id && r.assigned_at
+        ? {
+            repId: r.rep_id as RepId,
+            teamName: r.team_name ?? null,
+            ruleName: r.rule_name ?? null,
+            summary: r.summary ?? '',
+            assignedAt: r.assigned_at,
+            endedAt: r.ended_at ?? null,
+          }
+        : null,
+    waitQueue: r.wait_queue ?? null,
+    waitSummary: r.wait_reason ?? null,
+    closedAt: r.closed_at ?? null,
+  }));
+}
+
+async function priorAssignments(db: Kysely<Database>, from: Date): Promise<PriorAssignmentRecord[]> {
+  const rows = await db
+    .selectFrom('assignments')
+    .select([
+      'rep_id',
+      'team_id',
+      'assigned_at',
+      // Closing a lead doesn't end its assignment row, but the rep no longer holds it.
+      sql<Date | null>`coalesce(ended_at, (
+        select min(e.occurred_at) from lead_events e
+        where e.lead_id = assignments.lead_id and e.type in ('lead.closed', 'lead.converted') and e.occurred_at >= assignments.assigned_at
+      ))`.as('ended_at'),
+      sql<Strategy | null>`decision->>'strategy'`.as('strategy'),
+      // Only weighted round robin's credits are needed; other decisions' candidates stay in the database.
+      sql<unknown>`case when decision->>'strategy' = 'weighted_round_robin' then decision->'candidates' else '[]'::jsonb end`.as('candidates'),
+    ])
+    .where('assigned_at', '<', from)
+    .orderBy('assigned_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    repId: r.rep_id as RepId,
+    teamId: r.team_id as TeamId | null,
+    assignedAt: r.assigned_at,
+    endedAt: r.ended_at,
+    strategy: r.strategy,
+    candidates: (r.candidates as PriorAssignmentRecord['candidates'] | null) ?? [],
+  }));
+}
+
+async function repStateChanges(db: Kysely<Database>, from: Date, to: Date): Promise<RepStateRecord[]> {
+  const before = await db
+    .selectFrom('rep_events')
+    .distinctOn('rep_id')
+    .select(['rep_id', 'to_state', 'occurred_at'])
+    .where('occurred_at', '<', from)
+    .orderBy('rep_id')
+    .orderBy('occurred_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  const during = await db
+    .selectFrom('rep_events')
+    .select(['rep_id', 'to_state', 'occurred_at'])
+    .where('occurred_at', '>=', from)
+    .where('occurred_at', '<', to)
+    .orderBy('occurred_at')
+    .orderBy('id')
+    .execute();
+  return [...before, ...during].map((r) => ({ repId: r.rep_id as RepId, state: r.to_state, at: r.occurred_at }));
+}
