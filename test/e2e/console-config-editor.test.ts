@@ -87,7 +87,11 @@ describe.skipIf(!hasChromium)('the configuration editor in a real browser', () =
 
     // Choosing a problem selects its line in the text.
     await problems.getByRole('button', { name: 'line 7:20' }).click();
-    const selected = await editor.evaluate((area: HTMLTextAreaElement) => area.value.slice(area.selectionStart, area.selectionEnd));
+    // The test runs in Node, whose types know no DOM: the textarea is described by what is read of it.
+    const selected = await editor.evaluate((element) => {
+      const area = element as unknown as { value: string; selectionStart: number; selectionEnd: number };
+      return area.value.slice(area.selectionStart, area.selectionEnd);
+    });
     expect(selected).toBe('    route: { team: APAC }');
 
     // Applying it is refused the same way, and the version in force stays.

@@ -47,6 +47,17 @@ describe('switchboard config, why and simulate', () => {
       ].join('\n'),
     );
     expect((await cli('config', 'versions')).out).toBe('no configuration applied yet');
+    // A JSON file reaches the API parsed, without lines: the CLI finds each path in the file itself.
+    const brokenJson = join(dir, 'broken.json');
+    await writeFile(brokenJson, JSON.stringify({ teams: [{ name: 'EMEA', members: ['sarah@acme.test', 'nobody@acme.test'], strategy: 'fastest' }] }, null, 2));
+    const refusedJson = await cli('config', 'apply', brokenJson);
+    expect(refusedJson.exitCode).toBe(1);
+    const lines = refusedJson.err.split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toBe(`${brokenJson}:7:9 teams[0].members[1]: no rep with email or id "nobody@acme.test"; create it first with POST /v1/reps or switchboard reps add`);
+    expect(lines[2]).toMatch(/:9:19 teams\[0\]\.strategy: unknown strategy "fastest"/);
+    expect(lines[2]!.startsWith(`${brokenJson}:9:19 `)).toBe(true);
+    expect((await cli('config', 'versions')).out).toBe('no configuration applied yet');
 
     const good = join(dir, 'good.yaml');
     await writeFile(good, CONFIG);

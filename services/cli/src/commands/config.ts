@@ -5,6 +5,7 @@ import { CsvError, parse as parseCsv } from 'csv-parse/sync';
 import { ApiError, type ApiClient } from '../api-client.ts';
 import { formatTable, formatTime } from '../format-table.ts';
 import type { Output } from '../output.ts';
+import { locateProblem } from '../locate-problem.ts';
 
 interface Applied {
   version: number | null;
@@ -43,13 +44,16 @@ interface Problem {
  * A problem located in `file` reads `<file>:<line>:<column> <path>: <message>`, the form editors
  * and terminals turn into a link to the spot; others read `  <path>: <message>`.
  */
-function explainValidation(error: unknown, file?: string): string | undefined {
+function explainValidation(error: unknown, source?: { file: string; text?: string }): string | undefined {
   if (!(error instanceof ApiError) || error.status !== 400) return undefined;
   const errors = (error.body as { errors?: Problem[] } | undefined)?.errors;
   if (!errors?.length) return undefined;
   const line = (e: Problem) => {
     const what = `${e.path || '(document)'}: ${e.message}`;
-    return file !== undefined && e.line !== undefined ? `${file}:${e.line}:${e.column ?? 1} ${what}` : `  ${what}`;
+    if (!source) return `  ${what}`;
+    // Only a file sent whole has every path in it (a simulation's leads are not in the file).
+    const at = e.line !== undefined ? { line: e.line, column: e.column ?? 1 } : e.path && source.text !== undefined ? locateProblem(source.text, e.path) : undefined;
+    return at ? `${source.file}:${at.line}:${at.column} ${what}` : `  ${what}`;
   };
   return ['the configuration is not valid; nothing was changed:', ...errors.map(line)].join('\n');
 }
@@ -65,7 +69,7 @@ export async function applyConfig(api: ApiClient, io: Output, file: string, opti
   try {
     ({ body: applied } = await api.requestText<Applied>('PUT', `/v1/config?${query}`, text, contentType, { 'sb-author': author() }));
   } catch (error) {
-    const explained = explainValidation(error, file);
+    const explained = explainValidation(error, { file, text });
     if (!explained) throw error;
     io.err(explained);
     process.exitCode = 1;
@@ -190,7 +194,7 @@ export async function simulate(
     ({ body: result } = await api.request<Simulation>('POST', '/v1/simulate', body));
   } catch (error) {
     // Problems with a line are in the configuration file (the leads travel as JSON).
-    const explained = explainValidation(error, options.config);
+    const explained = explainValidation(error, { file: options.config });
     if (!explained) throw error;
     io.err(explained.replace('the configuration is not valid', 'the simulation input is not valid'));
     process.exitCode = 1;
