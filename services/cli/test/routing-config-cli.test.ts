@@ -64,6 +64,7 @@ describe('switchboard config, why and simulate', () => {
     expect((await cli('config', 'apply', good, '--comment', 'first')).out).toBe('applied version 1: 1 team(s), 0 territories, 1 rule(s)');
     expect((await cli('config', 'versions')).out).toMatch(/^version\s+applied\s+by\s+comment\n[-\s]+\n1\s+\S+ \S+\s+cli:\S+\s+first$/);
 
+    const beforeLead = new Date(Date.now() - 1000).toISOString();
     const added = await cli('leads', 'add', '--email', 'cfo@bank.de', '--attr', 'country=DE');
     const leadId = /Lead accepted: (\S+)/.exec(added.out)?.[1] as string;
     await eventually(async () => (await http(sb.url, 'GET', `/v1/leads/${leadId}`)).body.state === 'assigned');
@@ -80,6 +81,14 @@ describe('switchboard config, why and simulate', () => {
     expect(simulated.out).toContain('2 lead(s) simulated; 1 would go elsewhere under the proposed configuration.');
     expect(simulated.out).toMatch(/b@corp\.us\s+queue unrouted\s+\S+ \S+ \(EMEA\)/);
     expect(simulated.out).toContain('Unmatched (no rule; default queue): 0 proposed, 1 current');
+
+    // A past period: compared with where its leads really went, and the replay's own fidelity said.
+    const replayed = await cli('simulate', '--config', proposed, '--from', beforeLead);
+    expect(replayed.exitCode, replayed.err).toBe(0);
+    expect(replayed.out).toContain('1 lead(s) replayed; 0 would go elsewhere than they really went under the proposed configuration.');
+    expect(replayed.out).toContain('Replaying the current configuration reproduces all 1 recorded owners');
+    expect(replayed.out).toMatch(/Sarah Chen\s+1\s+1\s*\n/);
+    expect(replayed.out).toMatch(/rep\s+recorded\s+proposed\s+change/);
 
     const malformed = join(dir, 'malformed.csv');
     await writeFile(malformed, 'email,country\n"a@bank.de,DE\n');

@@ -131,6 +131,8 @@ export async function rollbackConfig(api: ApiClient, io: Output, version: number
 }
 
 interface Scenario {
+  /** `recorded` (a replayed period: the real owners) or `simulated`; absent from older servers. */
+  source?: 'recorded' | 'simulated';
   configVersion: number | null;
   perRep: Record<string, number>;
   perTeam: Record<string, number>;
@@ -141,6 +143,7 @@ interface Simulation {
   current: Scenario;
   proposed: Scenario;
   changed: Array<{ label: string; from: string; to: string }>;
+  calibration?: { reproduced: number; total: number };
 }
 
 const LEAD_FIELDS = new Set(['email', 'firstName', 'lastName', 'company', 'externalId', 'team', 'source']);
@@ -204,7 +207,12 @@ export async function simulate(
     io.out(JSON.stringify(result, null, 2));
     return;
   }
-  const currentName = result.current.configVersion === null ? 'current (built-in)' : `current (v${result.current.configVersion})`;
+  const recorded = result.current.source === 'recorded';
+  const currentName = recorded
+    ? 'recorded'
+    : result.current.configVersion === null
+      ? 'current (built-in)'
+      : `current (v${result.current.configVersion})`;
   const compare = (title: string, a: Record<string, number>, b: Record<string, number>) => {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort((x, y) => (b[y] ?? 0) - (b[x] ?? 0) || x.localeCompare(y));
     return [
@@ -218,13 +226,18 @@ export async function simulate(
       ),
     ].join('\n');
   };
-  const lines = [
-    `${result.leads} lead(s) simulated; ${result.changed.length} would go elsewhere under the proposed configuration.`,
+  const lines = recorded
+    ? [
+        `${result.leads} lead(s) replayed; ${result.changed.length} would go elsewhere than they really went under the proposed configuration.`,
+        ...(result.calibration ? [calibrationLine(result.calibration)] : []),
+      ]
+    : [`${result.leads} lead(s) simulated; ${result.changed.length} would go elsewhere under the proposed configuration.`];
+  lines.push(
     '',
     compare('Per rep', result.current.perRep, result.proposed.perRep),
     '',
     compare('Per team', result.current.perTeam, result.proposed.perTeam),
-  ];
+  );
   if (result.changed.length > 0) {
     const shown = result.changed.slice(0, 50);
     lines.push('', 'Leads that change owner', formatTable(['lead', currentName, 'proposed'], shown.map((c) => [c.label, c.from, c.to])));
@@ -233,4 +246,13 @@ export async function simulate(
   lines.push('', `Unmatched (no rule; default queue): ${result.proposed.unmatched.length} proposed, ${result.current.unmatched.length} current`);
   for (const label of result.proposed.unmatched.slice(0, 20)) lines.push(`  ${label}`);
   io.out(lines.join('\n'));
+}
+
+/** How far the replay can be trusted: the current configuration, replayed, against the record. */
+function calibrationLine({ reproduced, total }: { reproduced: number; total: number }): string {
+  const share = total === 0 ? 100 : Math.floor((reproduced / total) * 1000) / 10;
+  const noise = total - reproduced;
+  return noise === 0
+    ? `Replaying the current configuration reproduces all ${total} recorded owners: every change above is the proposal's doing.`
+    : `Replaying the current configuration reproduces ${reproduced} of ${total} recorded owners (${share}%): about ${noise} of the changes are the replay's noise, not the proposal's.`;
 }
