@@ -13,6 +13,7 @@ import { addLead, collectAttribute, leadCommand, listLeads } from './commands/le
 import { addRep, addTeam, listReps, listTeams, setRep, showTeam } from './commands/reps.ts';
 import { createKey, listKeys, revokeKey } from './commands/keys.ts';
 import { listAudit } from './commands/audit.ts';
+import { addWebhook, listDeliveries, listWebhooks, removeWebhook, testWebhook } from './commands/webhooks.ts';
 import { salesforceAttention } from './commands/salesforce.ts';
 import { type Output, processOutput } from './output.ts';
 import { ADMIN_KEY_FILE, localAdminKey } from './local-key.ts';
@@ -251,6 +252,57 @@ export function buildProgram(io: Output = processOutput): Command {
     .description('revoke a key at once')
     .option('--json', 'print JSON')
     .action(run((id: string, options: { json?: boolean }) => revokeKey(api(), io, id, options)));
+
+  const webhooks = program.command('webhooks').description('post lifecycle events to a URL, signed and retried for 24 hours (an admin’s)');
+  webhooks
+    .command('add')
+    .description('subscribe a URL to events; prints the signing secret')
+    // Not --url: that is the Switchboard API's address, for every command.
+    .requiredOption('--endpoint <url>', 'where each event is posted (http:// or https://)')
+    .requiredOption('--events <type...>', 'event types (lead.assigned), prefixes (lead.*), or *')
+    .option('--secret <secret>', 'the signing secret (default: one is made)')
+    .option('--description <text>', 'what it is for')
+    .option('--json', 'print JSON')
+    .action(run((options: { endpoint: string; events: string[]; secret?: string; description?: string; json?: boolean }) => addWebhook(api(), io, options)));
+  webhooks
+    .command('list')
+    .description('list webhooks, without their secrets')
+    .option('--json', 'print JSON')
+    .action(run((options: { json?: boolean }) => listWebhooks(api(), io, options)));
+  webhooks
+    .command('remove <id>')
+    .description('delete a webhook: nothing more is sent to it')
+    .action(run((id: string) => removeWebhook(api(), io, id)));
+  webhooks
+    .command('test <id>')
+    .description('send a sample event now, and say what the endpoint answered')
+    .option('--json', 'print JSON')
+    .action(run((id: string, options: { json?: boolean }) => testWebhook(api(), io, id, options)));
+  webhooks
+    .command('deliveries <id>')
+    .description("a webhook's deliveries, newest first, with each attempt's answer")
+    .addOption(new Option('--status <status>', 'only these').choices(['pending', 'delivered', 'dead']))
+    .option('--json', 'print JSON')
+    .action(
+      run((id: string, options: { status?: string; json?: boolean }) =>
+        listDeliveries(api(), io, `/v1/webhooks/${encodeURIComponent(id)}/deliveries${options.status ? `?status=${options.status}` : ''}`, options),
+      ),
+    );
+
+  program
+    .command('notifications')
+    .description('notifications sent on every channel (webhooks, Slack, email), newest first, with each attempt')
+    .option('--lead <id>', "only this lead's")
+    .addOption(new Option('--status <status>', 'only these').choices(['pending', 'delivered', 'dead']))
+    .addOption(new Option('--channel <channel>', 'only this channel').choices(['webhook', 'slack', 'email']))
+    .option('--json', 'print JSON')
+    .action(
+      run((options: { lead?: string; status?: string; channel?: string; json?: boolean }) => {
+        const query = new URLSearchParams();
+        for (const key of ['lead', 'status', 'channel'] as const) if (options[key]) query.set(key, options[key]);
+        return listDeliveries(api(), io, `/v1/notifications${query.size > 0 ? `?${query}` : ''}`, options);
+      }),
+    );
 
   program
     .command('audit')
