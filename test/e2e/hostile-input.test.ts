@@ -67,7 +67,7 @@ describe('text PostgreSQL cannot store', () => {
     expectFieldError(await raw('GET', '/v1/leads/%FF/timeline', undefined, {}), 'params.id', /is not percent-encoded UTF-8 text/);
     expectFieldError(await raw('PATCH', '/v1/accounts/%C0', '{}', { 'content-type': 'application/json' }), 'params.id', /is not percent-encoded UTF-8 text/);
     // Long ones reach their route's schema (the router's default limit of 100 made them a 404 "no route").
-    expectFieldError(await raw('GET', `/v1/reps/${'x'.repeat(101)}`, undefined, {}), 'params.id', /must be a rep id/);
+    expectFieldError(await raw('GET', `/v1/reps/${'x'.repeat(101)}`, undefined, {}), 'params.id', /must be the rep's id \(a UUID\) or email/);
     expectFieldError(await raw('GET', `/v1/teams/${'x'.repeat(5_000)}`, undefined, {}), 'params.idOrName', /200/);
     expect((await raw('GET', '/v1/teams/Caf%C3%A9%20%F0%9F%9A%80', undefined, {})).body.error).toBe('not_found');
   });

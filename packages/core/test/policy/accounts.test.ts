@@ -112,7 +112,7 @@ describe('createAccountSchema', () => {
     [{ name: 'Acme', domains: ['gmail.com'] }, 'domains[0]: "gmail.com" is a free-mail domain'],
     [{ name: 'Acme', domains: [''] }, 'domains[0]: must not be empty'],
     [{ name: 'Acme', domains: Array.from({ length: 101 }, (_, i) => `d${i}.com`) }, 'domains: lists more than 100 domains; an account may have at most 100'],
-    [{ name: 'Acme', ownerId: 'sarah@acme.com' }, 'ownerId: must be a rep id (a UUID as returned by POST /v1/reps), or null for no owner'],
+    [{ name: 'Acme', ownerId: 'sarah@acme.com' }, 'ownerId: must be a rep id (a UUID as returned by POST /v1/reps) or email, or null for no owner'],
     [{ name: 'Acme', owner: 'x' }, 'unknown field "owner"'],
   ])('refuses %j naming the field: %s', (input, message) => {
     expect(() => parseOrThrow(createAccountSchema, input)).toThrow(ValidationError);

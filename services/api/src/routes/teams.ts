@@ -1,4 +1,4 @@
-import { createTeamSchema, NotFoundError, type Team } from '@switchboard/core';
+import { createTeamSchema, NotFoundError, type RepId, type Team } from '@switchboard/core';
 import type { TeamRepository } from '@switchboard/store';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -34,8 +34,8 @@ export function teamRoutes(app: FastifyInstance, deps: { teams: TeamRepository; 
       },
     },
     async (request, reply) => {
-      // Resolved to ids before the route ran; the domain's schema checks them as it checks any team.
-      const team = await deps.teams.create(createTeamSchema.parse(request.body));
+      // Every member was resolved to its id before the route ran (an unknown one was refused).
+      const team = await deps.teams.create({ ...request.body, members: request.body.members as RepId[] });
       await deps.router.syncTeam(team.id);
       return reply.code(201).send(await present(team));
     },
