@@ -108,6 +108,22 @@ export interface AuditEntry {
   readonly after: unknown;
 }
 
+/** A notification sent (or being sent) about a lead, with each attempt. */
+export interface Delivery {
+  readonly id: string;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly leadId: string | null;
+  readonly channel: 'webhook' | 'slack' | 'email';
+  readonly destination: string;
+  readonly status: 'pending' | 'delivered' | 'dead';
+  readonly nextAttemptAt: string | null;
+  readonly createdAt: string;
+  readonly deliveredAt: string | null;
+  readonly lastError: string | null;
+  readonly attempts: ReadonlyArray<{ readonly attempt: number; readonly startedAt: string; readonly durationMs: number; readonly statusCode: number | null; readonly error: string | null }>;
+}
+
 /** What `PUT /v1/config` did. */
 export interface AppliedConfig {
   readonly version: number | null;
@@ -138,6 +154,7 @@ export const api = {
   teams: () => request<Page<Team>>('GET', '/v1/teams'),
   leads: (filter: LeadFilter = {}) => request<Page<LeadSummary>>('GET', `/v1/leads${query({ limit: 50, ...filter })}`),
   lead: (id: string) => request<LeadDetail>('GET', `/v1/leads/${id}`),
+  notifications: (leadId: string) => request<{ items: Delivery[] }>('GET', `/v1/notifications${query({ lead: leadId, limit: 100 })}`),
   decision: (id: string) => request<RoutingDecision>('GET', `/v1/leads/${id}/decision`),
   currentConfig: () => request<CurrentConfig>('GET', '/v1/config'),
   configVersions: () => request<Page<ConfigVersionSummary>>('GET', '/v1/config/versions'),

@@ -2,6 +2,7 @@ import { api, ApiError } from '../api/api-client.ts';
 import { DecisionExplanation } from '../components/decision-explanation.tsx';
 import { ErrorState } from '../components/error-state.tsx';
 import { EventTimeline } from '../components/event-timeline.tsx';
+import { NotificationLog } from '../components/notification-log.tsx';
 import { LoadingState } from '../components/loading-state.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { SlaCountdown } from '../components/sla-countdown.tsx';
@@ -17,6 +18,7 @@ export function LeadPage({ id }: { id: string }) {
   const decision = useResource(() => api.decision(id), [id, lead.data?.assignments.length, lead.data?.state]);
   const reps = useResource(() => api.reps(), []);
   const teams = useResource(() => api.teams(), []);
+  const notifications = useResource(() => api.notifications(id), [id, lead.data?.events.length], { pollMs: 5000 });
 
   if (lead.loading && !lead.data) return <LoadingState what="Loading the lead" />;
   if (!lead.data) {
@@ -114,6 +116,19 @@ export function LeadPage({ id }: { id: string }) {
                   ))}
                 </tbody>
               </table>
+            </section>
+          )}
+          {/* An operator's: a viewer's or a rep's key is refused the delivery log, and sees no card. */}
+          {!(notifications.error instanceof ApiError && notifications.error.status === 403) && (
+            <section className="card" aria-labelledby="notifications-heading">
+              <h2 id="notifications-heading">Notifications</h2>
+              {notifications.data ? (
+                <NotificationLog deliveries={notifications.data.items} />
+              ) : notifications.error ? (
+                <ErrorState title="Could not load the notifications" error={notifications.error} onRetry={notifications.reload} />
+              ) : (
+                <LoadingState what="Loading the notifications" />
+              )}
             </section>
           )}
           {attributes.length > 0 && (
