@@ -78,3 +78,28 @@ export function createEventLogRelayRepository(db: Kysely<Database>): EventLogRel
     },
   };
 }
+
+/**
+ * After a dump of Switchboard's database is restored into another PostgreSQL server, the event
+ * log and the relays' cursors hold the old server's transaction ids, which the new server may
+ * not reach for a long time: the relays would publish nothing until it did (then publish the
+ * restored events a second time). Run at start: when any id is ahead of the server's own, the
+ * restored events are moved before every cursor (they were published by the server they came
+ * from) and the cursors that are ahead start again at the log's head. Nothing to do otherwise,
+ * and cheap to find out (the relay index). Several starting processes do it once.
+ *
+ * @returns how many events and cursors were moved
+ */
+export async function rebaseEventLogAfterRestore(db: Kysely<Database>): Promise<{ readonly events: number; readonly cursors: number }> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('switchboard:event-log-rebase'))`.execute(trx);
+    const ahead = await sql<{ events: boolean; cursors: boolean }>`
+      select exists (select 1 from lead_events where txid > pg_current_xact_id()) as events,
+             exists (select 1 from event_relay_cursors where txid > pg_current_xact_id()) as cursors`.execute(trx);
+    const found = ahead.rows[0];
+    if (!found?.events && !found?.cursors) return { events: 0, cursors: 0 };
+    const events = await sql`update lead_events set txid = '1'::xid8 where txid > pg_current_xact_id()`.execute(trx);
+    const cursors = await sql`delete from event_relay_cursors where txid > pg_current_xact_id()`.execute(trx);
+    return { events: Number(events.numAffectedRows ?? 0), cursors: Number(cursors.numAffectedRows ?? 0) };
+  });
+}

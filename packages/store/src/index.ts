@@ -65,6 +65,7 @@ export { acquireRouterLock, ROUTER_LEASE, type RouterLock, type RouterLockOption
 export { joinRouterCluster, type PartitionLease, type RouterCluster, type RouterClusterOptions, type TakeRefusal } from './router-cluster.ts';
 export {
   createEventLogRelayRepository,
+  rebaseEventLogAfterRestore,
   type EventLogRelayRepository,
   type LoggedEvent,
   type RelayableEvent,

@@ -12,6 +12,7 @@ import {
   type Database,
   type EmbeddedPostgresServer,
   migrateToLatest,
+  rebaseEventLogAfterRestore,
   startEmbeddedPostgres,
 } from '@switchboard/store';
 import type { Kysely } from 'kysely';
@@ -96,6 +97,10 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     try {
       const applied = await migrateToLatest(migrator);
       if (applied.length > 0) logger.info({ applied }, 'database migrated');
+      const rebased = await rebaseEventLogAfterRestore(migrator);
+      if (rebased.events > 0 || rebased.cursors > 0) {
+        logger.warn(rebased, 'the event log held transaction ids ahead of this PostgreSQL server (a dump restored into another server): its events were moved before the relays, which start again at its head');
+      }
     } finally {
       await migrator.destroy();
     }
