@@ -29,6 +29,7 @@ export * from './policy/decide.ts';
 export * from './policy/simulate.ts';
 export * from './policy/replay-start.ts';
 export * from './policy/replay-period.ts';
+export * from './policy/decision-order.ts';
 export * from './reports/available-intervals.ts';
 export * from './reports/chi-square.ts';
 export * from './reports/fairness.ts';

@@ -92,6 +92,13 @@ export interface AccountMatchRecord {
 export interface RoutingDecision {
   readonly version: 2;
   readonly decidedAt: string;
+  /**
+   * The decision's place in its router's sequence (strictly increasing in the order decisions
+   * were taken, which concurrent leads can make differ from `decidedAt` order; an assignment's
+   * is the rep's `lastAssignmentSeq`): what a replay of the period orders a team's leads by.
+   * Absent from older records.
+   */
+  readonly seq?: number;
   /** The configuration version that decided, null before any configuration was applied. */
   readonly configVersion: number | null;
   /** Rules tried in order; the last one matched, unless none did. */

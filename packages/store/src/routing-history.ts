@@ -15,6 +15,11 @@ export interface PeriodLeadRecord {
    * `createdAt`.
    */
   readonly routedAt: Date | null;
+  /**
+   * The router's sequence number of its first decision (an assignment or a wait) and that
+   * decision's team: they order the team's leads as they were decided (see `RoutingDecision.seq`).
+   */
+  readonly decisionOrder: { readonly teamId: TeamId; readonly seq: number } | null;
   /** Its first assignment, null if it never had an owner. */
   readonly firstAssignment: {
     readonly repId: RepId;
@@ -81,6 +86,8 @@ async function periodLeads(db: Kysely<Database>, from: Date, to: Date, limit: nu
           .select([
             'a.id as assignment_id',
             'a.rep_id',
+            'a.team_id',
+            sql<string | null>`a.decision->>'seq'`.as('seq'),
             't.name as team_name',
             sql<string | null>`a.decision->'rule'->>'name'`.as('rule_name'),
             sql<string | null>`a.decision->>'summary'`.as('summary'),
@@ -97,7 +104,14 @@ async function periodLeads(db: Kysely<Database>, from: Date, to: Date, limit: nu
       (eb) =>
         eb
           .selectFrom('lead_events as e')
-          .select(['e.id as event_id', 'e.occurred_at as routed_at'])
+          .select([
+            'e.id as event_id',
+            'e.occurred_at as routed_at',
+            'e.type as routed_type',
+            // A wait's decision is in its log entry; its team is the one it waits for.
+            sql<string | null>`e.data->'decision'->>'seq'`.as('wait_seq'),
+            sql<string | null>`e.data->'decision'->>'teamId'`.as('wait_team_id'),
+          ])
           .whereRef('e.lead_id', '=', 'l.id')
           .where('e.type', 'in', ['lead.assigned', 'lead.waiting'])
           .orderBy('e.id')
@@ -141,6 +155,8 @@ async function periodLeads(db: Kysely<Database>, from: Date, to: Date, limit: nu
       'l.attributes',
       'l.created_at',
       'first.rep_id',
+      'first.team_id',
+      'first.seq',
       'first.team_name',
       'first.rule_name',
       'first.summary',
@@ -148,6 +164,9 @@ async function periodLeads(db: Kysely<Database>, from: Date, to: Date, limit: nu
       'first.ended_at',
       'routed.routed_at',
       'routed.event_id',
+      'routed.routed_type',
+      'routed.wait_seq',
+      'routed.wait_team_id',
       'waited.wait_queue',
       'waited.wait_reason',
       'closed.closed_at',
@@ -167,6 +186,7 @@ async function periodLeads(db: Kysely<Database>, from: Date, to: Date, limit: nu
     facts: { email: r.email, firstName: r.first_name, lastName: r.last_name, company: r.company, source: r.source, attributes: r.attributes },
     createdAt: r.created_at,
     routedAt: r.routed_at ?? null,
+    decisionOrder: decisionOrderOf(r.routed_type === 'lead.assigned' ? { teamId: r.team_id, seq: r.seq } : { teamId: r.wait_team_id, seq: r.wait_seq }),
     firstAssignment:
       r.rep_id && r.assigned_at
         ? {
@@ -182,6 +202,11 @@ async function periodLeads(db: Kysely<Database>, from: Date, to: Date, limit: nu
     waitSummary: r.wait_reason ?? null,
     closedAt: r.closed_at ?? null,
   }));
+}
+
+function decisionOrderOf(first: { teamId: string | null | undefined; seq: string | null | undefined }): PeriodLeadRecord['decisionOrder'] {
+  if (!first.teamId || first.seq === null || first.seq === undefined) return null;
+  return { teamId: first.teamId as TeamId, seq: Number(first.seq) };
 }
 
 async function priorAssignments(db: Kysely<Database>, from: Date): Promise<PriorAssignmentRecord[]> {

@@ -1,6 +1,7 @@
 import {
   type PresenceChange,
   type RepId,
+  replayOrder,
   replayStartOf,
   type SimulatedLead,
   type SimulationHistory,
@@ -11,7 +12,7 @@ type RoutingHistory = Awaited<ReturnType<LeadRepository['routingHistory']>>;
 
 /**
  * A past period as the simulation replays it: its leads in the order the router decided on
- * them, each at that moment, released when its first owner gave it up (closed, converted,
+ * them (see `replayOrder`), each at that moment, released when its first owner gave it up (closed, converted,
  * breached), with the owner it really got; the routing state at `from`; availability from
  * the rep event log. `weightOf` gives the reps' weights (for rebuilding weighted credits).
  */
@@ -22,11 +23,13 @@ export function simulationHistoryOf(
 ): { readonly leads: SimulatedLead[]; readonly history: SimulationHistory } {
   const leads: SimulatedLead[] = [];
   const periodLeads: Array<SimulationHistory['leads'][number]> = [];
-  for (const lead of history.leads) {
+  const order = replayOrder(history.leads.map((lead) => ({ at: (lead.routedAt ?? lead.createdAt).getTime(), decision: lead.decisionOrder })));
+  for (const { index, at } of order) {
+    const lead = history.leads[index]!;
     leads.push({ label: lead.externalId ?? `${lead.facts.email} (${lead.id})`, team: lead.requestedTeam, facts: lead.facts });
     const first = lead.firstAssignment;
     periodLeads.push({
-      at: (lead.routedAt ?? lead.createdAt).getTime(),
+      at,
       // Closing a lead leaves its assignment open: the rep let go of it at whichever came first.
       releasedAt: earliest(first?.endedAt ?? null, lead.closedAt),
       recorded: first

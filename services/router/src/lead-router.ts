@@ -169,17 +169,19 @@ export class LeadRouter {
   readonly #o: LeadRouterOptions;
   readonly #host: ActorHost<LeadId, HeldLead>;
   #seq: number;
-  readonly #pendingOffers = new Map<RepId, { count: number; seq: number }>();
+  readonly #pendingOffers = new Map<RepId, { count: number; seq: number; seqs: Set<number> }>();
   readonly #teams = new TeamActors();
   readonly #commands: LeadCommands;
 
   #reserve = (repId: RepId, seq: number): (() => void) => {
-    const pending = this.#pendingOffers.get(repId) ?? { count: 0, seq };
+    const pending = this.#pendingOffers.get(repId) ?? { count: 0, seq, seqs: new Set<number>() };
     pending.count += 1;
     pending.seq = Math.max(pending.seq, seq);
+    pending.seqs.add(seq);
     this.#pendingOffers.set(repId, pending);
     return () => {
       pending.count -= 1;
+      pending.seqs.delete(seq);
       if (pending.count === 0 && this.#pendingOffers.get(repId) === pending) this.#pendingOffers.delete(repId);
     };
   };

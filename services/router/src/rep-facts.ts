@@ -3,7 +3,7 @@ import { repUnavailabilityDetail } from '@switchboard/machines';
 import type { RepEntry } from './rep-actors.ts';
 
 /** Offers in flight per rep: counted as held, so that concurrent leads spread out. */
-export type PendingOffers = ReadonlyMap<RepId, { readonly count: number; readonly seq: number }>;
+export type PendingOffers = ReadonlyMap<RepId, { readonly count: number; readonly seq: number; readonly seqs?: ReadonlySet<number> }>;
 
 const NO_COUNTS: AssignmentCounts = { day: 0, week: 0, month: 0 };
 
@@ -16,7 +16,8 @@ export function repFactsOf(entry: RepEntry, pending: PendingOffers, counts: Assi
   const inFlight = pending.get(context.repId);
   const lastSeq = Math.max(context.lastAssignmentSeq ?? -1, inFlight?.seq ?? -1);
   const state = value as RepFacts['state'];
-  const activeLeads = context.activeLeads + (inFlight?.count ?? 0);
+  const unanswered = unansweredOffers(inFlight, context.lastAssignmentSeq);
+  const activeLeads = context.activeLeads + unanswered;
   const facts: RepFacts = {
     repId: context.repId,
     name: context.name,
@@ -32,6 +33,20 @@ export function repFactsOf(entry: RepEntry, pending: PendingOffers, counts: Assi
   // Reasons only for reps that can't take a lead: most are available, and this runs per member per decision.
   if (state === 'available') return facts;
   // The rep machine's own reason, as of now, counting offers in flight as held.
-  const detail = repUnavailabilityDetail({ ...context, asOf: Math.max(context.asOf, now) }, inFlight?.count ?? 0)?.detail;
+  const detail = repUnavailabilityDetail({ ...context, asOf: Math.max(context.asOf, now) }, unanswered)?.detail;
   return detail === undefined ? facts : { ...facts, stateDetail: detail };
+}
+
+/**
+ * Offers in flight the rep's actor has not taken yet. An offer it accepted is in its
+ * `activeLeads` already while the answer is still on its way back (a bus round trip), and
+ * counting it twice would show the rep capped one lead early to a decision taken meanwhile;
+ * its sequence number is then at most the actor's last assignment's.
+ */
+function unansweredOffers(inFlight: PendingOffers extends ReadonlyMap<RepId, infer V> ? V | undefined : never, lastAssignmentSeq: number | null): number {
+  if (!inFlight) return 0;
+  if (!inFlight.seqs || lastAssignmentSeq === null) return inFlight.count;
+  let count = 0;
+  for (const seq of inFlight.seqs) if (seq > lastAssignmentSeq) count += 1;
+  return count;
 }

@@ -128,8 +128,10 @@ export async function routeLead(lead: RoutedLead, step: RoutingStepContext): Pro
       waitingSince: lead.getSnapshot().context.waitingSince,
     });
   const waiting = ({ record, outcome }: Decision & { outcome: { type: 'wait' } }): RoutingOutcome => {
-    lead.send({ type: 'NO_CANDIDATE', teamId: outcome.team?.id ?? null, reason: outcome.reason, at: step.now, queue: outcome.queue, decision: record });
-    return { type: 'waiting', reason: outcome.reason, decision: record, wait: outcome };
+    // A wait takes a sequence number too: it orders the waits among the team's assignments for a replay.
+    const decision = { ...record, seq: step.nextSeq() };
+    lead.send({ type: 'NO_CANDIDATE', teamId: outcome.team?.id ?? null, reason: outcome.reason, at: step.now, queue: outcome.queue, decision });
+    return { type: 'waiting', reason: outcome.reason, decision, wait: outcome };
   };
 
   /**
@@ -148,7 +150,8 @@ export async function routeLead(lead: RoutedLead, step: RoutingStepContext): Pro
     // so two offers racing for its last slot can't both win.
     const answer = step.offer(outcome.repId, { leadId, at: step.now, seq }).finally(settle);
     return {
-      record,
+      // The sequence number orders this team's decisions for a later replay (POST /v1/simulate).
+      record: { ...record, seq },
       outcome,
       answer,
       undo: () => {

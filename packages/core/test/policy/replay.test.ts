@@ -15,6 +15,7 @@ import {
   type ReplayLead,
   type ReplayRep,
   type ReplayStart,
+  replayOrder,
   replayPeriod,
   replayStartOf,
   type RoutingPolicy,
@@ -211,5 +212,25 @@ describe('loadCounts', () => {
     // 2026-05-04 is a Monday.
     const times = [Date.parse('2026-04-30T12:00:00Z'), Date.parse('2026-05-01T12:00:00Z'), Date.parse('2026-05-04T08:00:00Z'), Date.parse('2026-05-04T09:00:00Z')];
     expect(loadCounts(times, T0)).toEqual({ day: 2, week: 2, month: 3 });
+  });
+});
+
+describe('replayOrder', () => {
+  it("puts each team's leads back in the order its decisions were taken, in the team's places and at their times", () => {
+    const order = replayOrder([
+      { at: 1, decision: { teamId: 'x', seq: 5 } },
+      { at: 2, decision: { teamId: 'y', seq: 3 } },
+      { at: 2, decision: { teamId: 'x', seq: 4 } },
+      { at: 3, decision: null },
+      { at: 4, decision: { teamId: 'x', seq: 9 } },
+    ]);
+    // Team x's leads (places 0, 2, 4) go by sequence: 4, 5, 9; y's and the undecided lead stay.
+    expect(order).toEqual([
+      { index: 2, at: 1 },
+      { index: 1, at: 2 },
+      { index: 0, at: 2 },
+      { index: 3, at: 3 },
+      { index: 4, at: 4 },
+    ]);
   });
 });
