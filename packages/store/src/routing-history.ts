@@ -9,6 +9,8 @@ export interface PeriodLeadRecord {
   readonly requestedTeam: string | null;
   readonly facts: LeadFacts;
   readonly createdAt: Date;
+  /** Its place in a waiting line: highest first. */
+  readonly priority: number;
   /**
    * When the router first decided on it (its first assignment or wait), null if it never did:
    * the order leads reached the routing policy in, which concurrent intake can shuffle against
@@ -154,6 +156,7 @@ async function periodLeads(db: Kysely<Database>, from: Date, to: Date, limit: nu
       'l.source',
       'l.attributes',
       'l.created_at',
+      'l.priority',
       'first.rep_id',
       'first.team_id',
       'first.seq',
@@ -185,6 +188,7 @@ async function periodLeads(db: Kysely<Database>, from: Date, to: Date, limit: nu
     requestedTeam: r.requested_team,
     facts: { email: r.email, firstName: r.first_name, lastName: r.last_name, company: r.company, source: r.source, attributes: r.attributes },
     createdAt: r.created_at,
+    priority: r.priority,
     routedAt: r.routed_at ?? null,
     decisionOrder: decisionOrderOf(r.routed_type === 'lead.assigned' ? { teamId: r.team_id, seq: r.seq } : { teamId: r.wait_team_id, seq: r.wait_seq }),
     firstAssignment:

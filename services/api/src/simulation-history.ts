@@ -32,6 +32,7 @@ export function simulationHistoryOf(
       at,
       // Closing a lead leaves its assignment open: the rep let go of it at whichever came first.
       releasedAt: earliest(first?.endedAt ?? null, lead.closedAt),
+      priority: lead.priority,
       recorded: first
         ? { repId: first.repId, team: first.teamName, queue: null, rule: first.ruleName, summary: first.summary }
         : { repId: null, team: null, queue: lead.waitQueue, rule: null, summary: lead.waitSummary ?? 'not routed' },

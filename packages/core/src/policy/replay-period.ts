@@ -31,6 +31,8 @@ export interface ReplayLead {
   readonly at: number;
   /** When its (first) owner stopped holding it, closed or released (epoch ms), null if never. */
   readonly releasedAt: number | null;
+  /** Its priority: a waiting line serves the highest first, then the oldest. @default 0 */
+  readonly priority?: number;
 }
 
 /** A rep's availability changed (from the rep event log): `available` means it can take leads unless capped. */
@@ -88,7 +90,8 @@ const DAY_MS = 86_400_000;
  * strategy state at the period's start (round-robin order, weighted credits, loads); reps come
  * and go as the presence log says; a rep holds each lead it gets until the lead was really
  * closed or released, so caps bite and free up as they did; a lead nobody can take waits and is
- * decided again when a place frees up (first come, first served). Pure and deterministic.
+ * decided again when a place frees up (highest priority first, then first come, first served).
+ * Pure and deterministic.
  */
 export function replayPeriod(input: ReplayInput): ReadonlyArray<ReplayedRoute> {
   const { policy } = input;
@@ -171,12 +174,12 @@ export function replayPeriod(input: ReplayInput): ReadonlyArray<ReplayedRoute> {
     return true;
   };
 
-  /** A place may have freed up: the waiting leads, first come first served, try again. */
+  /** A place may have freed up: the waiting leads try again, highest priority first, then first come first served. */
   const retryWaiting = (now: number): void => {
-    for (let k = 0; k < waiting.length; ) {
-      const i = waiting[k] as number;
-      if (route(i, now)) waiting.splice(k, 1);
-      else k += 1;
+    if (waiting.length === 0) return;
+    const line = [...waiting].sort((a, b) => (input.leads[b]!.priority ?? 0) - (input.leads[a]!.priority ?? 0));
+    for (const i of line) {
+      if (route(i, now)) waiting.splice(waiting.indexOf(i), 1);
     }
   };
 

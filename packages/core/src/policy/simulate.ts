@@ -93,6 +93,8 @@ export interface SimulationHistory {
     readonly at: number;
     /** When its first owner stopped holding it (epoch ms), null if it still does or never had one. */
     readonly releasedAt: number | null;
+    /** Its priority in a waiting line. @default 0 */
+    readonly priority?: number;
     readonly recorded: RecordedRoute;
   }>;
 }
@@ -201,7 +203,7 @@ function replayScenario(policy: RoutingPolicy, input: SimulationInput, history: 
     policy,
     reps: input.reps.map((rep) => ({ ...rep, cap: rep.cap ?? null, caps: rep.caps ?? {}, timezone: rep.timezone ?? 'UTC' })),
     start: history.start,
-    leads: input.leads.map((lead, i) => ({ label: lead.label, facts: lead.facts, team: lead.team ?? null, at: history.leads[i]!.at, releasedAt: history.leads[i]!.releasedAt })),
+    leads: input.leads.map((lead, i) => ({ label: lead.label, facts: lead.facts, team: lead.team ?? null, at: history.leads[i]!.at, releasedAt: history.leads[i]!.releasedAt, priority: history.leads[i]!.priority ?? 0 })),
     presence: history.presence,
     accountOf,
   });

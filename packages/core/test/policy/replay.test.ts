@@ -141,6 +141,21 @@ describe('replayPeriod', () => {
     expect(routes[3]!.summary).toMatch(/capped/);
   });
 
+  it('serves a waiting line by priority, then by arrival', () => {
+    const policy = policyOf(SALES('round_robin', ['ana']), ['ana']);
+    const routes = replay({
+      policy,
+      reps: [rep('ana', { cap: 1 })],
+      leads: [lead(1, 1, at(10)), lead(2, 2), { ...lead(3, 3), priority: 5 }, lead(4, 4)],
+    });
+    expect(routes.map((r) => [r.repId, r.assignedAt])).toEqual([
+      ['ana', at(1)],
+      [null, null],
+      ['ana', at(10)],
+      [null, null],
+    ]);
+  });
+
   it('takes a rep out while the presence log says it was away, and back in when it returned', () => {
     const policy = policyOf(SALES('round_robin', ['ana', 'ben', 'cy']), ['ana', 'ben', 'cy']);
     const routes = replay({
