@@ -61,6 +61,8 @@ export interface RepStateRecord {
 export interface RoutingHistory {
   /** The period's leads, in the order the router decided on them (then by arrival). */
   readonly leads: ReadonlyArray<PeriodLeadRecord>;
+  /** Leads received before the period and still waiting for an owner at its start: they take places in it too. */
+  readonly carried: ReadonlyArray<PeriodLeadRecord>;
   /** Assignments before `from`, oldest first. */
   readonly prior: ReadonlyArray<PriorAssignmentRecord>;
   /** Each rep's last state change before `from`, then every change up to `to`, oldest first. */
@@ -73,12 +75,21 @@ export interface RoutingHistory {
  * event log. Four reads, each one statement.
  */
 export async function readRoutingHistory(db: Kysely<Database>, from: Date, to: Date, limit: number): Promise<RoutingHistory> {
-  const [leads, prior, repStates] = await Promise.all([periodLeads(db, from, to, limit), priorAssignments(db, from), repStateChanges(db, from, to)]);
-  return { leads, prior, repStates };
+  const [leads, carried, prior, repStates] = await Promise.all([
+    periodLeads(db, { type: 'period', from, to }, limit),
+    periodLeads(db, { type: 'carried', from }, limit),
+    priorAssignments(db, from),
+    repStateChanges(db, from, to),
+  ]);
+  return { leads, carried, prior, repStates };
 }
 
-async function periodLeads(db: Kysely<Database>, from: Date, to: Date, limit: number): Promise<PeriodLeadRecord[]> {
-  const rows = await db
+/** The leads received in the period, or those received before it that were still waiting for an owner at its start. */
+type LeadSelection = { readonly type: 'period'; readonly from: Date; readonly to: Date } | { readonly type: 'carried'; readonly from: Date };
+
+async function periodLeads(db: Kysely<Database>, selection: LeadSelection, limit: number): Promise<PeriodLeadRecord[]> {
+  const { from } = selection;
+  let query = db
     .selectFrom('leads as l')
     .leftJoinLateral(
       (eb) =>
@@ -174,14 +185,33 @@ async function periodLeads(db: Kysely<Database>, from: Date, to: Date, limit: nu
       'waited.wait_reason',
       'closed.closed_at',
     ])
-    .where('l.created_at', '>=', from)
-    .where('l.created_at', '<', to)
     // The order the router decided in; leads never decided on go by arrival (ids are UUIDv7).
     .orderBy(sql`coalesce(routed.routed_at, l.created_at)`)
     .orderBy(sql`routed.event_id`)
     .orderBy('l.id')
-    .limit(limit)
-    .execute();
+    .limit(limit);
+  if (selection.type === 'period') {
+    query = query.where('l.created_at', '>=', from).where('l.created_at', '<', selection.to);
+  } else {
+    // Waiting at `from`: it had waited before, had no owner yet, and was not closed.
+    query = query
+      .where('l.created_at', '<', from)
+      .where((eb) => eb.exists(eb.selectFrom('lead_events as w0').select('w0.id').whereRef('w0.lead_id', '=', 'l.id').where('w0.type', '=', 'lead.waiting').where('w0.occurred_at', '<', from)))
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('assignments as a0').select('a0.id').whereRef('a0.lead_id', '=', 'l.id').where('a0.assigned_at', '<', from))))
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('lead_events as c0')
+              .select('c0.id')
+              .whereRef('c0.lead_id', '=', 'l.id')
+              .where('c0.type', 'in', ['lead.closed', 'lead.converted'])
+              .where('c0.occurred_at', '<', from),
+          ),
+        ),
+      );
+  }
+  const rows = await query.execute();
   return rows.map((r) => ({
     id: r.id as LeadId,
     externalId: r.external_id,

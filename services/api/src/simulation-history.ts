@@ -38,6 +38,15 @@ export function simulationHistoryOf(
         : { repId: null, team: null, queue: lead.waitQueue, rule: null, summary: lead.waitSummary ?? 'not routed' },
     });
   }
+  // Still waiting at `from`: in the line ahead of the period's leads, in the order they came.
+  const carried = history.carried.map((lead) => ({
+    label: lead.externalId ?? `${lead.facts.email} (${lead.id})`,
+    facts: lead.facts,
+    team: lead.requestedTeam,
+    at: from.getTime(),
+    releasedAt: earliest(lead.firstAssignment?.endedAt ?? null, lead.closedAt),
+    priority: lead.priority,
+  }));
   const start = replayStartOf(
     history.prior.map((a) => ({ ...a, assignedAt: a.assignedAt.getTime(), endedAt: a.endedAt?.getTime() ?? null })),
     from.getTime(),
@@ -49,7 +58,7 @@ export function simulationHistoryOf(
     repId: change.repId,
     state: change.state === 'capped' ? 'available' : (change.state as PresenceChange['state']),
   }));
-  return { leads, history: { start, presence, leads: periodLeads } };
+  return { leads, history: { start, presence, carried, leads: periodLeads } };
 }
 
 function earliest(a: Date | null, b: Date | null): number | null {

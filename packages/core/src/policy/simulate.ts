@@ -3,7 +3,7 @@ import type { RepId, TeamId } from '../ids.ts';
 import { type Account, buildAccountIndex, matchAccount } from './accounts.ts';
 import { decideRoute, type LeadAccount } from './decide.ts';
 import type { LeadFacts, RepFacts, ShareLedger } from './facts.ts';
-import { type PresenceChange, replayPeriod } from './replay-period.ts';
+import { type PresenceChange, type ReplayLead, replayPeriod } from './replay-period.ts';
 import type { ReplayStart } from './replay-start.ts';
 import type { RoutingConfig } from './routing-config.ts';
 import { compileRoutingPolicy, configuredTeams, type PolicyTeam, repRefIndex, type RoutingPolicy } from './routing-policy.ts';
@@ -87,6 +87,11 @@ export interface SimulationHistory {
   readonly start: ReplayStart;
   /** Availability changes from the rep event log, including each rep's last one before the period. */
   readonly presence: ReadonlyArray<PresenceChange>;
+  /**
+   * Leads received before the period and still waiting at its start: replayed from the start
+   * on (they take places as they free up), but not compared, as they are not the period's.
+   */
+  readonly carried?: ReadonlyArray<ReplayLead>;
   /** Per lead of `SimulationInput.leads`, in the same order (arrival order). */
   readonly leads: ReadonlyArray<{
     /** Epoch ms. */
@@ -199,14 +204,15 @@ function recordedScenario(input: SimulationInput, history: SimulationHistory, ve
 /** A policy replayed over the period (see `replayPeriod`). */
 function replayScenario(policy: RoutingPolicy, input: SimulationInput, history: SimulationHistory, accountOf: (lead: LeadFacts) => LeadAccount | null): ScenarioResult {
   const names = new Map(input.reps.map((rep) => [rep.id, rep.name]));
+  const carried = history.carried ?? [];
   const replayed = replayPeriod({
     policy,
     reps: input.reps.map((rep) => ({ ...rep, cap: rep.cap ?? null, caps: rep.caps ?? {}, timezone: rep.timezone ?? 'UTC' })),
     start: history.start,
-    leads: input.leads.map((lead, i) => ({ label: lead.label, facts: lead.facts, team: lead.team ?? null, at: history.leads[i]!.at, releasedAt: history.leads[i]!.releasedAt, priority: history.leads[i]!.priority ?? 0 })),
+    leads: [...carried, ...input.leads.map((lead, i) => ({ label: lead.label, facts: lead.facts, team: lead.team ?? null, at: history.leads[i]!.at, releasedAt: history.leads[i]!.releasedAt, priority: history.leads[i]!.priority ?? 0 }))],
     presence: history.presence,
     accountOf,
-  });
+  }).slice(carried.length);
   const tally = new Tally();
   const routes = replayed.map((r, i): SimulatedRoute => {
     const route = { label: input.leads[i]!.label, repId: r.repId, repName: r.repId ? (names.get(r.repId) ?? null) : null, team: r.team, queue: r.queue, rule: r.rule, summary: r.summary };

@@ -20,6 +20,8 @@ import {
   replayStartOf,
   type RoutingPolicy,
   type ShareLedger,
+  simulateRouting,
+  type SimulationHistory,
   type TeamId,
 } from '../../src/index.ts';
 
@@ -247,5 +249,44 @@ describe('replayOrder', () => {
       { index: 3, at: 3 },
       { index: 4, at: 4 },
     ]);
+  });
+});
+
+describe('simulateRouting over a past period', () => {
+  const yaml = SALES('round_robin', ['ana']);
+  const parsed = parseRoutingConfig(yaml);
+  if (!parsed.ok) throw new Error('invalid test configuration');
+  const config = parsed.config;
+  const input = (history: SimulationHistory) =>
+    simulateRouting({
+      current: { config, version: 3 },
+      proposed: config,
+      storedTeams: [],
+      reps: [{ id: id('ana'), name: 'Ana', email: 'ana@acme.io', weight: 1, tags: [], active: true, cap: 1 }],
+      accounts: [],
+      leads: [{ label: 'P1', facts: { email: 'p1@example.com', attributes: {} } }],
+      now: at(100),
+      history,
+    });
+  // Ana holds a lead until minute 5; P1 arrives at minute 1 and really waited.
+  const start = replayStartOf([{ repId: id('ana'), teamId: TEAM, assignedAt: at(-10), endedAt: at(5), strategy: 'round_robin', candidates: [] }], at(0), () => 1);
+  const waited = { repId: null, team: null, queue: null, rule: 'All', summary: 'waited' };
+
+  it('compares with the recorded owners, and lets a lead still waiting at the start take the first freed place', () => {
+    const carried = [{ ...lead(0, 0), label: 'C0', at: at(0) }];
+    const result = input({ start, presence: [], carried, leads: [{ at: at(1), releasedAt: null, recorded: waited }] });
+    expect(result.current).toMatchObject({ source: 'recorded', configVersion: 3, routes: [{ label: 'P1', repId: null }] });
+    expect(result.proposed.source).toBe('simulated');
+    // C0 was first in line: it takes Ana's place at minute 5, and P1 keeps waiting, as it really did.
+    expect(result.proposed.routes).toMatchObject([{ label: 'P1', repId: null }]);
+    expect(result.changed).toEqual([]);
+    expect(result.calibration).toEqual({ reproduced: 1, total: 1 });
+  });
+
+  it('without the lead carried over, P1 would get the place: a change the replay reports', () => {
+    const result = input({ start, presence: [], leads: [{ at: at(1), releasedAt: null, recorded: waited }] });
+    expect(result.proposed.routes).toMatchObject([{ label: 'P1', repId: 'ana', team: 'Sales' }]);
+    expect(result.changed).toEqual([{ label: 'P1', from: 'waiting', to: 'Ana (Sales)' }]);
+    expect(result.calibration).toEqual({ reproduced: 0, total: 1 });
   });
 });
