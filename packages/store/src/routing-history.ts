@@ -63,7 +63,7 @@ export interface RoutingHistory {
   readonly leads: ReadonlyArray<PeriodLeadRecord>;
   /** Leads received before the period and still waiting for an owner at its start: they take places in it too. */
   readonly carried: ReadonlyArray<PeriodLeadRecord>;
-  /** Assignments before `from`, oldest first. */
+  /** Assignments before `from` (the last 35 days', and older ones still held), oldest first. */
   readonly prior: ReadonlyArray<PriorAssignmentRecord>;
   /** Each rep's last state change before `from`, then every change up to `to`, oldest first. */
   readonly repStates: ReadonlyArray<RepStateRecord>;
@@ -243,6 +243,13 @@ function decisionOrderOf(first: { teamId: string | null | undefined; seq: string
   return { teamId: first.teamId as TeamId, seq: Number(first.seq) };
 }
 
+/**
+ * How far before the period assignments are read besides those still held: longer than the
+ * longest load window (a month) and cap window (a week). A rep whose last lead is older ranks
+ * as never assigned in round robin, which it nearly is.
+ */
+const PRIOR_HORIZON_MS = 35 * 86_400_000;
+
 async function priorAssignments(db: Kysely<Database>, from: Date): Promise<PriorAssignmentRecord[]> {
   const rows = await db
     .selectFrom('assignments')
@@ -260,6 +267,26 @@ async function priorAssignments(db: Kysely<Database>, from: Date): Promise<Prior
       sql<unknown>`case when decision->>'strategy' = 'weighted_round_robin' then decision->'candidates' else '[]'::jsonb end`.as('candidates'),
     ])
     .where('assigned_at', '<', from)
+    // Recent ones (load, cap and round-robin windows; weighted credits), and older ones only if
+    // still held at `from`: a long history stays in the database.
+    .where((eb) =>
+      eb.or([
+        eb('assigned_at', '>=', new Date(from.getTime() - PRIOR_HORIZON_MS)),
+        eb.and([
+          eb.or([eb('ended_at', 'is', null), eb('ended_at', '>', from)]),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('lead_events as c')
+                .select('c.id')
+                .whereRef('c.lead_id', '=', 'assignments.lead_id')
+                .where('c.type', 'in', ['lead.closed', 'lead.converted'])
+                .where('c.occurred_at', '<', from),
+            ),
+          ),
+        ]),
+      ]),
+    )
     .orderBy('assigned_at')
     .orderBy('id')
     .execute();
