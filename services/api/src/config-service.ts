@@ -133,6 +133,17 @@ export function repReferenceIssues(config: unknown, repIdOf: (ref: string) => Re
     const ref = isEntry(rule) && isEntry(rule.route) ? reference(rule.route.rep) : undefined;
     if (ref !== undefined && repIdOf(ref) === undefined) issues.push({ path: ['rules', i, 'route', 'rep'], message: missing(ref) });
   });
+  const notifications = isEntry(config) && isEntry(config.notifications) ? config.notifications : {};
+  const seen = new Map<RepId, number>();
+  (Array.isArray(notifications.reps) ? notifications.reps : []).forEach((entry: unknown, i) => {
+    const ref = isEntry(entry) ? reference(entry.rep) : undefined;
+    if (ref === undefined) return;
+    const id = repIdOf(ref);
+    const first = id === undefined ? undefined : seen.get(id);
+    if (id === undefined) issues.push({ path: ['notifications', 'reps', i, 'rep'], message: missing(ref) });
+    else if (first !== undefined) issues.push({ path: ['notifications', 'reps', i, 'rep'], message: `"${ref}" already has preferences in notifications.reps[${first}]` });
+    else seen.set(id, i);
+  });
   return issues;
 }
 

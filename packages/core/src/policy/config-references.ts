@@ -89,7 +89,42 @@ export function crossReferenceIssues(config: unknown): ConfigIssue[] {
       issues.push({ path: ['rules', i, 'route', 'accountOwner', 'waitUpTo'], message: 'required with ifUnavailable: wait (e.g. PT2H)' });
     }
   });
+  notificationIssues(config.notifications, teams.complete ? teamNames : undefined, queueNames(config), issues);
   return issues;
+}
+
+/** The queues a configuration names: leads may wait in them, so their channels may be set too. */
+function queueNames(config: Entry): Set<string> {
+  const names = new Set<string>([readableName(config.defaultQueue) ?? 'unrouted'].map((n) => n.toLowerCase()));
+  for (const team of Array.isArray(config.teams) ? config.teams : []) {
+    const overflow = isEntry(team) ? readableName(team.overflow) : undefined;
+    if (overflow !== undefined) names.add(overflow.toLowerCase());
+  }
+  for (const rule of Array.isArray(config.rules) ? config.rules : []) {
+    const queue = isEntry(rule) && isEntry(rule.route) ? readableName(rule.route.queue) : undefined;
+    if (queue !== undefined) names.add(queue.toLowerCase());
+  }
+  return names;
+}
+
+/** `notifications.teams` names teams (or queues) of this configuration, each once; `notifications.reps` names each rep once. */
+function notificationIssues(section: unknown, teamNames: Set<string> | undefined, queues: Set<string>, issues: ConfigIssue[]): void {
+  if (!isEntry(section)) return;
+  const seenTeams = new Map<string, number>();
+  (Array.isArray(section.teams) ? section.teams : []).forEach((entry: unknown, i) => {
+    const team = isEntry(entry) ? readableName(entry.team) : undefined;
+    if (team === undefined) return;
+    const key = team.toLowerCase();
+    if (teamNames && !teamNames.has(key) && !queues.has(key)) issues.push({ path: ['notifications', 'teams', i, 'team'], message: `no team or queue named "${team}" in this configuration` });
+    const first = seenTeams.get(key);
+    if (first !== undefined) issues.push({ path: ['notifications', 'teams', i, 'team'], message: `"${team}" already has its channels in notifications.teams[${first}]` });
+    else seenTeams.set(key, i);
+  });
+  (Array.isArray(section.reps) ? section.reps : []).forEach((entry: unknown, i) => {
+    if (isEntry(entry) && entry.channel === 'slack' && entry.slack === undefined) {
+      issues.push({ path: ['notifications', 'reps', i, 'channel'], message: 'slack needs the rep’s incoming-webhook URL in slack; or use channel: email' });
+    }
+  });
 }
 
 function checkUnique(items: ReadonlyArray<{ index: number; name: string }>, key: string, issues: ConfigIssue[]): void {

@@ -3,6 +3,9 @@ import { durationSchema } from '../duration.ts';
 import { slaPolicySchema, Strategy } from '../team.ts';
 import { type Condition, conditionIssues } from './condition.ts';
 import { crossReferenceIssues } from './config-references.ts';
+import { notificationsConfigSchema } from './notification-config.ts';
+
+export * from './notification-config.ts';
 
 /**
  * The routing configuration: one document (YAML or JSON) that holds the teams, the
@@ -132,6 +135,9 @@ export const routingConfigSchema = z
       })
       .optional()
       .describe('How long personal data is kept. Leave out to keep it until erased by request.'),
+    notifications: notificationsConfigSchema
+      .optional()
+      .describe('Slack and email: team channels, reps’ preferences, who hears of which event, templates. Leave out for none.'),
   })
   // The schema alone checks what it can see once the document's shape is right; a document
   // read for an admin gets these checks even where its shape is not (see validateRoutingConfig).
