@@ -179,6 +179,10 @@ export const decisionSchema = z
   .object({
     version: z.literal(2),
     decidedAt: z.string(),
+    seq: z
+      .int()
+      .optional()
+      .describe('The decision’s place in its router’s sequence: the order decisions were taken in (a replay of the period follows it). Absent from older decisions.'),
     configVersion: z.int().nullable().describe('The configuration version that decided; null before any was applied.'),
     rules: z
       .array(z.object({ index: z.int(), name: z.string(), matched: z.boolean(), detail: z.string() }))
