@@ -1,5 +1,6 @@
 import type { Logger } from '@switchboard/core';
 import { type AttemptOutcome, type Notification, NotificationChannel, type NotificationRepository } from '@switchboard/store';
+import type { PlannedMessage, StillDue } from './notification-rules.ts';
 import { nextAttemptAt } from './retry-schedule.ts';
 import { type PostResult, postWebhook } from './webhook-post.ts';
 
@@ -17,6 +18,11 @@ export interface Delivery {
   /** The wait before the first retry. @default 1000 */
   readonly firstRetryMs?: number;
   readonly webhookTimeoutMs?: number;
+  /**
+   * Whether an SLA warning is still wanted when it is due: a reason to skip it (the owner
+   * answered, the lead moved on), or null to send it.
+   */
+  readonly stillDue?: (check: StillDue) => Promise<string | null>;
 }
 
 /**
@@ -27,6 +33,14 @@ export async function deliverOnce(delivery: Delivery, notification: Notification
   const now = delivery.now ?? Date.now;
   const attempt = notification.attempts + 1;
   const startedAt = new Date(now());
+  const check = (notification.payload as PlannedMessage | null)?.onlyIf;
+  const skip = check && delivery.stillDue ? await delivery.stillDue(check) : null;
+  if (skip !== null) {
+    // Not sent, and not a failure: the attempt records why, so the log tells the whole story.
+    const skipped: AttemptOutcome = { status: 'skipped' };
+    await delivery.notifications.recordAttempt(notification.id, { attempt, startedAt, durationMs: 0, statusCode: null, error: `skipped: ${skip}` }, skipped);
+    return skipped;
+  }
   const result = await send(delivery, notification, attempt).catch(
     (error: unknown): PostResult => ({ ok: false, statusCode: null, error: error instanceof Error ? error.message : String(error), durationMs: 0 }),
   );

@@ -71,7 +71,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       let claimed: Notification[] = [];
       if (room > 0) {
         try {
-          claimed = await options.notifications.claimDue(room, leaseMs);
+          claimed = await options.notifications.claimDue(room, leaseMs, options.now && new Date(options.now()));
         } catch (error) {
           options.logger.warn({ err: error }, 'looking for due notifications failed; trying again');
         }

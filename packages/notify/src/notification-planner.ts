@@ -1,7 +1,10 @@
 import type { Logger } from '@switchboard/core';
 import {
+  createConfigVersionRepository,
   createEventLogRelayRepository,
   createNotificationRepository,
+  createRepRepository,
+  createTeamRepository,
   type Database,
   type LoggedEvent,
   NotificationChannel,
@@ -10,6 +13,7 @@ import {
 } from '@switchboard/store';
 import type { Kysely } from 'kysely';
 import { subscribesTo } from './event-subscription.ts';
+import { type LeadInfo, type MessagePlanning, messagesFor } from './notification-rules.ts';
 import { GIVE_UP_AFTER_MS } from './retry-schedule.ts';
 
 /** The event log's cursor the planner keeps. */
@@ -27,6 +31,12 @@ export interface NotificationPlannerOptions {
   readonly batchSize?: number;
   /** @default the system clock */
   readonly now?: () => number;
+  /**
+   * Slack and email, as the routing configuration's `notifications:` section says: the
+   * console's address for links, and the channels this deployment can send on. Left out:
+   * webhooks only.
+   */
+  readonly messages?: { readonly publicUrl: string | null; readonly channels: MessagePlanning['channels'] };
 }
 
 /** Plans notifications from the event log until stopped. */
@@ -82,7 +92,9 @@ export function createNotificationPlanner(options: NotificationPlannerOptions): 
     const events = await log.readAfter(cursor, batchSize);
     if (events.length === 0) return 0;
     const webhooks = (await notifications.listWebhooks()).filter((webhook) => webhook.active);
-    const planned = events.flatMap(({ event }) => notificationsFor(event, webhooks, now()));
+    const at = now();
+    const planning = options.messages && (await messagePlanning(db, events.map(({ event }) => event), options.messages, at));
+    const planned = events.flatMap(({ event }) => [...notificationsFor(event, webhooks, at), ...(planning ? messagesFor(event, planning) : [])]);
     const last = events.at(-1)!.cursor;
     const made = await db.transaction().execute(async (trx) => {
       const { length: count } = await createNotificationRepository(trx).plan(planned);
@@ -118,4 +130,30 @@ export function createNotificationPlanner(options: NotificationPlannerOptions): 
       await loop;
     },
   };
+}
+
+/**
+ * What planning Slack and email for a batch of events needs: the current configuration's
+ * `notifications:` section, the reps, the teams' names and the events' leads. Undefined when
+ * the configuration has no such section (nothing to plan).
+ */
+async function messagePlanning(db: Kysely<Database>, events: ReadonlyArray<LoggedEvent>, messages: NonNullable<NotificationPlannerOptions['messages']>, now: number): Promise<MessagePlanning | undefined> {
+  const config = (await createConfigVersionRepository(db).current())?.document.notifications;
+  if (!config || (!messages.channels.slack && !messages.channels.email)) return undefined;
+  const leadIds = [...new Set(events.map((event) => event.leadId))];
+  const [reps, teams, leadRows] = await Promise.all([
+    createRepRepository(db).listAll(),
+    createTeamRepository(db).list(),
+    db.selectFrom('leads').select(['id', 'email', 'first_name', 'last_name', 'company', 'team_id']).where('id', 'in', leadIds).execute(),
+  ]);
+  const repsById = new Map(reps.map((rep) => [rep.id as string, rep]));
+  const repOf = (ref: string) => repsById.get(ref) ?? reps.find((rep) => rep.email.toLowerCase() === ref.toLowerCase());
+  const preferences = new Map(config.reps.flatMap((entry) => {
+    const rep = repOf(entry.rep);
+    return rep ? [[rep.id as string, entry] as const] : [];
+  }));
+  const leads = new Map<string, LeadInfo>(
+    leadRows.map((row) => [row.id, { id: row.id, email: row.email, firstName: row.first_name, lastName: row.last_name, company: row.company, teamId: row.team_id }]),
+  );
+  return { config, repsById, preferences, teamNames: new Map(teams.map((team) => [team.id as string, team.name])), leads, publicUrl: messages.publicUrl, channels: messages.channels, now };
 }

@@ -30,8 +30,12 @@ export type WebhookChange = Partial<Pick<Webhook, 'url' | 'events' | 'secret' | 
 export const NotificationChannel = { webhook: 'webhook', slack: 'slack', email: 'email' } as const;
 export type NotificationChannel = (typeof NotificationChannel)[keyof typeof NotificationChannel];
 
-/** pending: to be sent (now or at `nextAttemptAt`); delivered: a 2xx came back; dead: given up after its last attempt. */
-export const NotificationStatus = { pending: 'pending', delivered: 'delivered', dead: 'dead' } as const;
+/**
+ * pending: to be sent (now or at `nextAttemptAt`); delivered: a 2xx came back (or the SMTP
+ * server took the email); dead: given up after its last attempt; skipped: no longer needed when
+ * it was due (an SLA warning for a lead its owner already answered).
+ */
+export const NotificationStatus = { pending: 'pending', delivered: 'delivered', dead: 'dead', skipped: 'skipped' } as const;
 export type NotificationStatus = (typeof NotificationStatus)[keyof typeof NotificationStatus];
 
 /** A notification to plan: one event, one destination. */
@@ -81,7 +85,7 @@ export interface Notification {
 }
 
 /** What an attempt decided: delivered, tried again at a time, or given up. */
-export type AttemptOutcome = { readonly status: 'delivered' } | { readonly status: 'pending'; readonly nextAttemptAt: Date } | { readonly status: 'dead' };
+export type AttemptOutcome = { readonly status: 'delivered' } | { readonly status: 'pending'; readonly nextAttemptAt: Date } | { readonly status: 'dead' } | { readonly status: 'skipped' };
 
 /** Webhook subscriptions and the notifications sent out. See migration 0019. */
 export interface NotificationRepository {
@@ -95,9 +99,10 @@ export interface NotificationRepository {
   plan(notifications: ReadonlyArray<PlannedNotification>): Promise<Notification[]>;
   /**
    * Takes up to `limit` notifications that are due, for `leaseMs`: no other worker takes them
-   * meanwhile. One whose worker died is taken again once its lease has run out.
+   * meanwhile. One whose worker died is taken again once its lease has run out. `now` (a
+   * test's manual clock) decides what is due; the database's clock by default.
    */
-  claimDue(limit: number, leaseMs: number): Promise<Notification[]>;
+  claimDue(limit: number, leaseMs: number, now?: Date): Promise<Notification[]>;
   /** Records an attempt and what it decided, and ends the lease. */
   recordAttempt(id: string, attempt: DeliveryAttempt, outcome: AttemptOutcome): Promise<void>;
   /** Gives leased notifications back unsent (a worker stopping). */
@@ -212,12 +217,13 @@ export function createNotificationRepository(db: Kysely<Database>): Notification
       return rows.map(toNotification);
     },
 
-    async claimDue(limit, leaseMs) {
+    async claimDue(limit, leaseMs, now) {
+      const at = now ? sql`${now}::timestamptz` : sql`now()`;
       const { rows } = await sql<NotificationRow>`
-        update notifications set leased_until = now() + make_interval(secs => ${leaseMs / 1000})
+        update notifications set leased_until = ${at} + make_interval(secs => ${leaseMs / 1000})
         where id in (
           select id from notifications
-          where status = 'pending' and next_attempt_at <= now() and (leased_until is null or leased_until < now())
+          where status = 'pending' and next_attempt_at <= ${at} and (leased_until is null or leased_until < ${at})
           order by next_attempt_at
           limit ${limit}
           for update skip locked)
