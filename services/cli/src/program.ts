@@ -160,12 +160,14 @@ export function buildProgram(io: Output = processOutput): Command {
     .action(run((options: { json?: boolean }) => listReps(api(), io, options.json ?? false)));
   reps
     .command('set <rep>')
-    .description('change a rep (by email or id): --away / --available toggle it; --cap, --weight, --tag, --timezone, --working-hours change its profile')
+    .description('change a rep (by email or id): --away / --available toggle it; --cap, --weight, --tags, --timezone, --working-hours change its profile')
     .option('--away', 'take the rep out of routing')
     .option('--available', 'put the rep back into routing')
     .option('--cap <n>', 'most active leads at once', integer('--cap'))
     .option('--weight <w>', 'share of leads relative to others', positive)
-    .option('--tag <tag...>', 'skills and other tags (replaces the list)')
+    .option('--tags <tag...>', 'skills and other tags (replaces the list)')
+    // The first spelling, kept for scripts written against it.
+    .addOption(new Option('--tag <tag...>').hideHelp())
     .option('--timezone <zone>', 'IANA time zone, e.g. Europe/Berlin')
     .option('--working-hours <spec...>', `when the rep works, in its time zone (replaces the schedule): ${WORKING_HOURS_SYNTAX}`, (spec: string, previous?: WorkingHoursOption) => {
       const specs = [...(previous?.specs ?? []), spec];
@@ -174,7 +176,7 @@ export function buildProgram(io: Output = processOutput): Command {
     .option('--salesforce-user <id>', 'the Salesforce User Id (005...) owner write-backs use for this rep')
     .option('--json', 'print JSON')
     .action(
-      run((ref: string, options: { away?: boolean; available?: boolean; cap?: number; weight?: number; tag?: string[]; timezone?: string; workingHours?: WorkingHoursOption; salesforceUser?: string; json?: boolean }) =>
+      run((ref: string, options: { away?: boolean; available?: boolean; cap?: number; weight?: number; tags?: string[]; tag?: string[]; timezone?: string; workingHours?: WorkingHoursOption; salesforceUser?: string; json?: boolean }) =>
         setRep(
           api(),
           io,
@@ -184,7 +186,7 @@ export function buildProgram(io: Output = processOutput): Command {
             ...(options.available && { available: true }),
             ...(options.cap !== undefined && { cap: options.cap }),
             ...(options.weight !== undefined && { weight: options.weight }),
-            ...(options.tag !== undefined && { tags: options.tag }),
+            ...((options.tags ?? options.tag) !== undefined && { tags: options.tags ?? options.tag }),
             ...(options.timezone !== undefined && { timezone: options.timezone }),
             ...(options.workingHours !== undefined && { workingHours: options.workingHours.schedule }),
             ...(options.salesforceUser !== undefined && { salesforceUserId: options.salesforceUser }),

@@ -22,10 +22,13 @@ describe('the CLI takes names', () => {
     const listed = await cli('teams', 'list');
     expect(listed.out).toMatch(/EMEA \(default\)\s+│?\s*round_robin\s+│?\s*2\s+│?\s*Sarah Chen <sarah@example.com>, Li Wei <li@example.com>/);
 
-    const set = await cli('reps', 'set', 'li@example.com', '--weight', '3', '--tag', 'german', 'enterprise', '--timezone', 'Europe/Berlin', '--cap', '4');
+    const set = await cli('reps', 'set', 'li@example.com', '--weight', '3', '--tags', 'german', 'enterprise', '--timezone', 'Europe/Berlin', '--cap', '4');
     expect(set.exitCode).toBe(0);
     const li = ((await http(sb.url, 'GET', '/v1/reps')).body.items as Array<Record<string, unknown>>).find((r) => r.email === 'li@example.com');
     expect(li).toMatchObject({ weight: 3, tags: ['german', 'enterprise'], timezone: 'Europe/Berlin', cap: 4 });
+    // The first spelling still works.
+    await cli('reps', 'set', 'li@example.com', '--tag', 'german');
+    expect((await http(sb.url, 'GET', '/v1/reps/li@example.com')).body.tags).toEqual(['german']);
 
     const shown = await cli('teams', 'show', 'EMEA');
     expect(shown.out).toContain('Team EMEA');
