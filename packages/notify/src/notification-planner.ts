@@ -59,6 +59,7 @@ export function notificationsFor(event: LoggedEvent, webhooks: ReadonlyArray<Web
       // The body is the event as the event stream carries it.
       payload: event,
       giveUpAt: new Date(now + GIVE_UP_AFTER_MS),
+      notBefore: new Date(now),
     }));
 }
 

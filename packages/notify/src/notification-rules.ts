@@ -110,7 +110,8 @@ function forEvent(eventId: string, type: NotifyEvent, event: LoggedEvent, data: 
       webhookId: null,
       payload,
       giveUpAt: new Date(notBefore + GIVE_UP_AFTER_MS),
-      ...(notBefore > planning.now && { notBefore: new Date(notBefore) }),
+      // Always set, on the planner's clock (a test's manual clock included), not the database's.
+      notBefore: new Date(notBefore),
     });
   };
   for (const recipient of recipients as Recipient[]) {

@@ -14,7 +14,8 @@ const LEAD = '00000000-0000-4000-8000-0000000000c1';
 const SLACK_ANA = 'https://hooks.slack.com/services/T1/B1/ana';
 const SLACK_TEAM = 'https://hooks.slack.com/services/T1/B1/team';
 
-const planning = (notifications: unknown, now: number, channels = { slack: true, email: true }): MessagePlanning => ({
+let lastNow = 0;
+const planning = (notifications: unknown, now: number, channels = { slack: true, email: true }): MessagePlanning => (lastNow = now, {
   config: notificationsConfigSchema.parse(notifications),
   repsById: new Map([ANA, BEN, MANAGER].map((r) => [r.id as string, r])),
   preferences: new Map(notificationsConfigSchema.parse(notifications).reps.map((p) => [[ANA, BEN, MANAGER].find((r) => r.email === p.rep)!.id as string, p])),
@@ -25,7 +26,9 @@ const planning = (notifications: unknown, now: number, channels = { slack: true,
   now,
 });
 const event = (type: string, data: Record<string, unknown>, at: string): LoggedEvent => ({ id: '11111111-1111-4111-8111-111111111111', type, version: 1, occurredAt: at, leadId: LEAD, data }) as LoggedEvent;
-const where = (planned: ReturnType<typeof messagesFor>) => planned.map((n) => `${n.eventType} ${n.channel} ${n.destination}${n.notBefore ? ` at ${n.notBefore.toISOString()}` : ''}`);
+/** Each notification as `<event> <channel> <destination>`, with ` at <time>` when it is not due at once (at the last planning's now). */
+const where = (planned: ReturnType<typeof messagesFor>) =>
+  planned.map((n) => `${n.eventType} ${n.channel} ${n.destination}${n.notBefore!.getTime() > lastNow ? ` at ${n.notBefore!.toISOString()}` : ''}`);
 
 describe('what notifies whom', () => {
   const section = { teams: [{ team: 'EMEA', slack: SLACK_TEAM }], reps: [{ rep: 'ana@acme.io', channel: 'slack', slack: SLACK_ANA }] };

@@ -49,6 +49,7 @@ import { access, installAccessControl, securitySchemes } from './auth/access-con
 import { installReferenceResolution } from './references.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { notificationRoutes } from './routes/notifications.ts';
+import { notificationTestRoutes, type NotifySettings } from './routes/notification-test.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import { ConsoleSessions } from './auth/console-sessions.ts';
 import { keyRoutes } from './routes/keys.ts';
@@ -93,6 +94,8 @@ export interface ApiServerOptions {
   readonly rateLimits?: RateLimits;
   /** Believe X-Forwarded-For and -Proto from an ingress (`SWITCHBOARD_TRUST_PROXY`). @default false */
   readonly trustProxy?: boolean;
+  /** Slack and email for the notification setup check (`POST /v1/notifications/test`). @default Slack only, no links */
+  readonly notify?: NotifySettings;
 }
 
 /** The HTTP API, not yet listening. */
@@ -237,6 +240,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   singleSignOnRoutes(app, { sso: options.singleSignOn, sessions, reps, clock });
   webhookRoutes(app, { notifications, clock });
   notificationRoutes(app, { notifications });
+  notificationTestRoutes(app, { notifications, clock, settings: options.notify ?? { publicUrl: null } });
   intakeSourceRoutes(app, { sources: createIntakeSourceRepository(options.db), intake, clock });
   app.get('/openapi.json', { schema: { hide: true, ...access('viewer') } }, async () => app.swagger());
   metricsRoutes(app, { metrics: options.metrics ?? createMetrics() });

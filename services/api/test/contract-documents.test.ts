@@ -46,6 +46,7 @@ describe('committed contract documents', () => {
       '/v1/leads/{id}/timeline',
       '/v1/leads/{id}/touches',
       '/v1/notifications',
+      '/v1/notifications/test',
       '/v1/reports/fairness',
       '/v1/reports/sla',
       '/v1/reps',

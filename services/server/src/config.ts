@@ -71,6 +71,15 @@ const envSchema = z.object({
   SWITCHBOARD_OIDC_SCOPES: z.preprocess(emptyAsUndefined, z.string().default('openid email profile')),
   SWITCHBOARD_OIDC_GROUPS_CLAIM: z.preprocess(emptyAsUndefined, z.string().default('groups')),
   SWITCHBOARD_OIDC_NAME: z.preprocess(emptyAsUndefined, z.string().max(40).default('single sign-on')),
+  SWITCHBOARD_PUBLIC_URL: z.preprocess(
+    emptyAsUndefined,
+    z.url({ protocol: /^https?$/, error: 'must be the console’s address as people open it, e.g. https://switchboard.example.com' }).optional(),
+  ),
+  SWITCHBOARD_SMTP_URL: z.preprocess(
+    emptyAsUndefined,
+    z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:password@smtp.example.com:587' }).optional(),
+  ),
+  SWITCHBOARD_EMAIL_FROM: z.preprocess(emptyAsUndefined, z.string().min(3).max(320).optional()),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 }).superRefine((e, ctx) => {
   // Single sign-on takes all its settings, or none.
@@ -80,6 +89,9 @@ const envSchema = z.object({
     for (const [name] of Object.entries(oidc).filter(([, v]) => v === undefined)) {
       ctx.addIssue({ code: 'custom', path: [name], message: `single sign-on needs it too (${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set)` });
     }
+  }
+  if (e.SWITCHBOARD_SMTP_URL && !e.SWITCHBOARD_EMAIL_FROM) {
+    ctx.addIssue({ code: 'custom', path: ['SWITCHBOARD_EMAIL_FROM'], message: 'email needs a sender too, e.g. "Switchboard <switchboard@example.com>"' });
   }
   // Processes of other roles share the database and reach each other only through NATS.
   if (e.SWITCHBOARD_ROLE === 'all') return;
@@ -141,6 +153,10 @@ export interface SwitchboardConfig {
   readonly role: SwitchboardRole;
   /** The Salesforce connector's configuration when `SALESFORCE_INSTANCE_URL` is set; it shows no secret when logged. */
   readonly salesforce: SalesforceConfig | undefined;
+  /** The console's address as people open it (`SWITCHBOARD_PUBLIC_URL`): Slack messages and emails link to `<it>/leads/<id>`. */
+  readonly publicUrl: string | undefined;
+  /** Email notifications' SMTP server and sender (`SWITCHBOARD_SMTP_URL`, `SWITCHBOARD_EMAIL_FROM`); not enumerable, as the URL may hold a password. */
+  readonly email: { readonly smtpUrl: string; readonly from: string } | undefined;
 }
 
 /** Reads the configuration from environment variables; throws a `ValidationError` naming each bad variable. */
@@ -165,10 +181,12 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>> 
     role: e.SWITCHBOARD_ROLE,
     databaseTimeoutSeconds: e.SWITCHBOARD_DATABASE_TIMEOUT_SECONDS,
     salesforce: salesforceEnabled(env) ? salesforceConfigFromEnv(env) : undefined,
+    publicUrl: e.SWITCHBOARD_PUBLIC_URL,
   };
+  Object.defineProperty(config, 'email', { value: e.SWITCHBOARD_SMTP_URL ? { smtpUrl: e.SWITCHBOARD_SMTP_URL, from: e.SWITCHBOARD_EMAIL_FROM as string } : undefined, enumerable: false });
   // Not enumerable: a logged or serialised configuration never shows the key.
   Object.defineProperty(config, 'adminKey', { value: e.SWITCHBOARD_ADMIN_KEY, enumerable: false });
-  return Object.freeze(config as typeof config & { adminKey: string | undefined });
+  return Object.freeze(config as typeof config & { adminKey: string | undefined; email: SwitchboardConfig['email'] });
 }
 
 function singleSignOnOf(e: z.output<typeof envSchema>): SingleSignOnConfig {

@@ -144,7 +144,8 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     };
     // Notifications are planned from the event log and sent by one worker for the deployment,
     // like the Salesforce connector: beside the router of the all role, or of the `loose` partition.
-    const notifier = createNotifier({ db, logger: log });
+    // A test's manual clock decides when notifications are due too (quiet hours, SLA warnings).
+    const notifier = createNotifier({ db, logger: log, publicUrl: config.publicUrl ?? null, ...(config.email && { email: config.email }), ...(options.scheduler && { now: () => scheduler.now() }) });
     const singletons = {
       async start() {
         await notifier.start();
@@ -260,6 +261,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       rateLimits: config.rateLimits,
       retentionIntervalMs: config.retentionCheckSeconds * 1000,
       singleSignOn: config.singleSignOn,
+      notify: { publicUrl: config.publicUrl ?? null, ...(config.email && { email: config.email }) },
       ...(config.adminKey && { bootstrapKey: config.adminKey }),
       ...(router && { eventsCommitted: () => router.eventsCommitted() }),
     });

@@ -62,7 +62,7 @@ export const deliverySchema = z
     leadId: z.uuid().nullable(),
     channel: z.enum(Object.values(NotificationChannel) as [NotificationChannel, ...NotificationChannel[]]),
     destination: z.string().describe('The webhook id, the Slack URL or the email address.'),
-    status: z.enum(Object.values(NotificationStatus) as [NotificationStatus, ...NotificationStatus[]]).describe('pending (to be sent, again), delivered, or dead (given up after 24 hours of failures).'),
+    status: z.enum(Object.values(NotificationStatus) as [NotificationStatus, ...NotificationStatus[]]).describe('pending (to be sent, again), delivered, dead (given up after 24 hours of failures), or skipped (no longer needed when due: an SLA warning for a lead its owner already answered).'),
     nextAttemptAt: isoDate.nullable(),
     createdAt: isoDate,
     deliveredAt: isoDate.nullable(),
