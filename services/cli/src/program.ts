@@ -15,6 +15,7 @@ import { createKey, listKeys, revokeKey } from './commands/keys.ts';
 import { listAudit } from './commands/audit.ts';
 import { addWebhook, listDeliveries, listWebhooks, removeWebhook, testWebhook } from './commands/webhooks.ts';
 import { salesforceAttention } from './commands/salesforce.ts';
+import { NOTIFY_TEST_CHANNELS, notifyTest } from './commands/notify.ts';
 import { type Output, processOutput } from './output.ts';
 import { ADMIN_KEY_FILE, localAdminKey } from './local-key.ts';
 import { parseWorkingHours, WORKING_HOURS_SYNTAX } from './working-hours-text.ts';
@@ -305,6 +306,16 @@ export function buildProgram(io: Output = processOutput): Command {
         return listDeliveries(api(), io, `/v1/notifications${query.size > 0 ? `?${query}` : ''}`, options);
       }),
     );
+
+  program
+    .command('notify')
+    .description('Slack, email and webhook notifications')
+    .command('test')
+    .description('send a sample message now, and say what came of it (the setup check)')
+    .addOption(new Option('--channel <channel>', 'where to send').choices([...NOTIFY_TEST_CHANNELS]).makeOptionMandatory())
+    .requiredOption('--to <where>', 'a Slack incoming-webhook URL, an email address, or a webhook id')
+    .option('--json', 'print JSON')
+    .action(run((options: { channel: string; to: string; json?: boolean }) => notifyTest(api(), io, options)));
 
   program
     .command('audit')
