@@ -112,6 +112,17 @@ describe('Slack and email notifications', () => {
     sb = await start(clock);
     const mia = await rep({ name: 'Mia Manager', email: 'mia@acme.io' });
     const ana = await rep({ name: 'Ana Silva', email: 'ana@acme.io', timezone: 'Europe/Lisbon', managerId: mia.id });
+    // Reps and teams the section names must exist; every problem is named at once, and nothing changes.
+    const refused = await http(sb.url, 'PUT', '/v1/config', {
+      teams: [{ name: 'EMEA', members: [ana.email] }],
+      notifications: { teams: [{ team: 'APAC', email: 'apac@acme.io' }], reps: [{ rep: 'nobody@acme.io' }, { rep: ana.id, channel: 'slack' }] },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors.map((e: { path: string; message: string }) => `${e.path}: ${e.message}`)).toEqual([
+      'notifications.teams[0].team: no team or queue named "APAC" in this configuration',
+      'notifications.reps[0].rep: no rep with email or id "nobody@acme.io"; create it first with POST /v1/reps or switchboard reps add',
+      'notifications.reps[1].channel: slack needs the rep’s incoming-webhook URL in slack; or use channel: email',
+    ]);
     await configure({
       teams: [{ name: 'EMEA', members: [ana.email] }],
       rules: [{ name: 'Everything', route: { team: 'EMEA' } }],
@@ -206,6 +217,37 @@ describe('Slack and email notifications', () => {
     expect(noHook.body.errors[0].message).toMatch(/^no webhook with id /);
     // Every sample is in the delivery log.
     expect((await http(sb.url, 'GET', '/v1/notifications')).body.items.map((n: any) => `${n.channel} ${n.status}`).sort()).toEqual(['email delivered', 'slack dead', 'slack delivered']);
+  });
+
+  it('never holds up routing for a Slack endpoint that does not answer', async () => {
+    const hung: Server = createServer(() => undefined);
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const hungUrl = `http://127.0.0.1:${(hung.address() as { port: number }).port}/services/T1/B1/hung`;
+    try {
+      sb = await start(new ManualScheduler());
+      const cy = await rep({ name: 'Cy', email: 'cy@acme.io', cap: 100 });
+      await configure({
+        teams: [{ name: 'Fast', members: [cy.email] }],
+        rules: [{ name: 'Everything', route: { team: 'Fast' } }],
+        notifications: { reps: [{ rep: 'cy@acme.io', channel: 'slack', slack: hungUrl }], on: { 'lead.assigned': ['owner'] } },
+      });
+      for (let i = 0; i < 5; i++) {
+        const started = performance.now();
+        const lead = await assigned(`lead${i}@navy.example`);
+        // Intake to assigned, while every earlier message waits on the endpoint's 10-second timeout.
+        expect(performance.now() - started).toBeLessThan(3_000);
+        expect(lead.ownerId).toBe(cy.id);
+      }
+      const pending = await eventually(async () => {
+        const items = (await http(sb!.url, 'GET', '/v1/notifications?channel=slack')).body.items;
+        return items.length === 5 && items;
+      });
+      expect(pending.map((n: any) => n.status)).toEqual(['pending', 'pending', 'pending', 'pending', 'pending']);
+    } finally {
+      // Reset the hung connections so that stopping does not wait out the timeouts.
+      hung.closeAllConnections();
+      hung.close();
+    }
   });
 
   it('reads its settings from the environment, keeps the SMTP URL out of logs, and names a bad one', () => {
