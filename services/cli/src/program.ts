@@ -284,7 +284,7 @@ export function buildProgram(io: Output = processOutput): Command {
   webhooks
     .command('deliveries <id>')
     .description("a webhook's deliveries, newest first, with each attempt's answer")
-    .addOption(new Option('--status <status>', 'only these').choices(['pending', 'delivered', 'dead']))
+    .addOption(new Option('--status <status>', 'only these').choices(['pending', 'delivered', 'skipped', 'dead']))
     .option('--json', 'print JSON')
     .action(
       run((id: string, options: { status?: string; json?: boolean }) =>
@@ -296,7 +296,7 @@ export function buildProgram(io: Output = processOutput): Command {
     .command('notifications')
     .description('notifications sent on every channel (webhooks, Slack, email), newest first, with each attempt')
     .option('--lead <id>', "only this lead's")
-    .addOption(new Option('--status <status>', 'only these').choices(['pending', 'delivered', 'dead']))
+    .addOption(new Option('--status <status>', 'only these').choices(['pending', 'delivered', 'skipped', 'dead']))
     .addOption(new Option('--channel <channel>', 'only this channel').choices(['webhook', 'slack', 'email']))
     .option('--json', 'print JSON')
     .action(
