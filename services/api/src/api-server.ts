@@ -55,6 +55,7 @@ import { ConsoleSessions } from './auth/console-sessions.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { intakeSourceRoutes } from './routes/intake-sources.ts';
 import { installAudit } from './audit.ts';
+import { installSlackUrlRedaction } from './slack-url-redaction.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { personalDataRoutes } from './routes/personal-data.ts';
 import { type SingleSignOnConfig, singleSignOnRoutes } from './routes/single-sign-on.ts';
@@ -187,6 +188,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     const lead = await leads.get((request.params as { id: string }).id);
     return lead && { id: lead.id, state: lead.state, ownerId: lead.ownerId };
   };
+  installSlackUrlRedaction(app);
   installAudit(app, {
     audit,
     before: {
