@@ -8,8 +8,11 @@ export { createNotifier, type Notifier, type NotifierOptions } from './notifier.
 export { createMailer, emailSender, type Mailer, type MessagePayload, postJson, slackSender } from './channel-senders.ts';
 export { type EmailMessage, emailMessage } from './email-message.ts';
 export { type SlackBlock, type SlackPayload, slackMessage } from './slack-message.ts';
-export { DEFAULT_TEMPLATES, renderMessage } from './message-templates.ts';
+export { DEFAULT_DIGEST_TEMPLATE, DEFAULT_TEMPLATES, renderMessage, renderTemplate } from './message-templates.ts';
 export { type MessageView } from './message-view.ts';
 export { derivedEventId, type LeadInfo, type MessagePlanning, messagesFor, personalRoute } from './notification-rules.ts';
 export { quietHoursEnd, type QuietHours } from './quiet-hours.ts';
 export { sampleView } from './sample-message.ts';
+export { digestsDue, digestTimeOf, type DueDigest } from './digest-due.ts';
+export { digestEmail, type DigestLead, digestSlackMessage, type DigestView } from './digest-message.ts';
+export { plannedDigests } from './digest-planner.ts';

@@ -48,9 +48,27 @@ const escapers: Record<Escaping, (value: string) => string> = {
   none: (value) => value,
 };
 
+/**
+ * The daily digest's default message: the rep's open leads, each with its deadline and link,
+ * then the leads that left the rep since the last digest. One line per lead, so Slack and the
+ * email (a paragraph per line) read alike.
+ */
+export const DEFAULT_DIGEST_TEMPLATE: Required<MessageTemplate> = {
+  title: 'Your leads today ({{date}}): {{openCount}} open{{#lostCount}}, {{lostCount}} lost{{/lostCount}}',
+  text:
+    'Hello {{rep.name}}, here are your leads.\n\n' +
+    '{{#hasOpen}}*Open leads ({{openCount}})*\n{{/hasOpen}}{{^hasOpen}}You have no open leads.\n{{/hasOpen}}' +
+    '{{#open}}• *{{name}}* ({{email}}), {{state}}{{#deadline}}: respond by {{deadline}}{{/deadline}}{{#link}} {{link}}{{/link}}\n{{/open}}' +
+    '{{#hasLost}}\n*No longer yours since {{since}}*\n{{#lost}}• *{{name}}* ({{email}}): {{what}}{{#link}} {{link}}{{/link}}\n{{/lost}}{{/hasLost}}',
+};
+
 /** The title and text of a message: the custom template's where set, else the default's. */
 export function renderMessage(view: MessageView, custom: MessageTemplate | undefined, escaping: Escaping): { title: string; text: string } {
-  const defaults = DEFAULT_TEMPLATES[view.event];
+  return renderTemplate(DEFAULT_TEMPLATES[view.event], custom, view, escaping);
+}
+
+/** A template pair rendered over any view (an event's, the digest's), values escaped for where the text goes. */
+export function renderTemplate(defaults: Required<MessageTemplate>, custom: MessageTemplate | undefined, view: object, escaping: Escaping): { title: string; text: string } {
   const escape = escapers[escaping];
   const render = (template: string) => Mustache.render(template, view, undefined, { escape: (value: unknown) => escape(String(value)) });
   return {

@@ -12,6 +12,7 @@ import {
   type Webhook,
 } from '@switchboard/store';
 import type { Kysely } from 'kysely';
+import { plannedDigests } from './digest-planner.ts';
 import { subscribesTo } from './event-subscription.ts';
 import { type LeadInfo, type MessagePlanning, messagesFor } from './notification-rules.ts';
 import { GIVE_UP_AFTER_MS } from './retry-schedule.ts';
@@ -37,6 +38,8 @@ export interface NotificationPlannerOptions {
    * webhooks only.
    */
   readonly messages?: { readonly publicUrl: string | null; readonly channels: MessagePlanning['channels'] };
+  /** How often, on `now`'s clock, the reps' daily digests are checked. @default 30000 */
+  readonly digestCheckMs?: number;
 }
 
 /** Plans notifications from the event log until stopped. */
@@ -81,6 +84,19 @@ export function createNotificationPlanner(options: NotificationPlannerOptions): 
   let loop: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let wake: (() => void) | undefined;
+  const digestCheckMs = options.digestCheckMs ?? 30_000;
+  let digestsCheckedAt = Number.NEGATIVE_INFINITY;
+
+  // Digests are due by the clock, not by events: checked every digestCheckMs of the planner's
+  // clock (a test's manual clock included). Each is unique per rep and local date, so a check
+  // that repeats one (a restart, another process) writes nothing.
+  const digestRound = async () => {
+    const at = now();
+    if (!options.messages || at - digestsCheckedAt < digestCheckMs) return;
+    digestsCheckedAt = at;
+    const { length: made } = await notifications.plan(await plannedDigests(db, options.messages, at));
+    if (made > 0) options.onPlanned?.();
+  };
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -113,6 +129,11 @@ export function createNotificationPlanner(options: NotificationPlannerOptions): 
         read = await round();
       } catch (error) {
         logger.warn({ err: error }, 'planning notifications failed; trying again');
+      }
+      try {
+        await digestRound();
+      } catch (error) {
+        logger.warn({ err: error }, 'planning daily digests failed; trying again');
       }
       if (read < batchSize && !stopping) await sleep(pollMs);
     }

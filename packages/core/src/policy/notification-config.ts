@@ -21,6 +21,12 @@ export const NotifyEvent = {
 export type NotifyEvent = (typeof NotifyEvent)[keyof typeof NotifyEvent];
 export const NOTIFY_EVENTS = Object.values(NotifyEvent) as [NotifyEvent, ...NotifyEvent[]];
 
+/** The daily digest's notification type: not an event anyone subscribes to, but it has a template. */
+export const DIGEST = 'digest' as const;
+/** What a template can be set for: each event, and the digest. */
+export type TemplateKind = NotifyEvent | typeof DIGEST;
+const TEMPLATE_KINDS = [...NOTIFY_EVENTS, DIGEST] as [TemplateKind, ...TemplateKind[]];
+
 /**
  * Who hears of an event: `owner` is the rep the event is about (the new owner of an assigned
  * lead, the owner who let the SLA run out, the manager now holding an escalated lead);
@@ -96,6 +102,12 @@ export const teamChannelsSchema = z
   })
   .refine((entry) => entry.slack !== undefined || entry.email !== undefined, { error: 'give slack, email or both' });
 
+/** A daily digest: when, on the rep's own clock. */
+const digestSchema = z
+  .strictObject({ at: timeOfDay.describe('The time of day, in the rep’s time zone, such as "08:00".') })
+  .describe('Each rep’s daily digest: open leads with their SLA deadlines, and leads lost since the last one.');
+export type DigestSetting = z.output<typeof digestSchema>;
+
 /** A rep's channel and quiet hours. */
 export const repPreferencesSchema = z.strictObject({
   rep: z.string({ error: 'expected a rep’s email or id' }).trim().min(1, { error: 'must not be empty' }).max(320),
@@ -110,6 +122,10 @@ export const repPreferencesSchema = z.strictObject({
     .refine((q) => q.from !== q.to, { error: 'from and to are the same time; leave quietHours out for none' })
     .optional()
     .describe('In the rep’s time zone; may span midnight ("22:00" to "07:00").'),
+  digest: z
+    .union([z.literal(false), digestSchema], { error: 'expected digest: { at: "08:00" } for a daily digest, or digest: false for none' })
+    .optional()
+    .describe('This rep’s daily digest, over `notifications.digest`; false for none.'),
 });
 export type RepPreferences = z.output<typeof repPreferencesSchema>;
 
@@ -132,6 +148,7 @@ export const notificationsConfigSchema = z.strictObject({
     .partialRecord(z.enum(NOTIFY_EVENTS, { error: `unknown event; use one of ${NOTIFY_EVENTS.join(', ')}` }), z.array(z.enum(RECIPIENTS, { error: `unknown recipient; use ${RECIPIENTS.join(', ')}` })).max(3))
     .default(DEFAULT_SUBSCRIPTIONS as Partial<Record<NotifyEvent, Recipient[]>>)
     .describe('Who hears of each event; events left out notify nobody.'),
-  templates: z.partialRecord(z.enum(NOTIFY_EVENTS, { error: `unknown event; use one of ${NOTIFY_EVENTS.join(', ')}` }), messageTemplate).default({}),
+  digest: digestSchema.optional().describe('A daily digest for every active rep (a rep may set its own in `reps`, or digest: false). Off when left out.'),
+  templates: z.partialRecord(z.enum(TEMPLATE_KINDS, { error: `unknown event; use one of ${TEMPLATE_KINDS.join(', ')}` }), messageTemplate).default({}),
 });
 export type NotificationsConfig = z.output<typeof notificationsConfigSchema>;
