@@ -48,7 +48,7 @@ export async function plannedDigests(db: Kysely<Database>, messages: { readonly 
       .select(['id', 'email', 'first_name', 'last_name', 'company', 'state', 'owner_id', 'sla_deadline_at'])
       .where('owner_id', 'in', repIds)
       .where('state', 'in', ['assigned', 'touched'])
-      .orderBy('sla_deadline_at', sql`asc nulls last`)
+      .orderBy('sla_deadline_at', (ob) => ob.asc().nullsLast())
       .orderBy('created_at')
       .execute(),
     db

@@ -59,7 +59,7 @@ export const DEFAULT_DIGEST_TEMPLATE: Required<MessageTemplate> = {
     'Hello {{rep.name}}, here are your leads.\n\n' +
     '{{#hasOpen}}*Open leads ({{openCount}})*\n{{/hasOpen}}{{^hasOpen}}You have no open leads.\n{{/hasOpen}}' +
     '{{#open}}• *{{name}}* ({{email}}), {{state}}{{#deadline}}: respond by {{deadline}}{{/deadline}}{{#link}} {{link}}{{/link}}\n{{/open}}' +
-    '{{#hasLost}}\n*No longer yours since {{since}}*\n{{#lost}}• *{{name}}* ({{email}}): {{what}}{{#link}} {{link}}{{/link}}\n{{/lost}}{{/hasLost}}',
+    '{{#hasLost}}\n\n*No longer yours since {{since}}*\n{{#lost}}• *{{name}}* ({{email}}): {{what}}{{#link}} {{link}}{{/link}}\n{{/lost}}{{/hasLost}}',
 };
 
 /** The title and text of a message: the custom template's where set, else the default's. */
