@@ -96,7 +96,7 @@ describe('the daily digest', () => {
   };
   const digests = async () => ((await http(sb!.url, 'GET', '/v1/notifications?limit=100')).body.items as any[]).filter((n) => n.eventType === 'digest');
 
-  it('arrives once at 08:00 on each rep’s own clock with its open leads, lost leads and the link; not before, and not again after a second round or a restart', async () => {
+  it('arrives once at 08:00 on each rep’s own clock with its open leads, lost leads and the link; not before, after quiet hours, and not again after a second round or a restart', async () => {
     // 07:50 in New York, 12:50 in Lisbon.
     const clock = new ManualScheduler(Date.parse('2026-12-04T12:50:00Z'));
     sb = await startTestSwitchboard({
@@ -107,6 +107,7 @@ describe('the daily digest', () => {
     const ana = await rep({ name: 'Ana Silva', email: 'ana@acme.io', timezone: 'America/New_York' });
     await rep({ name: 'Ben Costa', email: 'ben@acme.io', timezone: 'Europe/Lisbon' });
     await rep({ name: 'Cy Off', email: 'cy@acme.io' });
+    await rep({ name: 'Dee Quiet', email: 'dee@acme.io', timezone: 'Europe/Lisbon' });
 
     // A bad digest setting is named at its line and column, with the rest, and nothing changes.
     const refused = await putYaml(
@@ -144,6 +145,7 @@ describe('the daily digest', () => {
         '  reps:',
         `    - { rep: ben@acme.io, channel: slack, slack: "${slack.url}", digest: { at: "13:00" } }`,
         '    - { rep: cy@acme.io, digest: false }',
+        '    - { rep: dee@acme.io, digest: { at: "13:00" }, quietHours: { from: "12:00", to: "14:00" } }',
         '',
       ].join('\n'),
     );
@@ -165,7 +167,8 @@ describe('the daily digest', () => {
 
     // 08:00 in New York is 13:00 UTC, and 13:00 in Lisbon, Ben's own time.
     await clock.advance(MINUTE);
-    const mail = await eventually(async () => smtp.mails[0]);
+    const mailsTo = (who: string) => smtp.mails.filter((m) => m.to.includes(who));
+    const mail = await eventually(async () => mailsTo('ana@acme.io')[0]);
     expect(mail.to).toEqual(['ana@acme.io']);
     expect(mail.subject).toBe('Your leads today (Fri 4 Dec): 2 open, 1 lost');
     expect(mail.text).toContain(`Grace (Navy) (grace@navy.example), assigned: respond by Fri 4 Dec, 11:50 (America/New_York) ${PUBLIC_URL}/leads/${grace.id}`);
@@ -179,12 +182,15 @@ describe('the daily digest', () => {
     expect(post.blocks.find((b: any) => b.type === 'actions').elements[0].url).toBe(`${PUBLIC_URL}/leads`);
     const sent = await eventually(async () => {
       const items = await digests();
-      return items.length === 2 && items.every((n) => n.status === 'delivered') && items;
+      return items.length === 3 && items.filter((n) => n.status === 'delivered').length === 2 && items;
     });
-    expect(sent.map((n: any) => [n.channel, n.destination]).sort()).toEqual([
-      ['email', 'ana@acme.io'],
-      ['slack', slack.url],
+    expect(sent.map((n: any) => [n.channel, n.destination, n.status]).sort()).toEqual([
+      ['email', 'ana@acme.io', 'delivered'],
+      ['email', 'dee@acme.io', 'pending'],
+      ['slack', slack.url, 'delivered'],
     ]);
+    // Dee's digest falls in its quiet hours: it waits for their end, 14:00 in Lisbon.
+    expect(sent.find((n: any) => n.destination === 'dee@acme.io').nextAttemptAt).toBe('2026-12-04T14:00:00.000Z');
 
     // A second planning round, then a restart: neither digest goes out again that day.
     await clock.advance(MINUTE);
@@ -194,18 +200,25 @@ describe('the daily digest', () => {
     await pause(1_500);
     expect(smtp.mails).toHaveLength(1);
     expect(slack.posts).toHaveLength(1);
-    expect(await digests()).toHaveLength(2);
+    expect(await digests()).toHaveLength(3);
+
+    await clock.advance(Date.parse('2026-12-04T13:59:00Z') - clock.now());
+    await pause(1_000);
+    expect(mailsTo('dee@acme.io')).toEqual([]);
+    await clock.advance(MINUTE);
+    const quiet = await eventually(async () => mailsTo('dee@acme.io')[0]);
+    expect(quiet.subject).toBe('Your leads today (Fri 4 Dec): 0 open');
 
     // The next local day has its own (a new clock: a day of the manual clock's timers is not what this is about).
     const tomorrow = new ManualScheduler(Date.parse('2026-12-05T12:59:00Z'));
     sb = await sb.restart({ scheduler: tomorrow });
     await pause(1_500);
-    expect(smtp.mails).toHaveLength(1);
+    expect(mailsTo('ana@acme.io')).toHaveLength(1);
     await tomorrow.advance(MINUTE);
-    const next = await eventually(async () => smtp.mails[1]);
+    const next = await eventually(async () => mailsTo('ana@acme.io')[1]);
     expect(next.to).toEqual(['ana@acme.io']);
     expect(next.subject).toMatch(/^Your leads today \(Sat 5 Dec\)/);
     await eventually(async () => slack.posts[1]);
-    expect(smtp.mails).toHaveLength(2);
+    expect(mailsTo('ana@acme.io')).toHaveLength(2);
   });
 });
