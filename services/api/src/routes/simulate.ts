@@ -86,7 +86,7 @@ export function simulateRoutes(
     {
       bodyLimit: 32 * 1024 * 1024,
       schema: {
-        ...access('viewer'),
+        ...access('operator'),
         tags: ['config'],
         summary: 'Simulate a configuration',
         description:
