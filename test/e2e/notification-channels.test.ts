@@ -1,9 +1,7 @@
 import { createServer, type Server } from 'node:http';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { configFromEnv } from '@switchboard/server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, http, ManualScheduler, startTestSwitchboard, type TestSwitchboard } from '../support/index.ts';
+import { eventually, http, ManualScheduler, startTestSlackReceiver, startTestSmtpServer, startTestSwitchboard, type TestSwitchboard } from '../support/index.ts';
 
 // Slack and email notifications end to end, set in the routing configuration: a Slack
 // receiver and an SMTP server the test starts, a manual clock for quiet hours and SLA
@@ -12,63 +10,15 @@ import { eventually, http, ManualScheduler, startTestSwitchboard, type TestSwitc
 const MINUTE = 60_000;
 const PUBLIC_URL = 'https://sb.example.com';
 
-/** A Slack incoming webhook stand-in: keeps each JSON body posted to it and answers "ok". */
-async function startSlack(): Promise<{ url: string; posts: any[]; close(): Promise<void> }> {
-  const posts: any[] = [];
-  const server: Server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => (body += String(chunk)));
-    request.on('end', () => {
-      posts.push(JSON.parse(body));
-      response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/services/T1/B1/secret`,
-    posts,
-    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
-  };
-}
-
-interface Mail {
-  readonly to: string[];
-  readonly subject: string | undefined;
-  readonly text: string;
-  readonly html: string;
-}
-
-/** A local SMTP server that keeps what it is sent. */
-async function startSmtp(): Promise<{ url: string; mails: Mail[]; close(): Promise<void> }> {
-  const mails: Mail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const to = session.envelope.rcptTo.map((r) => r.address);
-      simpleParser(stream).then(
-        (mail) => {
-          mails.push({ to, subject: mail.subject, text: mail.text ?? '', html: typeof mail.html === 'string' ? mail.html : '' });
-          callback();
-        },
-        (error: Error) => callback(error),
-      );
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `smtp://127.0.0.1:${(server.server.address() as { port: number }).port}`, mails, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('Slack and email notifications', () => {
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
-  let slack: Awaited<ReturnType<typeof startSlack>>;
+  let smtp: Awaited<ReturnType<typeof startTestSmtpServer>>;
+  let slack: Awaited<ReturnType<typeof startTestSlackReceiver>>;
   let sb: TestSwitchboard | undefined;
   beforeAll(async () => {
-    smtp = await startSmtp();
-    slack = await startSlack();
+    smtp = await startTestSmtpServer();
+    slack = await startTestSlackReceiver();
   });
   afterEach(async () => {
     await sb?.destroy();
@@ -204,7 +154,7 @@ describe('Slack and email notifications', () => {
     expect((await eventually(async () => smtp.mails[0])).to).toEqual(['ops@acme.io']);
 
     // A dead endpoint: answered at once, dead, not retried.
-    const gone = await startSlack();
+    const gone = await startTestSlackReceiver();
     await gone.close();
     const refused = await http(sb.url, 'POST', '/v1/notifications/test', { channel: 'slack', to: gone.url });
     expect(refused.body).toMatchObject({ status: 'dead', attempts: [{ statusCode: null, error: expect.stringMatching(/^could not post: .*ECONNREFUSED/) }] });

@@ -27,3 +27,4 @@ export {
   type InjectedFailure,
 } from './fake-salesforce/index.ts';
 export { startTestIdentityProvider, type TestIdentityProvider } from './identity-provider.ts';
+export { startTestSlackReceiver, startTestSmtpServer, type ReceivedMail } from './notification-receivers.ts';

@@ -1,15 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser } from 'mailparser';
+import { startTestSmtpServer } from '@switchboard/testing';
 import { createMailer } from '../src/channel-senders.ts';
 import { emailMessage } from '../src/email-message.ts';
 import type { MessageView } from '../src/message-view.ts';
-
-interface Received {
-  readonly from: string | undefined;
-  readonly to: string[];
-  readonly raw: string;
-}
 
 const view: MessageView = {
   event: 'sla.warning',
@@ -25,42 +18,26 @@ const view: MessageView = {
 };
 
 describe('email notifications', () => {
-  const received: Received[] = [];
-  let server: SMTPServer;
-  let port = 0;
+  let smtp: Awaited<ReturnType<typeof startTestSmtpServer>>;
   beforeAll(async () => {
-    server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, session, callback) {
-        let raw = '';
-        stream.on('data', (chunk) => (raw += String(chunk)));
-        stream.on('end', () => {
-          received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined, to: session.envelope.rcptTo.map((r) => r.address), raw });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.server.address() as { port: number }).port;
+    smtp = await startTestSmtpServer();
   });
   afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await smtp?.close();
   });
 
   it('reach the SMTP server with the recipient, the subject, text and HTML bodies and the link', async () => {
-    const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, from: 'Switchboard <switchboard@acme.io>' });
+    const mailer = createMailer({ smtpUrl: smtp.url, from: 'Switchboard <switchboard@acme.io>' });
     try {
       const result = await mailer.send(emailMessage('ana@acme.io', view));
       expect(result).toMatchObject({ ok: true, error: null });
     } finally {
       mailer.close();
     }
-    expect(received).toHaveLength(1);
-    expect(received[0]!.to).toEqual(['ana@acme.io']);
-    expect(received[0]!.from).toBe('switchboard@acme.io');
-    const mail = await simpleParser(received[0]!.raw);
+    expect(smtp.mails).toHaveLength(1);
+    const mail = smtp.mails[0]!;
+    expect(mail.to).toEqual(['ana@acme.io']);
+    expect(mail.from).toBe('switchboard@acme.io');
     expect(mail.subject).toBe('SLA running out: Grace Hopper (Navy <R&D>)');
     expect(mail.text).toContain('Respond to Grace Hopper (Navy <R&D>) (grace@navy.example) by Fri 4 Dec, 16:30 CET — 12 min left.');
     expect(mail.text).toContain('Open the lead: https://sb.example.com/leads/0b9e5c8e-8f4e-4d5e-9f59-3a9d2f6a7c01');
