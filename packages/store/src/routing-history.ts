@@ -1,6 +1,14 @@
-import type { LeadFacts, LeadId, RepId, Strategy, TeamId } from '@switchboard/core';
+import { type LeadFacts, type LeadId, LifecycleEventType, type RepId, type Strategy, type TeamId } from '@switchboard/core';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './database.ts';
+
+
+/** The events that end a lead: its assignment, if any, with it. */
+const CLOSING_EVENTS: ReadonlyArray<string> = [LifecycleEventType.leadClosed, LifecycleEventType.leadConverted];
+
+/** Whether the lead whose id is in the column `leadId` was closed (or converted) before `from`. */
+const closedBefore = (leadId: string, from: Date) =>
+  sql<boolean>`exists (select 1 from lead_events c where c.lead_id = ${sql.ref(leadId)} and c.type = any(${CLOSING_EVENTS}::text[]) and c.occurred_at < ${from})`;
 
 /** A lead of a replayed period, with what really happened to it. */
 export interface PeriodLeadRecord {
@@ -150,7 +158,7 @@ async function periodLeads(db: Kysely<Database>, selection: LeadSelection, limit
           .selectFrom('lead_events as c')
           .select('c.occurred_at as closed_at')
           .whereRef('c.lead_id', '=', 'l.id')
-          .where('c.type', 'in', ['lead.closed', 'lead.converted'])
+          .where('c.type', 'in', CLOSING_EVENTS)
           .orderBy('c.id')
           .limit(1)
           .as('closed'),
@@ -198,18 +206,7 @@ async function periodLeads(db: Kysely<Database>, selection: LeadSelection, limit
       .where('l.created_at', '<', from)
       .where((eb) => eb.exists(eb.selectFrom('lead_events as w0').select('w0.id').whereRef('w0.lead_id', '=', 'l.id').where('w0.type', '=', 'lead.waiting').where('w0.occurred_at', '<', from)))
       .where((eb) => eb.not(eb.exists(eb.selectFrom('assignments as a0').select('a0.id').whereRef('a0.lead_id', '=', 'l.id').where('a0.assigned_at', '<', from))))
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('lead_events as c0')
-              .select('c0.id')
-              .whereRef('c0.lead_id', '=', 'l.id')
-              .where('c0.type', 'in', ['lead.closed', 'lead.converted'])
-              .where('c0.occurred_at', '<', from),
-          ),
-        ),
-      );
+      .where((eb) => eb.not(closedBefore('l.id', from)));
   }
   const rows = await query.execute();
   return rows.map((r) => ({
@@ -260,7 +257,7 @@ async function priorAssignments(db: Kysely<Database>, from: Date): Promise<Prior
       // Closing a lead doesn't end its assignment row, but the rep no longer holds it.
       sql<Date | null>`coalesce(ended_at, (
         select min(e.occurred_at) from lead_events e
-        where e.lead_id = assignments.lead_id and e.type in ('lead.closed', 'lead.converted') and e.occurred_at >= assignments.assigned_at
+        where e.lead_id = assignments.lead_id and e.type = any(${CLOSING_EVENTS}::text[]) and e.occurred_at >= assignments.assigned_at
       ))`.as('ended_at'),
       sql<Strategy | null>`decision->>'strategy'`.as('strategy'),
       // Only weighted round robin's credits are needed; other decisions' candidates stay in the database.
@@ -274,16 +271,7 @@ async function priorAssignments(db: Kysely<Database>, from: Date): Promise<Prior
         eb('assigned_at', '>=', new Date(from.getTime() - PRIOR_HORIZON_MS)),
         eb.and([
           eb.or([eb('ended_at', 'is', null), eb('ended_at', '>', from)]),
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('lead_events as c')
-                .select('c.id')
-                .whereRef('c.lead_id', '=', 'assignments.lead_id')
-                .where('c.type', 'in', ['lead.closed', 'lead.converted'])
-                .where('c.occurred_at', '<', from),
-            ),
-          ),
+          eb.not(closedBefore('assignments.lead_id', from)),
         ]),
       ]),
     )
