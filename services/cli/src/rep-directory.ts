@@ -1,5 +1,6 @@
 import { isId } from '@switchboard/core';
 import { type ApiClient, ApiError } from './api-client.ts';
+import { CachedListing } from './cached-listing.ts';
 
 /** A rep as the CLI names it. */
 export interface NamedRep {
@@ -21,27 +22,24 @@ export interface ListedRep extends NamedRep {
  * command line, and shown by name and email rather than by id.
  */
 export class RepDirectory {
-  readonly #api: ApiClient;
-  #reps: Promise<ListedRep[]> | undefined;
-  readonly #missed = new Set<string>();
+  readonly #reps: CachedListing<ListedRep>;
 
   constructor(api: ApiClient) {
-    this.#api = api;
-  }
-
-  /** Every rep, page by page. */
-  all(): Promise<ListedRep[]> {
-    this.#reps ??= (async () => {
+    this.#reps = new CachedListing(async () => {
       const reps: ListedRep[] = [];
       let after: string | null = null;
       do {
-        const { body }: { body: { items: ListedRep[]; next: string | null } } = await this.#api.request('GET', `/v1/reps?limit=1000${after ? `&after=${after}` : ''}`);
+        const { body }: { body: { items: ListedRep[]; next: string | null } } = await api.request('GET', `/v1/reps?limit=1000${after ? `&after=${after}` : ''}`);
         reps.push(...body.items);
         after = body.next;
       } while (after);
       return reps;
-    })();
-    return this.#reps;
+    });
+  }
+
+  /** Every rep, page by page. */
+  all(): Promise<ListedRep[]> {
+    return this.#reps.all();
   }
 
   /** The id of the rep `ref` names (an id, or an email in any case); throws naming it when there is none. */
@@ -52,19 +50,10 @@ export class RepDirectory {
     return rep.id;
   }
 
-  /**
-   * "Sarah Chen <sarah@example.com>" for a rep id, the id itself for one not found, "-" for
-   * none. A long-running command (`watch`) meets reps added since it read them: an id it does
-   * not know makes it read the reps again, once.
-   */
+  /** "Sarah Chen <sarah@example.com>" for a rep id, the id itself for one not found, "-" for none. */
   async label(id: string | null | undefined): Promise<string> {
     if (!id) return '-';
-    let rep = (await this.all()).find((r) => r.id === id);
-    if (!rep && !this.#missed.has(id)) {
-      this.#missed.add(id);
-      this.#reps = undefined;
-      rep = (await this.all()).find((r) => r.id === id);
-    }
+    const rep = await this.#reps.byId(id);
     return rep ? `${rep.name} <${rep.email}>` : id;
   }
 }

@@ -1,4 +1,5 @@
 import type { ApiClient } from './api-client.ts';
+import { CachedListing } from './cached-listing.ts';
 
 /** A team as `GET /v1/teams` lists it. */
 interface ListedTeam {
@@ -8,28 +9,15 @@ interface ListedTeam {
 
 /** The teams, read once per command when it needs them, to show a team by name rather than by id. */
 export class TeamDirectory {
-  readonly #api: ApiClient;
-  #teams: Promise<ListedTeam[]> | undefined;
-  readonly #missed = new Set<string>();
+  readonly #teams: CachedListing<ListedTeam>;
 
   constructor(api: ApiClient) {
-    this.#api = api;
+    this.#teams = new CachedListing(async () => (await api.request<{ items: ListedTeam[] }>('GET', '/v1/teams')).body.items);
   }
 
-  async #all(): Promise<ListedTeam[]> {
-    this.#teams ??= this.#api.request<{ items: ListedTeam[] }>('GET', '/v1/teams').then(({ body }) => body.items);
-    return this.#teams;
-  }
-
-  /** The team's name for its id, the id itself for one not found (read again once: it may be new), "-" for none. */
+  /** The team's name for its id, the id itself for one not found, "-" for none. */
   async label(id: string | null | undefined): Promise<string> {
     if (!id) return '-';
-    let team = (await this.#all()).find((t) => t.id === id);
-    if (!team && !this.#missed.has(id)) {
-      this.#missed.add(id);
-      this.#teams = undefined;
-      team = (await this.#all()).find((t) => t.id === id);
-    }
-    return team ? team.name : id;
+    return (await this.#teams.byId(id))?.name ?? id;
   }
 }
