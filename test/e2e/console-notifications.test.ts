@@ -59,11 +59,17 @@ describe.skipIf(!hasChromium)('the lead page’s notifications', () => {
 
     const viewer = (await http(sb.url, 'POST', '/v1/keys', { name: 'wallboard', role: 'viewer' })).body.key as string;
     await signIn(viewer);
-    // The delivery log is an operator's: the viewer's request is refused, and the card is not shown.
-    const refused = page.waitForResponse((response) => response.url().includes('/v1/notifications') && response.status() === 403);
+    // The delivery log is an operator's: the viewer's console neither asks for it nor shows its card.
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/v1/notifications')) asked.push(request.url());
+    });
     await page.goto(`${sb.url}/leads/${lead}`);
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();
-    await refused;
+    await page.getByTestId('lead-owner').filter({ hasNotText: 'Nobody' }).waitFor();
     expect(await page.getByRole('heading', { name: 'Notifications' }).count()).toBe(0);
+    expect(asked).toEqual([]);
+    // The API refuses it too, whatever the console does.
+    expect((await http(sb.url, 'GET', `/v1/notifications?lead=${lead}`, undefined, { key: viewer })).status).toBe(403);
   });
 });

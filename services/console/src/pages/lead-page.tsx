@@ -11,6 +11,7 @@ import { formatDateTime } from '../format/format-time.ts';
 import { leadTitle } from '../format/lead-title.ts';
 import { useResource } from '../hooks/use-resource.ts';
 import { Link } from '../routing/router.tsx';
+import { useSession } from '../session/session.tsx';
 
 /** One lead: owner, SLA clock, why it went where it went, and its whole history. Live. */
 export function LeadPage({ id }: { id: string }) {
@@ -18,7 +19,11 @@ export function LeadPage({ id }: { id: string }) {
   const decision = useResource(() => api.decision(id), [id, lead.data?.assignments.length, lead.data?.state]);
   const reps = useResource(() => api.reps(), []);
   const teams = useResource(() => api.teams(), []);
-  const notifications = useResource(() => api.notifications(id), [id, lead.data?.events.length], { pollMs: 5000 });
+  // The delivery log is an operator's: other keys neither ask for it nor see its card.
+  const showsNotifications = useSession().can('operator');
+  const notifications = useResource(() => (showsNotifications ? api.notifications(id) : Promise.resolve(undefined)), [id, lead.data?.events.length, showsNotifications], {
+    pollMs: showsNotifications ? 5000 : undefined,
+  });
 
   if (lead.loading && !lead.data) return <LoadingState what="Loading the lead" />;
   if (!lead.data) {
@@ -118,8 +123,7 @@ export function LeadPage({ id }: { id: string }) {
               </table>
             </section>
           )}
-          {/* An operator's: a viewer's or a rep's key is refused the delivery log, and sees no card. */}
-          {!(notifications.error instanceof ApiError && notifications.error.status === 403) && (
+          {showsNotifications && (
             <section className="card" aria-labelledby="notifications-heading">
               <h2 id="notifications-heading">Notifications</h2>
               {notifications.data ? (
