@@ -14,6 +14,7 @@ export * from './instant.ts';
 export * from './duration.ts';
 export * from './working-hours.ts';
 export * from './availability-schedule.ts';
+export * from './busy-block.ts';
 export * from './cap-window.ts';
 export * from './business-time.ts';
 export * from './policy/facts.ts';
