@@ -62,6 +62,7 @@ const teams: PolicyTeam[] = Array.from({ length: 20 }, (_, t) => ({
   fallback: t === 19 ? null : `Team ${t + 1}`,
   overflow: 'overflow',
   sla: null,
+  busy: 'skip',
 }));
 
 const territories = Array.from({ length: 50 }, (_, i) => {

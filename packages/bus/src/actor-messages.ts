@@ -9,7 +9,14 @@ import type { BusEvent } from './bus.ts';
 const id = z.string().min(1);
 
 /** `sb.rep.<id>`: offer a lead to the rep's actor, which accepts or declines in its own mailbox. */
-export const repOfferSchema = z.object({ type: z.literal('rep.offer'), leadId: id, at: z.number(), seq: z.number() });
+export const repOfferSchema = z.object({
+  type: z.literal('rep.offer'),
+  leadId: id,
+  at: z.number(),
+  seq: z.number(),
+  /** The team lets a rep in a meeting take the lead (`busy: allow`). */
+  allowBusy: z.boolean().optional(),
+});
 /** `sb.rep.<id>`: the rep's row changed; the router reloads its actor. */
 export const repSyncSchema = z.object({ type: z.literal('rep.sync') });
 /** Anything sent to a rep's subject. */
@@ -19,7 +26,7 @@ export type RepRequest = z.output<typeof repRequestSchema>;
 /** The rep's answer to an offer. */
 export const offerAnswerSchema = z.union([
   z.object({ leadId: id, accepted: z.literal(true) }),
-  z.object({ leadId: id, accepted: z.literal(false), reason: z.enum(['away', 'offline', 'capped', 'inactive']) }),
+  z.object({ leadId: id, accepted: z.literal(false), reason: z.enum(['away', 'offline', 'busy', 'capped', 'inactive']) }),
 ]);
 
 /** `sb.team.<id>`: the team changed; `sb.policy`: the configuration or the accounts changed. */
@@ -38,6 +45,11 @@ export const leadCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('touch'), touch: touchTypeSchema, note: z.string().optional() }),
   z.object({ type: z.literal('close'), outcome: z.string().min(1) }),
   z.object({ type: z.literal('reject'), repId: z.string().optional(), reason: z.string().min(1) }),
+  z.object({
+    type: z.literal('book'),
+    booking: z.object({ bookingId: id, repId: id, start: z.string(), end: z.string(), timeZone: z.string(), replaces: z.string().nullable() }),
+  }),
+  z.object({ type: z.literal('unbook'), booking: z.object({ bookingId: id, repId: id, start: z.string() }) }),
 ]);
 export type LeadCommandRequest = z.output<typeof leadCommandSchema>;
 

@@ -39,3 +39,4 @@ export * from './reports/report-csv.ts';
 export * from './reports/sla-report.ts';
 export * from './access.ts';
 export * from './body-signature.ts';
+export * from './booking/index.ts';

@@ -21,6 +21,8 @@ export const LifecycleEventType = {
   leadConverted: 'lead.converted',
   leadUnassignedAlert: 'lead.unassigned_alert',
   leadDeadLettered: 'lead.dead_lettered',
+  leadBooked: 'lead.booked',
+  leadBookingCancelled: 'lead.booking_cancelled',
 } as const;
 export type LifecycleEventType = (typeof LifecycleEventType)[keyof typeof LifecycleEventType];
 
@@ -159,6 +161,28 @@ export const leadDeadLetteredEventSchema = z.object({
   data: z.object({ reason: z.string() }),
 });
 
+/** `lead.booked`: the prospect booked a meeting through the lead's booking link (or moved it: `rescheduled`). */
+export const leadBookedEventSchema = z.object({
+  ...envelope,
+  type: z.literal('lead.booked'),
+  data: z.object({
+    bookingId: z.uuid(),
+    repId: z.uuid().describe('Whom the meeting is with.'),
+    start: z.iso.datetime(),
+    end: z.iso.datetime(),
+    timeZone: z.string().describe('The prospect’s time zone, as the booking page had it.'),
+    rescheduled: z.boolean().describe('True when this booking replaces an earlier one of the same link.'),
+    replaces: z.uuid().nullable().describe('The booking this one replaces, if rescheduled.'),
+  }),
+});
+
+/** `lead.booking_cancelled`: the prospect cancelled the meeting through the link. */
+export const leadBookingCancelledEventSchema = z.object({
+  ...envelope,
+  type: z.literal('lead.booking_cancelled'),
+  data: z.object({ bookingId: z.uuid(), repId: z.uuid(), start: z.iso.datetime() }),
+});
+
 /** Any lead lifecycle event. */
 export const leadLifecycleEventSchema = z.union([
   leadReceivedEventSchema,
@@ -173,6 +197,8 @@ export const leadLifecycleEventSchema = z.union([
   leadClosedEventSchema,
   leadUnassignedAlertEventSchema,
   leadDeadLetteredEventSchema,
+  leadBookedEventSchema,
+  leadBookingCancelledEventSchema,
 ]);
 export type LeadLifecycleEvent = z.output<typeof leadLifecycleEventSchema>;
 export type LeadReceivedEvent = z.output<typeof leadReceivedEventSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { BusyBlock } from './busy-block.ts';
 import type { RepId } from './ids.ts';
 import { holidaysSchema, type OutOfOfficePeriod, outOfOfficeSchema, type WeeklySchedule, weeklyScheduleSchema } from './working-hours.ts';
 
@@ -90,6 +91,7 @@ export const RepState = {
   available: 'available',
   away: 'away',
   offline: 'offline',
+  busy: 'busy',
   capped: 'capped',
   inactive: 'inactive',
 } as const;
@@ -116,6 +118,8 @@ export interface RepProfile {
   readonly awayReason: string | null;
   /** A deactivated rep takes no leads. */
   readonly active: boolean;
+  /** Busy time from the rep's calendars and bookings (sorted, merged, epoch ms): a rep in a meeting is `busy`. */
+  readonly busy: ReadonlyArray<BusyBlock>;
 }
 
 /** A rep as the API shows it: its profile plus its live state. */

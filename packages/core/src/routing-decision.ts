@@ -6,6 +6,8 @@ import type { Strategy } from './team.ts';
 export const ExclusionReason = {
   away: 'away',
   offline: 'offline',
+  /** In a meeting (its calendars or bookings), in a team that skips busy reps. */
+  busy: 'busy',
   capped: 'capped',
   inactive: 'inactive',
   declined: 'declined',

@@ -36,6 +36,18 @@ export const Strategy = {
 } as const;
 export type Strategy = (typeof Strategy)[keyof typeof Strategy];
 
+/** Whether reps in a meeting (their calendars or bookings say so) take this team's leads. */
+export const BusyPolicy = {
+  /** A rep in a meeting is skipped, and the explanation says until when. */
+  skip: 'skip',
+  /** Reps in a meeting still take leads. */
+  allow: 'allow',
+} as const;
+export type BusyPolicy = (typeof BusyPolicy)[keyof typeof BusyPolicy];
+export const busyPolicySchema = z
+  .enum([BusyPolicy.skip, BusyPolicy.allow])
+  .describe('`skip` (the default): reps in a meeting, as their calendars say, get no leads; `allow`: they still do.');
+
 /** Body of `POST /v1/teams`. */
 export const createTeamSchema = z.strictObject({
   name: z.string().trim().min(1, { error: 'must not be empty' }).max(200),
@@ -47,6 +59,7 @@ export const createTeamSchema = z.strictObject({
     .default([]),
   strategy: z.enum(Object.values(Strategy) as [Strategy, ...Strategy[]]).default(Strategy.roundRobin),
   sla: slaPolicySchema.optional(),
+  busy: busyPolicySchema.optional().describe('`skip` (the default): reps in a meeting get no leads; `allow`: they still do.'),
 });
 export type CreateTeam = z.output<typeof createTeamSchema>;
 
@@ -64,5 +77,7 @@ export interface Team {
   readonly overflow: string | null;
   /** The window `load_balanced` counts assignments in. */
   readonly window: 'day' | 'week' | 'month';
+  /** Whether reps in a meeting take this team's leads. */
+  readonly busy: BusyPolicy;
   readonly createdAt: Date;
 }

@@ -11,7 +11,7 @@ export {
   type RepInput,
   type WindowCounts,
 } from './rep-machine.ts';
-export { type AssignmentRecord, DEFAULT_ESCALATION_QUEUE, leadMachine, LeadTag, type LeadContext, type LeadEvent, type LeadInput, type LeadLifecycleEmit } from './lead-machine.ts';
+export { type AssignmentRecord, type BookingFacts, DEFAULT_ESCALATION_QUEUE, leadMachine, LeadTag, type LeadContext, type LeadEvent, type LeadInput, type LeadLifecycleEmit } from './lead-machine.ts';
 export { LeadDraft, type LeadLogEntry, type LeadSnapshot, newLeadSnapshot } from './lead-step.ts';
 export { LEAD_MACHINE_VERSION, leadSnapshotForStore, leadSnapshotFromStore, leadStateFromStore, type LeadSnapshotUpgrade } from './lead-snapshot.ts';
 export { SnapshotVersionError } from './errors.ts';

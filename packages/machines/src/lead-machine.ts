@@ -120,7 +120,30 @@ export type LeadEvent =
   | { readonly type: 'REJECT'; readonly repId: RepId; readonly reason: string }
   /** The owner can no longer hold the lead (deactivated): route it again. */
   | { readonly type: 'REROUTE'; readonly reason: string }
-  | { readonly type: 'CLOSE'; readonly outcome: string; readonly converted: boolean };
+  | { readonly type: 'CLOSE'; readonly outcome: string; readonly converted: boolean }
+  /**
+   * The prospect booked a meeting through the lead's link (or moved it). With an owner it is a
+   * `meeting` touch: the response SLA stops.
+   */
+  | { readonly type: 'BOOKED'; readonly at: number; readonly booking: BookingFacts; readonly followUpDeadlineAt: number | null }
+  /** The prospect cancelled the booked meeting. */
+  | { readonly type: 'BOOKING_CANCELLED'; readonly booking: Pick<BookingFacts, 'bookingId' | 'repId' | 'start'> };
+
+/** A booking as the lead's log records it (times ISO). */
+export interface BookingFacts {
+  readonly bookingId: string;
+  readonly repId: RepId;
+  readonly start: string;
+  readonly end: string;
+  readonly timeZone: string;
+  readonly replaces: string | null;
+}
+
+/** Before the lead has an owner a booking is only logged: there is no SLA to stop yet. */
+const bookingWithoutOwner = {
+  BOOKED: { actions: 'logBooked' },
+  BOOKING_CANCELLED: { actions: 'logBookingCancelled' },
+} as const;
 
 const closing = {
   CLOSE: [
@@ -176,14 +199,28 @@ export const leadMachine = setup({
       return { ownerId: null, waitingReason: `escalated to queue ${queue}` };
     }),
     recordTouch: assign(({ context, event }) =>
-      event.type === 'TOUCH'
+      event.type === 'TOUCH' || event.type === 'BOOKED'
         ? { touches: context.touches + 1, lastTouchAt: event.at, slaDeadlineAt: event.followUpDeadlineAt }
         : {},
     ),
+    logBooked: emit(({ event }) => {
+      if (event.type !== 'BOOKED') return { type: 'lead.booked', data: {} };
+      const { bookingId, repId, start, end, timeZone, replaces } = event.booking;
+      return { type: 'lead.booked', cause: 'booking', data: { bookingId, repId, start, end, timeZone, rescheduled: replaces !== null, replaces } };
+    }),
+    logBookingCancelled: emit(({ event }) => ({
+      type: 'lead.booking_cancelled',
+      cause: 'booking',
+      data: event.type === 'BOOKING_CANCELLED' ? { ...event.booking } : {},
+    })),
     // The lifecycle log. Each runs after the transition's own assignments, so `context` is the new one.
     logTouch: emit(({ context, event }) => ({
       type: 'lead.touched',
-      data: { touch: event.type === 'TOUCH' ? event.touch : null, repId: context.ownerId, followUpDeadlineAt: iso(context.slaDeadlineAt) },
+      data: {
+        touch: event.type === 'TOUCH' ? event.touch : event.type === 'BOOKED' ? 'meeting' : null,
+        repId: context.ownerId,
+        followUpDeadlineAt: iso(context.slaDeadlineAt),
+      },
     })),
     logClose: emit(({ context, event }, params: { type: 'lead.closed' | 'lead.converted' }) => ({
       type: params.type,
@@ -264,7 +301,7 @@ export const leadMachine = setup({
   }),
   initial: 'new',
   states: {
-    new: { on: { ROUTE: { target: 'routing', actions: 'logRouting' }, ...closing } },
+    new: { on: { ROUTE: { target: 'routing', actions: 'logRouting' }, ...bookingWithoutOwner, ...closing } },
     routing: {
       on: {
         DECLINED: { actions: assign(({ context, event }) => ({ declinedBy: [...context.declinedBy, event.repId] })) },
@@ -285,6 +322,7 @@ export const leadMachine = setup({
             'logAssignment',
           ],
         },
+        ...bookingWithoutOwner,
         NO_CANDIDATE: {
           target: 'waiting',
           actions: [
@@ -303,6 +341,7 @@ export const leadMachine = setup({
       on: {
         RETRY: { target: 'routing', actions: 'logRouting' },
         UNASSIGNED_ALERT: { actions: 'logUnassignedAlert' },
+        ...bookingWithoutOwner,
         ...closing,
       },
     },
@@ -310,6 +349,8 @@ export const leadMachine = setup({
       tags: [LeadTag.holding],
       on: {
         TOUCH: { target: 'touched', actions: ['recordTouch', 'logTouch'] },
+        BOOKED: { target: 'touched', actions: ['recordTouch', 'logBooked', 'logTouch'] },
+        BOOKING_CANCELLED: { actions: 'logBookingCancelled' },
         SLA_EXPIRED: { guard: 'isCurrentDeadline', target: 'breached', actions: 'logBreach' },
         REJECT: { guard: 'isOwner', target: 'routing', actions: ['recordRejection', 'logRejection'] },
         REROUTE: { target: 'routing', actions: ['logReroute', assign({ ownerId: null, slaDeadlineAt: null })] },
@@ -320,6 +361,8 @@ export const leadMachine = setup({
       tags: [LeadTag.holding],
       on: {
         TOUCH: { target: 'touched', actions: ['recordTouch', 'logTouch'], reenter: true },
+        BOOKED: { target: 'touched', actions: ['recordTouch', 'logBooked', 'logTouch'], reenter: true },
+        BOOKING_CANCELLED: { actions: 'logBookingCancelled' },
         SLA_EXPIRED: { guard: 'isCurrentDeadline', target: 'breached', actions: 'logBreach' },
         REROUTE: { target: 'routing', actions: ['logReroute', assign({ ownerId: null, slaDeadlineAt: null })] },
         ...closing,
@@ -336,6 +379,8 @@ export const leadMachine = setup({
     escalated: {
       on: {
         TOUCH: { actions: ['recordTouch', 'logTouch'] },
+        BOOKED: { actions: ['recordTouch', 'logBooked', 'logTouch'] },
+        BOOKING_CANCELLED: { actions: 'logBookingCancelled' },
         ...closing,
       },
     },

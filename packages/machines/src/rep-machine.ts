@@ -1,5 +1,7 @@
 import {
   type AvailabilitySchedule,
+  type BusyBlock,
+  busyBlockAt,
   type CapWindow,
   capWindowStart,
   currentOutOfOffice,
@@ -33,6 +35,8 @@ export interface RepInput {
   /** A deactivated rep takes no leads, ever. @default true */
   readonly active?: boolean;
   readonly schedule?: AvailabilitySchedule;
+  /** Busy time from the rep's calendars and bookings: sorted, merged. */
+  readonly busy?: ReadonlyArray<BusyBlock>;
   /** The time the actor starts at (epoch ms): its state depends on the schedule then. */
   readonly at: number;
   readonly activeLeads?: number;
@@ -47,7 +51,7 @@ export interface RepInput {
 /** The answer to the last offer, read by whoever made it. */
 export type OfferAnswer =
   | { readonly leadId: LeadId; readonly accepted: true }
-  | { readonly leadId: LeadId; readonly accepted: false; readonly reason: 'away' | 'offline' | 'capped' | 'inactive' };
+  | { readonly leadId: LeadId; readonly accepted: false; readonly reason: RepUnavailability };
 
 export interface RepContext {
   readonly repId: RepId;
@@ -58,6 +62,8 @@ export interface RepContext {
   readonly awayReason: string | null;
   readonly active: boolean;
   readonly schedule: AvailabilitySchedule;
+  /** Busy time from the rep's calendars and bookings: sorted, merged. */
+  readonly busy: ReadonlyArray<BusyBlock>;
   /** The latest time the actor has been told about (epoch ms); its state is as of then. */
   readonly asOf: number;
   readonly activeLeads: number;
@@ -81,8 +87,11 @@ export interface RepContext {
 
 /** Events a rep actor understands. Times are epoch ms from the router's clock. */
 export type RepEvent =
-  /** A lead offers itself; accepted only in `available`. `seq` orders assignments for round robin. */
-  | { readonly type: 'OFFER'; readonly leadId: LeadId; readonly at: number; readonly seq: number }
+  /**
+   * A lead offers itself; accepted only in `available`, or in `busy` when `allowBusy` (the
+   * team's `busy: allow`). `seq` orders assignments for round robin.
+   */
+  | { readonly type: 'OFFER'; readonly leadId: LeadId; readonly at: number; readonly seq: number; readonly allowBusy?: boolean }
   /** A lead the rep held is no longer active (closed, breached, re-assigned). */
   | { readonly type: 'RELEASE'; readonly leadId: LeadId; readonly at?: number }
   /**
@@ -107,6 +116,7 @@ export type RepEvent =
       readonly awayReason?: string | null;
       readonly active?: boolean;
       readonly schedule?: AvailabilitySchedule;
+      readonly busy?: ReadonlyArray<BusyBlock>;
     }
   /**
    * The store's count of leads the rep holds (after a step that did not commit, or on start),
@@ -124,7 +134,15 @@ function countIn(context: RepContext, kind: CapWindow, at: number): number {
 }
 
 /** Why a rep can't take a lead. */
-export type RepUnavailability = 'inactive' | 'away' | 'offline' | 'capped';
+export type RepUnavailability = 'inactive' | 'away' | 'offline' | 'busy' | 'capped';
+
+/** What may be overlooked when asking whether a rep can take a lead. */
+export interface UnavailabilityOptions {
+  /** Offered leads from others `extra`: counted as held. */
+  readonly extra?: number;
+  /** The team lets busy reps take leads (`busy: allow`). */
+  readonly allowBusy?: boolean;
+}
 
 /**
  * Why a rep can't take a lead at `asOf`, with a detail people understand (`OOO until 8 Dec`,
@@ -132,12 +150,20 @@ export type RepUnavailability = 'inactive' | 'away' | 'offline' | 'capped';
  * yet answered as held. One function for the machine's state and the decision's explanation,
  * so the two can't disagree; order matters: it is the state.
  */
-export function repUnavailabilityDetail(context: RepContext, extra = 0): { readonly reason: RepUnavailability; readonly detail: string } | null {
+export function repUnavailabilityDetail(
+  context: RepContext,
+  options: UnavailabilityOptions = {},
+): { readonly reason: RepUnavailability; readonly detail: string } | null {
+  const extra = options.extra ?? 0;
   if (!context.active) return { reason: 'inactive', detail: 'deactivated' };
   const ooo = currentOutOfOffice(context.schedule, context.asOf);
   if (ooo) return { reason: 'away', detail: `OOO until ${formatDay(ooo.to.getTime(), context.schedule.timezone)}${ooo.reason ? `: ${ooo.reason}` : ''}` };
   if (!context.available) return { reason: 'away', detail: context.awayReason ?? 'set away' };
   if (!isOnShift(context.schedule, context.asOf)) return { reason: 'offline', detail: 'outside working hours' };
+  if (!options.allowBusy) {
+    const meeting = busyBlockAt(context.busy, context.asOf);
+    if (meeting) return { reason: 'busy', detail: `in a meeting until ${formatUntil(meeting.end, context.asOf, context.schedule.timezone)}` };
+  }
   const active = context.activeLeads + extra;
   if (context.cap !== null && active >= context.cap) return { reason: 'capped', detail: `${active}/${context.cap} active` };
   for (const kind of WINDOWS) {
@@ -149,8 +175,15 @@ export function repUnavailabilityDetail(context: RepContext, extra = 0): { reado
 }
 
 /** Why a rep can't take a lead at `asOf`, or null if it can. */
-export function repUnavailability(context: RepContext, extra = 0): RepUnavailability | null {
-  return repUnavailabilityDetail(context, extra)?.reason ?? null;
+export function repUnavailability(context: RepContext, options: UnavailabilityOptions = {}): RepUnavailability | null {
+  return repUnavailabilityDetail(context, options)?.reason ?? null;
+}
+
+/** `14:30` the same local day, else `8 Dec, 14:30`: how long a meeting keeps the rep. */
+function formatUntil(at: number, now: number, timezone: string): string {
+  const day = (t: number) => new Date(t).toLocaleDateString('en-GB', { timeZone: timezone });
+  const time = new Date(at).toLocaleTimeString('en-GB', { timeZone: timezone, hour: '2-digit', minute: '2-digit' });
+  return day(at) === day(now) ? time : `${new Date(at).toLocaleDateString('en-GB', { timeZone: timezone, day: 'numeric', month: 'short' })}, ${time}`;
 }
 
 function formatDay(at: number, timezone: string): string {
@@ -165,6 +198,14 @@ function formatDay(at: number, timezone: string): string {
 export function nextRepChange(context: RepContext): number | null {
   if (!context.active) return null;
   let next = nextAvailabilityChange(context.schedule, context.asOf);
+  // A meeting's start or end.
+  for (const block of context.busy) {
+    const edge = block.start > context.asOf ? block.start : block.end > context.asOf ? block.end : null;
+    if (edge !== null) {
+      if (next === null || edge < next) next = edge;
+      break;
+    }
+  }
   for (const kind of WINDOWS) {
     const cap = context.caps[kind];
     if (cap !== undefined && countIn(context, kind, context.asOf) >= cap) {
@@ -181,6 +222,7 @@ const utcDay = (at: number) => Math.floor(at / 86_400_000);
  * A sales rep. Capacity and availability are states, not flags:
  * - `offline`: outside its working hours (or on a holiday);
  * - `away`: toggled away, or out of office;
+ * - `busy`: in a meeting, as its calendars or bookings say (takes leads only where the team allows);
  * - `capped`: at its active-lead cap or an hour/day/week cap;
  * - `available`: the only state that accepts an offer;
  * - `inactive`: deactivated by an admin.
@@ -204,10 +246,12 @@ export const repMachine = setup({
     inactive: ({ context }) => repUnavailability(context) === 'inactive',
     away: ({ context }) => repUnavailability(context) === 'away',
     offline: ({ context }) => repUnavailability(context) === 'offline',
+    busy: ({ context }) => repUnavailability(context) === 'busy',
     capped: ({ context }) => repUnavailability(context) === 'capped',
     underRejectionLimit: ({ context, event }) =>
       event.type === 'REJECTED' && (context.rejections.day !== utcDay(event.at) || context.rejections.count < context.maxRejectionsPerDay),
-    canAccept: ({ context, event }) => event.type === 'OFFER' && repUnavailability({ ...context, asOf: Math.max(context.asOf, event.at) }) === null,
+    canAccept: ({ context, event }) =>
+      event.type === 'OFFER' && repUnavailability({ ...context, asOf: Math.max(context.asOf, event.at) }, { allowBusy: event.allowBusy ?? false }) === null,
   },
   actions: {
     advanceClock: assign(({ context, event }) => {
@@ -235,7 +279,7 @@ export const repMachine = setup({
     }),
     decline: assign(({ context, event }) => {
       if (event.type !== 'OFFER') return {};
-      const reason = repUnavailability({ ...context, asOf: Math.max(context.asOf, event.at) }) ?? 'capped';
+      const reason = repUnavailability({ ...context, asOf: Math.max(context.asOf, event.at) }, { allowBusy: event.allowBusy ?? false }) ?? 'capped';
       return { lastOffer: { leadId: event.leadId, accepted: false, reason } as const };
     }),
     release: assign(({ context }) => ({ activeLeads: Math.max(0, context.activeLeads - 1) })),
@@ -270,6 +314,7 @@ export const repMachine = setup({
         awayReason: event.awayReason === undefined ? context.awayReason : event.awayReason,
         active: event.active ?? context.active,
         schedule: event.schedule ?? context.schedule,
+        busy: event.busy ?? context.busy,
       };
     }),
   },
@@ -284,6 +329,7 @@ export const repMachine = setup({
     awayReason: input.awayReason ?? null,
     active: input.active ?? true,
     schedule: input.schedule ?? { timezone: 'UTC' },
+    busy: input.busy ?? [],
     asOf: input.at,
     activeLeads: input.activeLeads ?? 0,
     lastAssignedAt: input.lastAssignedAt ?? null,
@@ -317,11 +363,21 @@ export const repMachine = setup({
         { guard: 'inactive', target: 'inactive' },
         { guard: 'away', target: 'away' },
         { guard: 'offline', target: 'offline' },
+        { guard: 'busy', target: 'busy' },
         { guard: 'capped', target: 'capped' },
         { target: 'available' },
       ],
     },
     available: {
+      on: {
+        OFFER: [
+          { guard: 'canAccept', actions: ['advanceClock', 'accept'], target: 'deciding' },
+          { actions: ['advanceClock', 'decline'], target: 'deciding' },
+        ],
+      },
+    },
+    // In a meeting: takes an offer only when the team allows busy reps (`allowBusy`).
+    busy: {
       on: {
         OFFER: [
           { guard: 'canAccept', actions: ['advanceClock', 'accept'], target: 'deciding' },

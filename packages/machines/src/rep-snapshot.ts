@@ -7,8 +7,9 @@ import type { repMachine, WindowCounts } from './rep-machine.ts';
  * - 1: no whole snapshot; the row kept only the counters `{ windows, rejections }`.
  * - 2: the whole persisted XState snapshot.
  * - 3: the context keeps `lastAccepted` (a withdrawn offer gives the rep's round-robin place back).
+ * - 4: the context keeps `busy` (calendar meetings and bookings), and the state `busy` exists.
  */
-export const REP_MACHINE_VERSION = 3;
+export const REP_MACHINE_VERSION = 4;
 
 /** A rep as the store kept it: a whole snapshot, or (version 1) its counters alone. */
 export type StoredRep =
@@ -28,5 +29,7 @@ export function repFromStore(stored: unknown): StoredRep {
   if (machineVersion > REP_MACHINE_VERSION) throw new SnapshotVersionError('rep', machineVersion, REP_MACHINE_VERSION);
   // Version 2 knew no accepted offer to give back.
   if (machineVersion < 3) rest.context = { lastAccepted: null, ...(rest.context as Record<string, unknown>) };
+  // Version 3 knew no calendars.
+  if (machineVersion < 4) rest.context = { busy: [], ...(rest.context as Record<string, unknown>) };
   return { kind: 'snapshot', snapshot: rest as unknown as SnapshotFrom<typeof repMachine> };
 }

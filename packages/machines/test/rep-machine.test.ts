@@ -1,7 +1,7 @@
 import type { LeadId, RepId } from '@switchboard/core';
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
-import { REP_MACHINE_VERSION, repFromStore, repMachine, repSnapshotForStore, SnapshotVersionError } from '../src/index.ts';
+import { nextRepChange, REP_MACHINE_VERSION, repFromStore, repMachine, repSnapshotForStore, repUnavailabilityDetail, SnapshotVersionError } from '../src/index.ts';
 
 
 function rep(options: { cap?: number | null; available?: boolean; activeLeads?: number } = {}) {
@@ -214,5 +214,56 @@ describe('rep machine with a schedule', () => {
     const restored = createActor(repMachine, { input: { repId: 'r1' as RepId, name: 'x', cap: null, available: true, at: 0 }, snapshot: kept.snapshot }).start();
     restored.send({ type: 'OFFER_WITHDRAWN', leadId: 'l1' as LeadId, at: 1001 });
     expect(restored.getSnapshot().context).toMatchObject({ lastAccepted: null, lastAssignmentSeq: 1, activeLeads: 0 });
+  });
+});
+
+describe('rep machine: meetings from calendars', () => {
+  // 2026-12-07 is a Monday; the rep works in Berlin (UTC+1 in December).
+  const at = (hhmm: string) => Date.parse(`2026-12-07T${hhmm}:00+01:00`);
+  const meeting = { start: at('14:00'), end: at('14:30') };
+  const start = (now: number, cap: number | null = null, activeLeads = 0) =>
+    createActor(repMachine, {
+      input: { repId: 'r1' as RepId, name: 'Sarah', cap, available: true, activeLeads, at: now, schedule: { timezone: 'Europe/Berlin' }, busy: [meeting] },
+    }).start();
+
+  it('is busy during a meeting, says until when, and is available again at its end', () => {
+    const actor = start(at('13:59'));
+    expect(actor.getSnapshot().value).toBe('available');
+    expect(nextRepChange(actor.getSnapshot().context)).toBe(meeting.start);
+    actor.send({ type: 'TICK', at: meeting.start });
+    expect(actor.getSnapshot().value).toBe('busy');
+    expect(repUnavailabilityDetail(actor.getSnapshot().context)).toEqual({ reason: 'busy', detail: 'in a meeting until 14:30' });
+    expect(nextRepChange(actor.getSnapshot().context)).toBe(meeting.end);
+    actor.send({ type: 'TICK', at: meeting.end });
+    expect(actor.getSnapshot().value).toBe('available');
+  });
+
+  it('declines an offer while busy, unless the team allows busy reps; a cap still holds then', () => {
+    const actor = start(at('14:10'), 1);
+    actor.send({ type: 'OFFER', leadId: 'l1' as LeadId, at: at('14:11'), seq: 1 });
+    expect(actor.getSnapshot().context.lastOffer).toEqual({ leadId: 'l1', accepted: false, reason: 'busy' });
+    actor.send({ type: 'OFFER', leadId: 'l2' as LeadId, at: at('14:12'), seq: 2, allowBusy: true });
+    expect(actor.getSnapshot().context.lastOffer).toEqual({ leadId: 'l2', accepted: true });
+    actor.send({ type: 'OFFER', leadId: 'l3' as LeadId, at: at('14:13'), seq: 3, allowBusy: true });
+    expect(actor.getSnapshot().context.lastOffer).toEqual({ leadId: 'l3', accepted: false, reason: 'capped' });
+  });
+
+  it('names the day of a meeting that ends on another day, and takes new busy time from an update', () => {
+    const actor = start(at('09:00'));
+    const overnight = { start: at('09:00'), end: Date.parse('2026-12-08T10:00:00+01:00') };
+    actor.send({ type: 'UPDATE', at: at('09:05'), busy: [overnight] });
+    expect(actor.getSnapshot().value).toBe('busy');
+    expect(repUnavailabilityDetail(actor.getSnapshot().context)?.detail).toBe('in a meeting until 8 Dec, 10:00');
+    actor.send({ type: 'UPDATE', at: at('09:06'), busy: [] });
+    expect(actor.getSnapshot().value).toBe('available');
+  });
+
+  it('restores a version 3 snapshot, which knew no calendars, with no busy time', () => {
+    const actor = rep();
+    const stored = { ...repSnapshotForStore(actor), machineVersion: 3 } as Record<string, unknown>;
+    const { busy, ...context } = (stored.context as Record<string, unknown>);
+    expect(busy).toEqual([]);
+    const kept = repFromStore({ ...stored, context });
+    expect(kept.kind === 'snapshot' && kept.snapshot.context.busy).toEqual([]);
   });
 });

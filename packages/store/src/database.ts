@@ -28,6 +28,8 @@ export interface RepsTable {
   holidays: JsonWithDefault<string[]>;
   out_of_office: JsonWithDefault<Array<{ from: string; to: string; reason?: string }>>;
   away_reason: string | null;
+  /** Busy time, calendars and bookings merged: `[{ start, end }]` in epoch ms. */
+  busy: JsonWithDefault<Array<{ start: number; end: number }>>;
   manager_id: string | null;
   /** The Salesforce User this rep is (15 or 18 characters); else matched by email. */
   salesforce_user_id: ColumnType<string | null, string | null | undefined, string | null>;
@@ -51,6 +53,10 @@ export interface TeamsTable {
   overflow: string | null;
   /** The window `load_balanced` counts assignments in: `day`, `week` or `month`. */
   load_window: Generated<string>;
+  /** `skip` or `allow`: whether reps in a meeting take the team's leads. */
+  busy: Generated<string>;
+  /** The team's booking policy (durations in ms), or null: no booking. */
+  booking: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 
@@ -229,6 +235,55 @@ export interface Database {
   webhooks: WebhooksTable;
   notifications: NotificationsTable;
   notification_attempts: NotificationAttemptsTable;
+  rep_calendars: RepCalendarsTable;
+  booking_links: BookingLinksTable;
+  bookings: BookingsTable;
+}
+
+export interface RepCalendarsTable {
+  id: string;
+  rep_id: string;
+  position: number;
+  /** `ics` or `caldav`. */
+  kind: string;
+  url: string;
+  username: string | null;
+  password: string | null;
+  etag: string | null;
+  last_modified: string | null;
+  busy: JsonWithDefault<Array<{ start: number; end: number }>>;
+  synced_at: Date | null;
+  error: string | null;
+  failing_since: Date | null;
+  next_poll_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  leased_until: Date | null;
+  created_at: CreatedAt;
+}
+
+export interface BookingLinksTable {
+  id: string;
+  lead_id: string;
+  token_hash: string;
+  team_id: string | null;
+  expires_at: Date;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface BookingsTable {
+  id: string;
+  link_id: string;
+  lead_id: string;
+  rep_id: string;
+  start_at: Date;
+  end_at: Date;
+  buffer_ms: number;
+  time_zone: string;
+  status: Generated<string>;
+  sequence: Generated<number>;
+  replaces: string | null;
+  created_at: CreatedAt;
+  cancelled_at: Date | null;
 }
 
 export interface WebhooksTable {

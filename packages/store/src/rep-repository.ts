@@ -58,6 +58,7 @@ export function toRep(row: RepRow): Rep {
     workingHours: (row.working_hours as Rep['workingHours']) ?? null,
     holidays: row.holidays,
     outOfOffice: row.out_of_office.map((p) => ({ from: new Date(p.from), to: new Date(p.to), ...(p.reason !== undefined && { reason: p.reason }) })),
+    busy: row.busy,
     managerId: row.manager_id as RepId | null,
     salesforceUserId: row.salesforce_user_id,
     available: row.available,

@@ -1,4 +1,4 @@
-import { type CreateTeam, ConflictError, type SlaPolicy, isId, newId, NotFoundError, type RepId, type Strategy, type Team, type TeamId } from '@switchboard/core';
+import { type BusyPolicy, type CreateTeam, ConflictError, type SlaPolicy, isId, newId, NotFoundError, type RepId, type Strategy, type Team, type TeamId } from '@switchboard/core';
 import type { Kysely } from 'kysely';
 import type { Database, TeamRow } from './database.ts';
 import { isUniqueViolation } from './errors.ts';
@@ -32,6 +32,7 @@ export async function upsertConfiguredTeams(trx: Kysely<Database>, teams: Readon
       fallback: team.fallback,
       overflow: team.overflow,
       load_window: team.window,
+      busy: team.busy,
     };
     const existing = await trx
       .selectFrom('teams')
@@ -74,6 +75,7 @@ async function withMembers(db: Kysely<Database>, rows: ReadonlyArray<TeamRow>): 
     fallback: row.fallback,
     overflow: row.overflow,
     window: row.load_window as Team['window'],
+    busy: row.busy as BusyPolicy,
     createdAt: row.created_at,
   }));
 }
@@ -94,7 +96,7 @@ export function createTeamRepository(db: Kysely<Database>): TeamRepository {
         const id = newId<TeamId>();
         const row = await trx
           .insertInto('teams')
-          .values({ id, name: input.name, strategy: input.strategy, sla: input.sla ? JSON.stringify(input.sla) : null })
+          .values({ id, name: input.name, strategy: input.strategy, sla: input.sla ? JSON.stringify(input.sla) : null, busy: input.busy ?? 'skip' })
           .returningAll()
           .executeTakeFirstOrThrow()
           .catch((error: unknown) => {

@@ -21,6 +21,8 @@ export const SpanName = {
   touch: 'lead.touch',
   /** Router: the lead was closed or converted. */
   close: 'lead.close',
+  /** Router: the prospect booked, moved or cancelled a meeting through the lead's link. */
+  booking: 'lead.booking',
   /** Router: the owner rejected the lead. */
   reject: 'lead.reject',
   /** Router: the lead was taken back and routed again (owner deactivated). */

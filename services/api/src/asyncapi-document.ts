@@ -9,6 +9,8 @@ import {
   leadTouchedEventSchema,
   leadUnassignedAlertEventSchema,
   leadDeadLetteredEventSchema,
+  leadBookedEventSchema,
+  leadBookingCancelledEventSchema,
   leadIntakeSchema,
   leadReceivedEventSchema,
   leadMergedEventSchema,
@@ -93,6 +95,16 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         parameters: namespaceParameter,
         messages: { event: { $ref: '#/components/messages/LeadDeadLettered' } },
       },
+      leadBooked: {
+        address: '{namespace}.evt.lead.booked',
+        parameters: namespaceParameter,
+        messages: { event: { $ref: '#/components/messages/LeadBooked' } },
+      },
+      leadBookingCancelled: {
+        address: '{namespace}.evt.lead.booking_cancelled',
+        parameters: namespaceParameter,
+        messages: { event: { $ref: '#/components/messages/LeadBookingCancelled' } },
+      },
       ...Object.fromEntries(
         (['touched', 'breached', 'rejected', 'rerouted', 'escalated', 'closed', 'converted'] as const).map((type) => [
           `lead${type[0]?.toUpperCase()}${type.slice(1)}`,
@@ -133,6 +145,8 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         channel: { $ref: '#/channels/leadDeadLettered' },
         summary: 'A lead was accepted but its routing outcome could not be stored; it is on the dead-letter subject and is not retried.',
       },
+      receiveLeadBooked: { action: 'receive', channel: { $ref: '#/channels/leadBooked' }, summary: 'The prospect booked (or moved) a meeting through the lead’s booking link.' },
+      receiveLeadBookingCancelled: { action: 'receive', channel: { $ref: '#/channels/leadBookingCancelled' }, summary: 'The prospect cancelled the booked meeting.' },
       receiveLeadTouched: { action: 'receive', channel: { $ref: '#/channels/leadTouched' }, summary: 'The owner touched the lead; the SLA clock stopped.' },
       receiveLeadBreached: { action: 'receive', channel: { $ref: '#/channels/leadBreached' }, summary: 'An SLA ran out; the lead is taken back.' },
       receiveLeadRejected: { action: 'receive', channel: { $ref: '#/channels/leadRejected' }, summary: 'The owner rejected the lead.' },
@@ -166,6 +180,8 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         LeadClosed: { name: 'LeadClosed', payload: schema(leadClosedEventSchema) },
         LeadUnassignedAlert: { name: 'LeadUnassignedAlert', payload: schema(leadUnassignedAlertEventSchema) },
         LeadDeadLettered: { name: 'LeadDeadLettered', payload: schema(leadDeadLetteredEventSchema) },
+        LeadBooked: { name: 'LeadBooked', payload: schema(leadBookedEventSchema) },
+        LeadBookingCancelled: { name: 'LeadBookingCancelled', payload: schema(leadBookingCancelledEventSchema) },
       },
     },
   };

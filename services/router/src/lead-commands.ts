@@ -65,6 +65,10 @@ export class LeadCommands {
         return { type: 'REROUTE', reason: command.reason };
       case 'sla-expired':
         return { type: 'SLA_EXPIRED', deadlineAt: command.deadlineAt };
+      case 'book':
+        return { type: 'BOOKED', at: now, booking: command.booking, followUpDeadlineAt: this.#followUpDeadline(context, now) };
+      case 'unbook':
+        return { type: 'BOOKING_CANCELLED', booking: command.booking };
     }
   }
 

@@ -1,6 +1,7 @@
 import type { TouchType, LeadFacts, LeadId, Logger, PolicyTeam, RepId, TeamId } from '@switchboard/core';
 import type { LeadCommandReply } from '@switchboard/bus';
 import {
+  type BookingFacts,
   type LeadContext,
   LeadDraft,
   type LeadEvent,
@@ -69,7 +70,9 @@ export type LeadCommand =
   | { readonly type: 'close'; readonly outcome: string }
   | { readonly type: 'reject'; readonly repId?: RepId; readonly reason: string }
   | { readonly type: 'reroute'; readonly reason: string }
-  | { readonly type: 'sla-expired'; readonly deadlineAt: number };
+  | { readonly type: 'sla-expired'; readonly deadlineAt: number }
+  | { readonly type: 'book'; readonly booking: BookingFacts }
+  | { readonly type: 'unbook'; readonly booking: Pick<BookingFacts, 'bookingId' | 'repId' | 'start'> };
 
 /** The answer to a command: the wire contract's reply (an `invalid` command never gets this far). */
 export type CommandResult = Exclude<LeadCommandReply, { readonly code: 'invalid' }>;
@@ -141,7 +144,7 @@ export interface LeadRouterOptions {
   /** Tells the router that reps freed capacity (after the write that freed it). */
   readonly onCapacityFreed: (repIds: ReadonlyArray<RepId>) => void;
   /** Sends an offer to a rep's actor over the bus. */
-  readonly offer: (repId: RepId, offer: { leadId: LeadId; at: number; seq: number }) => Promise<OfferAnswer>;
+  readonly offer: (repId: RepId, offer: { leadId: LeadId; at: number; seq: number; allowBusy?: boolean }) => Promise<OfferAnswer>;
   /** Counts routing latency, assignments and breaches. @default none */
   readonly metrics?: RouterMetrics;
   /** Streams the XState inspection events of watched leads. @default none */
@@ -155,6 +158,8 @@ const COMMAND_SPANS = {
   reject: SpanName.reject,
   reroute: SpanName.reroute,
   'sla-expired': SpanName.slaExpired,
+  book: SpanName.booking,
+  unbook: SpanName.booking,
 } as const satisfies Record<LeadCommand['type'], SpanName>;
 
 

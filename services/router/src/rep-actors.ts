@@ -32,6 +32,7 @@ function profileOf(rep: Rep) {
     awayReason: rep.awayReason,
     active: rep.active,
     schedule: scheduleOf(rep),
+    busy: rep.busy,
   };
 }
 

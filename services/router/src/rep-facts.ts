@@ -33,8 +33,13 @@ export function repFactsOf(entry: RepEntry, pending: PendingOffers, counts: Assi
   // Reasons only for reps that can't take a lead: most are available, and this runs per member per decision.
   if (state === 'available') return facts;
   // The rep machine's own reason, as of now, counting offers in flight as held.
-  const detail = repUnavailabilityDetail({ ...context, asOf: Math.max(context.asOf, now) }, unanswered)?.detail;
-  return detail === undefined ? facts : { ...facts, stateDetail: detail };
+  const asOf = { ...context, asOf: Math.max(context.asOf, now) };
+  const detail = repUnavailabilityDetail(asOf, { extra: unanswered })?.detail;
+  const withDetail = detail === undefined ? facts : { ...facts, stateDetail: detail };
+  if (state !== 'busy') return withDetail;
+  // What a team that lets busy reps take leads sees instead: available, or capped and why.
+  const overlooked = repUnavailabilityDetail(asOf, { extra: unanswered, allowBusy: true });
+  return { ...withDetail, whenBusyAllowed: overlooked ? { state: 'capped', stateDetail: overlooked.detail } : { state: 'available' } };
 }
 
 /**

@@ -57,7 +57,7 @@ export interface RoutingStepContext {
   readonly nextSeq: () => number;
   readonly now: number;
   /** Offers the lead to a rep's actor (over the bus) and resolves with its answer. */
-  readonly offer: (repId: RepId, offer: { leadId: LeadId; at: number; seq: number }) => Promise<OfferAnswer>;
+  readonly offer: (repId: RepId, offer: { leadId: LeadId; at: number; seq: number; allowBusy?: boolean }) => Promise<OfferAnswer>;
   /** Offers made by this router and not answered yet, per rep: counted as held, so that concurrent leads spread out. */
   readonly pending: PendingOffers;
   /** Records an offer in flight (synchronously, before it is sent) and, with the returned function, its answer. */
@@ -148,7 +148,9 @@ export async function routeLead(lead: RoutedLead, step: RoutingStepContext): Pro
     policy.counts.record(outcome.repId, step.now);
     // The lead offers itself over the bus; the rep accepts or declines in its own mailbox,
     // so two offers racing for its last slot can't both win.
-    const answer = step.offer(outcome.repId, { leadId, at: step.now, seq }).finally(settle);
+    // A team with `busy: allow` lets a rep in a meeting take it; the rep's actor must know.
+    const allowBusy = outcome.team?.busy === 'allow';
+    const answer = step.offer(outcome.repId, { leadId, at: step.now, seq, ...(allowBusy && { allowBusy }) }).finally(settle);
     return {
       // The sequence number orders this team's decisions for a later replay (POST /v1/simulate).
       record: { ...record, seq },

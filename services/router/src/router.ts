@@ -277,7 +277,7 @@ export function createRouter(options: RouterOptions): Router {
   };
 
   /** Offers a lead to a rep's actor over the bus: the rep's host answers from the actor's mailbox. */
-  const offerOverBus = async (repId: RepId, offer: { leadId: LeadId; at: number; seq: number }): Promise<OfferAnswer> => {
+  const offerOverBus = async (repId: RepId, offer: { leadId: LeadId; at: number; seq: number; allowBusy?: boolean }): Promise<OfferAnswer> => {
     const subject = repSubject(repId);
     const send = startSendSpan({ system: messagingSystem, subject, template: allRepSubjects });
     try {
@@ -295,10 +295,10 @@ export function createRouter(options: RouterOptions): Router {
   };
 
   /** The rep's side of an offer: its actor accepts or declines, in order, one event at a time. */
-  const onOffer = (repId: RepId, offer: { leadId: LeadId; at: number; seq: number }): OfferAnswer => {
+  const onOffer = (repId: RepId, offer: { leadId: LeadId; at: number; seq: number; allowBusy?: boolean }): OfferAnswer => {
     const entry = reps.get(repId);
     if (!entry) return { leadId: offer.leadId, accepted: false, reason: 'inactive' };
-    entry.actor.send({ type: 'OFFER', leadId: offer.leadId, at: offer.at, seq: offer.seq });
+    entry.actor.send({ type: 'OFFER', leadId: offer.leadId, at: offer.at, seq: offer.seq, ...(offer.allowBusy && { allowBusy: true }) });
     const answer = entry.actor.getSnapshot().context.lastOffer;
     return answer && answer.leadId === offer.leadId ? answer : { leadId: offer.leadId, accepted: false, reason: 'capped' };
   };
@@ -518,7 +518,7 @@ export function createRouter(options: RouterOptions): Router {
           const body = parsed.data;
           if (body.type === 'rep.offer') {
             const repId = actorIdOf<RepId>(request.subject);
-            const offer = { leadId: body.leadId as LeadId, at: body.at, seq: body.seq };
+            const offer = { leadId: body.leadId as LeadId, at: body.at, seq: body.seq, ...(body.allowBusy && { allowBusy: true }) };
             const destination = { system: messagingSystem, subject: request.subject, template: allRepSubjects };
             return inProcessSpan(destination, request.headers, (span) => {
               const answer = onOffer(repId, offer);

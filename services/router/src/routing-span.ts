@@ -37,6 +37,8 @@ export function commandAttributes(command: LeadCommand, now: number): Attributes
       return { [Attr.closeOutcome]: command.outcome };
     case 'reject':
     case 'reroute':
+    case 'book':
+    case 'unbook':
       return {};
   }
 }

@@ -22,6 +22,7 @@ export function repOf(index: number, weight: number, cap: number | null): Rep {
     workingHours: null,
     holidays: [],
     outOfOffice: [],
+    busy: [],
     managerId: null,
     salesforceUserId: null,
     available: true,
@@ -53,6 +54,7 @@ export async function routingStateForTeams(specs: ReadonlyArray<{ readonly name:
     fallback: null,
     overflow: null,
     window: 'day',
+    busy: 'skip',
     createdAt: new Date(NOW + i),
   }));
   const find = async (ref: string) => teamList.find((t) => t.id === ref || t.name.toLowerCase() === ref.toLowerCase());

@@ -81,7 +81,7 @@ export function compileRequirement(requirement: Requirement | undefined): Compil
  *
  * Checks, first failure wins: the rep is known to the policy (`unknown`); the lead's
  * exclusions (`declined`, `breached`, `rejected`); the rep's state (`inactive`, `away`,
- * `offline`); its cap (`capped`: the state says so, or `activeLeads` reached `cap`); then the
+ * `offline`, `busy` unless `options.allowBusy`); its cap (`capped`: the state says so, or `activeLeads` reached `cap`); then the
  * rule's requirement: every `allOf` tag, at least one `anyOf` tag (an empty list asks for
  * nothing), each skill at its minimum level (`missing_tag` without the skill,
  * `skill_too_low` below the level), each dynamic `match` tag (`missing_tag`; every rep fails
@@ -97,6 +97,7 @@ export function judgeCandidates(
   lead: LeadFacts,
   requirement: Requirement | CompiledRequirement | undefined,
   excluded: Exclusions,
+  options: { readonly allowBusy?: boolean } = {},
 ): CandidateJudgement {
   const need = requirement !== undefined && 'compiled' in requirement ? requirement : compileRequirement(requirement);
   // Dynamic tags depend on the lead: resolve them once, not per rep.
@@ -115,11 +116,18 @@ export function judgeCandidates(
   const eligible: RepFacts[] = [];
   for (const repId of members) {
     const rep = repOf(repId);
-    const verdict = rep === undefined ? unknownVerdict(repId) : judge(rep, excluded, need, matchTags, leadLacks);
+    const verdict = rep === undefined ? unknownVerdict(repId) : judge(busyOverlooked(rep, options.allowBusy ?? false), excluded, need, matchTags, leadLacks);
     verdicts.push(verdict);
     if (verdict.verdict === 'eligible') eligible.push(rep!);
   }
   return { verdicts, eligible };
+}
+
+/** A busy rep as a team that lets busy reps take leads sees it: in the state it would be in otherwise. */
+function busyOverlooked(rep: RepFacts, allowBusy: boolean): RepFacts {
+  if (!allowBusy || rep.state !== 'busy' || rep.whenBusyAllowed === undefined) return rep;
+  const { stateDetail, ...rest } = rep;
+  return { ...rest, ...rep.whenBusyAllowed };
 }
 
 function unknownVerdict(repId: RepId): CandidateVerdict {
@@ -137,6 +145,8 @@ function judge(rep: RepFacts, excluded: Exclusions, need: CompiledRequirement, m
       return exclude(rep, 'away', `${name} is away${inParentheses(rep.stateDetail)}`);
     case 'offline':
       return exclude(rep, 'offline', `${name} is off shift${inParentheses(rep.stateDetail)}`);
+    case 'busy':
+      return exclude(rep, 'busy', `${name} is busy${inParentheses(rep.stateDetail)}`);
     case 'capped':
     case 'available':
       break;

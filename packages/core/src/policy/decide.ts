@@ -193,7 +193,7 @@ function routeToTeam(input: DecisionInput, first: PolicyTeam, requirement: Compi
   let stepVia = via;
   while (team !== undefined && !tried.includes(team)) {
     tried.push(team);
-    const { verdicts, eligible } = judgeCandidates(team.members, input.repOf, input.lead, requirement ?? undefined, input.excluded);
+    const { verdicts, eligible } = judgeCandidates(team.members, input.repOf, input.lead, requirement ?? undefined, input.excluded, { allowBusy: team.busy === 'allow' });
     const pick = pickByStrategy(team.strategy, eligible, { ledger: input.ledgerOf(team.id), window: team.window });
     const candidates = verdicts.map((v): CandidateVerdict => {
       if (v.verdict === 'excluded') return v;

@@ -42,6 +42,11 @@ export interface RepFacts {
   readonly state: RepState;
   /** Why the rep is in its state, for people: "OOO until 12 May", "off shift until 09:00", "10/10 active". */
   readonly stateDetail?: string;
+  /**
+   * A busy rep's state were its meetings overlooked (a team with `busy: allow`): `available`,
+   * or `capped` with why. Set only when `state` is `busy`.
+   */
+  readonly whenBusyAllowed?: { readonly state: 'available' | 'capped'; readonly stateDetail?: string };
   /** Active leads, counting offers in flight. */
   readonly activeLeads: number;
   readonly cap: number | null;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from '../duration.ts';
-import { slaPolicySchema, Strategy } from '../team.ts';
+import { BusyPolicy, busyPolicySchema, slaPolicySchema, Strategy } from '../team.ts';
 import { type Condition, conditionIssues } from './condition.ts';
 import { crossReferenceIssues } from './config-references.ts';
 import { notificationsConfigSchema } from './notification-config.ts';
@@ -49,6 +49,7 @@ export const teamConfigSchema = z.strictObject({
   fallback: name.optional().describe('Team tried when nobody in this one can take the lead.'),
   overflow: name.optional().describe('Queue the lead waits in when neither this team nor its fallbacks can take it.'),
   sla: slaPolicySchema.optional(),
+  busy: busyPolicySchema.default(BusyPolicy.skip),
 });
 export type TeamConfig = z.output<typeof teamConfigSchema>;
 

@@ -67,6 +67,7 @@ export function configuredTeams(config: RoutingConfig, repIdOf: (ref: string) =>
     fallback: team.fallback ?? null,
     overflow: team.overflow ?? null,
     sla: team.sla ?? null,
+    busy: team.busy,
   }));
 }
 

@@ -267,3 +267,25 @@ describe('compileRequirement', () => {
     expect(judge(reps, { requirement: compiled, lead: lead({ language: 'en' }) }).eligible.map((r) => r.name)).toEqual(['Li']);
   });
 });
+
+describe('judgeCandidates: reps in a meeting', () => {
+  const inMeeting = (name: string, whenBusyAllowed: RepFacts['whenBusyAllowed']) =>
+    rep(name, { state: 'busy', stateDetail: 'in a meeting until 14:30', whenBusyAllowed });
+
+  it('skips a busy rep and says until when, unless the team allows busy reps', () => {
+    const reps = [inMeeting('Sarah', { state: 'available' }), rep('Tom')];
+    const byId = new Map(reps.map((r) => [r.repId, r]));
+    const skipped = judgeCandidates(reps.map((r) => r.repId), (id) => byId.get(id), lead(), undefined, new Map());
+    expect(excludedVerdict(skipped.verdicts[0])).toEqual({ reason: 'busy', detail: 'Sarah is busy (in a meeting until 14:30)' });
+    expect(skipped.eligible.map((r) => r.name)).toEqual(['Tom']);
+    const allowed = judgeCandidates(reps.map((r) => r.repId), (id) => byId.get(id), lead(), undefined, new Map(), { allowBusy: true });
+    expect(allowed.eligible.map((r) => r.name)).toEqual(['Sarah', 'Tom']);
+  });
+
+  it('still holds a busy rep’s cap where busy reps are allowed', () => {
+    const sarah = inMeeting('Sarah', { state: 'capped', stateDetail: '5/5 this day' });
+    const { verdicts, eligible } = judgeCandidates([sarah.repId], () => sarah, lead(), undefined, new Map(), { allowBusy: true });
+    expect(eligible).toEqual([]);
+    expect(excludedVerdict(verdicts[0])).toEqual({ reason: 'capped', detail: 'Sarah is capped (5/5 this day)' });
+  });
+});

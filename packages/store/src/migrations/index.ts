@@ -18,6 +18,7 @@ import * as intakeSources from './0016-intake-sources.ts';
 import * as auditLog from './0017-audit-log.ts';
 import * as erasedLeads from './0018-erased-leads.ts';
 import * as notifications from './0019-notifications.ts';
+import * as calendarsAndBookings from './0020-calendars-and-bookings.ts';
 
 /**
  * Every migration, one file each, in order. Listed here rather than read from the
@@ -43,4 +44,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0017-audit-log': auditLog,
   '0018-erased-leads': erasedLeads,
   '0019-notifications': notifications,
+  '0020-calendars-and-bookings': calendarsAndBookings,
 };
