@@ -63,6 +63,7 @@ const teams: PolicyTeam[] = Array.from({ length: 20 }, (_, t) => ({
   overflow: 'overflow',
   sla: null,
   busy: 'skip',
+  booking: null,
 }));
 
 const territories = Array.from({ length: 50 }, (_, i) => {

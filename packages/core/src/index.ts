@@ -15,6 +15,7 @@ export * from './duration.ts';
 export * from './working-hours.ts';
 export * from './availability-schedule.ts';
 export * from './busy-block.ts';
+export * from './calendar-source.ts';
 export * from './cap-window.ts';
 export * from './business-time.ts';
 export * from './policy/facts.ts';

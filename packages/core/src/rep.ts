@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BusyBlock } from './busy-block.ts';
+import { calendarInputSchema } from './calendar-source.ts';
 import type { RepId } from './ids.ts';
 import { holidaysSchema, type OutOfOfficePeriod, outOfOfficeSchema, type WeeklySchedule, weeklyScheduleSchema } from './working-hours.ts';
 
@@ -82,6 +83,11 @@ export const updateRepSchema = z
     available: z.boolean().optional().describe('The manual toggle: false makes the rep `away`.'),
     awayReason: z.string().trim().max(500).nullable().optional().describe('Why the rep is away, shown with its state.'),
     active: z.boolean().optional().describe('false deactivates the rep: its open leads are routed to others.'),
+    calendars: z
+      .array(calendarInputSchema)
+      .max(10)
+      .optional()
+      .describe('The rep’s calendars (replaces the list): `{ ics: "<url>" }` or `{ caldav, username?, password? }`. Read at once, then polled; a meeting makes the rep `busy`.'),
   })
   .refine((value) => Object.keys(value).length > 0, { error: 'give at least one field to change' });
 export type UpdateRep = z.output<typeof updateRepSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type BookingPolicy, bookingPolicySchema } from './booking/booking-policy.ts';
 import { durationSchema } from './duration.ts';
 import type { RepId, TeamId } from './ids.ts';
 
@@ -60,8 +61,22 @@ export const createTeamSchema = z.strictObject({
   strategy: z.enum(Object.values(Strategy) as [Strategy, ...Strategy[]]).default(Strategy.roundRobin),
   sla: slaPolicySchema.optional(),
   busy: busyPolicySchema.optional().describe('`skip` (the default): reps in a meeting get no leads; `allow`: they still do.'),
+  booking: bookingPolicySchema.nullable().optional().describe('Instant booking: the slots a prospect may book through a lead’s link; null or left out: no booking.'),
 });
 export type CreateTeam = z.output<typeof createTeamSchema>;
+
+/** Body of `PATCH /v1/teams/:id`: any field of a team; `members` replaces the whole list. */
+export const updateTeamSchema = z
+  .strictObject({
+    name: createTeamSchema.shape.name.optional(),
+    members: createTeamSchema.shape.members.removeDefault().optional(),
+    strategy: createTeamSchema.shape.strategy.removeDefault().optional(),
+    sla: slaPolicySchema.nullable().optional().describe('null removes the SLA.'),
+    busy: busyPolicySchema.optional(),
+    booking: bookingPolicySchema.nullable().optional().describe('null turns booking off.'),
+  })
+  .refine((value) => Object.keys(value).length > 0, { error: 'give at least one field to change' });
+export type UpdateTeam = z.output<typeof updateTeamSchema>;
 
 /** A team (a pool of reps). */
 export interface Team {
@@ -79,5 +94,7 @@ export interface Team {
   readonly window: 'day' | 'week' | 'month';
   /** Whether reps in a meeting take this team's leads. */
   readonly busy: BusyPolicy;
+  /** The team's instant-booking policy; null: its leads get no booking link. */
+  readonly booking: BookingPolicy | null;
   readonly createdAt: Date;
 }

@@ -277,7 +277,7 @@ export interface BookingsTable {
   rep_id: string;
   start_at: Date;
   end_at: Date;
-  buffer_ms: number;
+  buffer_ms: Generated<number>;
   time_zone: string;
   status: Generated<string>;
   sequence: Generated<number>;

@@ -101,3 +101,20 @@ export {
   type Webhook,
   type WebhookChange,
 } from './notification-repository.ts';
+export {
+  createCalendarRepository,
+  ROUTING_BUSY_HORIZON_MS,
+  type CalendarReading,
+  type CalendarRepository,
+  type PollResult,
+  type RepCalendar,
+} from './calendar-repository.ts';
+export {
+  bookingTokenHash,
+  createBookingRepository,
+  type Booking,
+  type BookingLink,
+  type BookingRepository,
+  type BookingView,
+  type BookResult,
+} from './booking-repository.ts';

@@ -1,3 +1,4 @@
+import { type CalendarSettings, createCalendarReader } from './calendar-reading.ts';
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -17,6 +18,8 @@ import {
   createIntakeSourceRepository,
   createAuditLogRepository,
   createNotificationRepository,
+  createCalendarRepository,
+  createBookingRepository,
   type Database,
 } from '@switchboard/store';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -95,6 +98,8 @@ export interface ApiServerOptions {
   readonly rateLimits?: RateLimits;
   /** Believe X-Forwarded-For and -Proto from an ingress (`SWITCHBOARD_TRUST_PROXY`). @default false */
   readonly trustProxy?: boolean;
+  /** How reps' calendars are read and polled. @default DEFAULT_CALENDAR_SETTINGS */
+  readonly calendars?: CalendarSettings;
   /** Slack and email for the notification setup check (`POST /v1/notifications/test`). @default Slack only, no links */
   readonly notify?: NotifySettings;
 }
@@ -193,6 +198,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     audit,
     before: {
       'PATCH /v1/reps/:id': (request) => reps.get((request.params as { id: string }).id),
+      'PATCH /v1/teams/:idOrName': (request) => teams.find((request.params as { idOrName: string }).idOrName),
       'PATCH /v1/accounts/:id': (request) => accounts.get((request.params as { id: string }).id),
       'DELETE /v1/accounts/:id': (request) => accounts.get((request.params as { id: string }).id),
       'PUT /v1/config': async () => (await versions.current())?.document ?? null,
@@ -224,7 +230,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
 
   await app.register(fastifySSE, { heartbeatInterval: 15_000 });
   healthRoutes(app, { db: options.db, bus: options.bus });
-  repRoutes(app, { reps, router });
+  const calendars = createCalendarRepository(options.db);
+  repRoutes(app, { reps, router, calendars, calendarReader: createCalendarReader({ calendars, ...(options.calendars && { settings: options.calendars }), clock }), clock });
   teamRoutes(app, { teams, router });
   leadRoutes(app, { leads, intake, router });
   commandRoutes(app, { router });

@@ -14,7 +14,8 @@ export type StateLoaders = Readonly<Record<string, (request: FastifyRequest) => 
 /** Requests that change nothing a person configured: leads from intake, previews, and the signed webhook. */
 const NOT_AUDITED = new Set(['POST /v1/leads', 'POST /v1/intake/:name', 'POST /v1/simulate', 'POST /v1/webhooks/:id/test']);
 /** Fields never copied into the log: the secrets shown once. */
-const SECRET_FIELDS = new Set(['key', 'secret']);
+// A calendar's address is a secret too: Google's and Outlook's feeds are read by whoever has it.
+const SECRET_FIELDS = new Set(['key', 'secret', 'password', 'ics', 'caldav']);
 
 const KINDS: Record<string, string> = {
   reps: 'rep',

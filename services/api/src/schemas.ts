@@ -52,6 +52,23 @@ export const repSchema = z
     state: z.enum(Object.values(RepState) as [RepState, ...RepState[]]).describe('The rep actor’s state.'),
     activeLeads: z.number(),
     lastAssignedAt: isoDate.nullable(),
+    busyUntil: isoDate.nullable().describe('While the rep is in a meeting (state `busy`): when it ends.'),
+    upcomingBusy: z
+      .array(z.object({ start: isoDate, end: isoDate }))
+      .describe('Meetings in the next 48 hours, from the rep’s calendars and bookings (times only: a calendar’s contents stay the rep’s).'),
+    calendars: z
+      .array(
+        z.object({
+          kind: z.enum(['ics', 'caldav']),
+          address: z.string().describe('Where it is read from, shortened: a feed’s secret address is a credential and is never shown whole.'),
+          status: z.enum(['ok', 'failing']),
+          syncedAt: isoDate.nullable().describe('When it was last read successfully.'),
+          error: z.string().nullable().describe('Why the last reading failed: the rep’s busy time is what the last good reading said.'),
+          failingSince: isoDate.nullable(),
+          nextPollAt: isoDate,
+        }),
+      )
+      .describe('The rep’s calendars and how their last reading went.'),
     nextShiftChangeAt: isoDate
       .nullable()
       .describe('When the rep next goes on or off shift, or into or out of office (from its working hours, holidays and out-of-office periods); null if never.'),
@@ -79,6 +96,18 @@ export const teamSchema = z
     fallback: z.string().nullable().describe('Team tried next when nobody here can take the lead.'),
     overflow: z.string().nullable().describe('Queue a lead waits in when this team and its fallbacks cannot take it.'),
     window: z.enum(['day', 'week', 'month']).describe('The window `load_balanced` counts assignments in.'),
+    busy: z.enum(['skip', 'allow']).describe('`skip`: reps in a meeting (their calendars say so) get no leads; `allow`: they still do.'),
+    booking: z
+      .object({
+        duration: z.number().describe('Milliseconds.'),
+        window: z.number().describe('Milliseconds: how far ahead slots are offered.'),
+        buffer: z.number().describe('Milliseconds kept free before and after each meeting.'),
+        minNotice: z.number().describe('Milliseconds: the earliest a slot may start, from now.'),
+        mode: z.enum(['owner', 'team']),
+        step: z.number().optional().describe('Milliseconds between slot starts; the duration when left out.'),
+      })
+      .nullable()
+      .describe('Instant booking for this team’s leads; null: none.'),
     isDefault: z.boolean().describe('Without a routing configuration, leads that name no team go to the default team (the first created).'),
     createdAt: isoDate,
   })

@@ -55,6 +55,7 @@ export async function routingStateForTeams(specs: ReadonlyArray<{ readonly name:
     overflow: null,
     window: 'day',
     busy: 'skip',
+    booking: null,
     createdAt: new Date(NOW + i),
   }));
   const find = async (ref: string) => teamList.find((t) => t.id === ref || t.name.toLowerCase() === ref.toLowerCase());

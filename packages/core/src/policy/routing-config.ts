@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from '../duration.ts';
+import { bookingPolicySchema } from '../booking/booking-policy.ts';
 import { BusyPolicy, busyPolicySchema, slaPolicySchema, Strategy } from '../team.ts';
 import { type Condition, conditionIssues } from './condition.ts';
 import { crossReferenceIssues } from './config-references.ts';
@@ -50,6 +51,7 @@ export const teamConfigSchema = z.strictObject({
   overflow: name.optional().describe('Queue the lead waits in when neither this team nor its fallbacks can take it.'),
   sla: slaPolicySchema.optional(),
   busy: busyPolicySchema.default(BusyPolicy.skip),
+  booking: bookingPolicySchema.optional().describe('Instant booking for this team’s leads (duration, window, buffer, minNotice, mode).'),
 });
 export type TeamConfig = z.output<typeof teamConfigSchema>;
 

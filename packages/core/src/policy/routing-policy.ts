@@ -68,6 +68,7 @@ export function configuredTeams(config: RoutingConfig, repIdOf: (ref: string) =>
     overflow: team.overflow ?? null,
     sla: team.sla ?? null,
     busy: team.busy,
+    booking: team.booking ?? null,
   }));
 }
 

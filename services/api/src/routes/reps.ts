@@ -1,5 +1,6 @@
-import { createRepSchema, nextAvailabilityChange, NotFoundError, type Rep, updateRepSchema } from '@switchboard/core';
-import type { RepRepository } from '@switchboard/store';
+import { busyBlockAt, createRepSchema, nextAvailabilityChange, NotFoundError, type Rep, updateRepSchema } from '@switchboard/core';
+import type { CalendarRepository, RepCalendar, RepRepository } from '@switchboard/store';
+import { type CalendarReader, presentCalendar } from '../calendar-reading.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -14,15 +15,22 @@ function withLiveState(rep: Rep, reply: SyncReply | undefined): Rep {
   return { ...rep, state: reply.state as Rep['state'], activeLeads: reply.activeLeads ?? rep.activeLeads };
 }
 
-/** Adds when the rep's shift or out-of-office status next changes (what the board shows). */
-function withNextShiftChange(rep: Rep, now: number): Rep & { nextShiftChangeAt: Date | null } {
+/** Adds when the rep's shift or out-of-office status next changes (what the board shows), its meetings and its calendars. */
+function presentRep(rep: Rep, calendars: ReadonlyArray<RepCalendar>, now: number) {
   let next: number | null = null;
   try {
     next = nextAvailabilityChange(rep, now);
   } catch {
     // A schedule that can't be read was refused when it was set; never fail a read over it.
   }
-  return { ...rep, nextShiftChangeAt: next === null ? null : new Date(next) };
+  const meeting = rep.state === 'busy' ? busyBlockAt(rep.busy, now) : null;
+  return {
+    ...rep,
+    nextShiftChangeAt: next === null ? null : new Date(next),
+    busyUntil: meeting ? new Date(meeting.end) : null,
+    upcomingBusy: rep.busy.filter((b) => b.end > now).map((b) => ({ start: new Date(b.start), end: new Date(b.end) })),
+    calendars: calendars.map(presentCalendar),
+  };
 }
 
 const repParams = z.object({ id: repReference() });
@@ -31,11 +39,18 @@ const repParams = z.object({ id: repReference() });
 const AVAILABILITY_FIELDS = new Set(['available', 'awayReason']);
 
 /** `/v1/reps`: create, change, list and read reps. */
-export function repRoutes(app: FastifyInstance, deps: { reps: RepRepository; router: RouterClient; clock?: () => number }): void {
+export function repRoutes(
+  app: FastifyInstance,
+  deps: { reps: RepRepository; router: RouterClient; calendars: CalendarRepository; calendarReader: CalendarReader; clock?: () => number },
+): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['reps'];
   const clock = deps.clock ?? Date.now;
-  const present = (rep: Rep) => withNextShiftChange(rep, clock());
+  const presentAll = async (reps: ReadonlyArray<Rep>) => {
+    const calendars = await deps.calendars.listFor(reps.map((r) => r.id));
+    return reps.map((rep) => presentRep(rep, calendars.get(rep.id) ?? [], clock()));
+  };
+  const present = async (rep: Rep) => (await presentAll([rep]))[0]!;
 
   api.post(
     '/v1/reps',
@@ -50,7 +65,7 @@ export function repRoutes(app: FastifyInstance, deps: { reps: RepRepository; rou
     },
     async (request, reply) => {
       const rep = await deps.reps.create(request.body);
-      return reply.code(201).send(present(withLiveState(rep, await deps.router.syncRep(rep.id))));
+      return reply.code(201).send(await present(withLiveState(rep, await deps.router.syncRep(rep.id))));
     },
   );
 
@@ -79,8 +94,13 @@ export function repRoutes(app: FastifyInstance, deps: { reps: RepRepository; rou
       }
       const existing = await deps.reps.get(request.params.id);
       if (!existing) return reply.code(404).send({ error: 'not_found', message: `rep "${request.params.id}" does not exist` });
-      const rep = await deps.reps.update(request.params.id, request.body);
-      return reply.send(present(withLiveState(rep, await deps.router.syncRep(rep.id))));
+      const { calendars, ...fields } = request.body;
+      // Calendars are read before anything is written: one that can't be read is refused, and nothing changes.
+      const readings = calendars === undefined ? undefined : await deps.calendarReader.readAll(calendars, fields.timezone ?? existing.timezone);
+      const rep = Object.keys(fields).length > 0 ? await deps.reps.update(request.params.id, fields) : existing;
+      if (readings !== undefined) await deps.calendarReader.save(rep.id, readings);
+      const saved = readings === undefined ? rep : ((await deps.reps.get(rep.id)) ?? rep);
+      return reply.send(await present(withLiveState(saved, await deps.router.syncRep(rep.id))));
     },
   );
 
@@ -102,10 +122,10 @@ export function repRoutes(app: FastifyInstance, deps: { reps: RepRepository; rou
     async (request) => {
       if (request.repScope === 'own-reps') {
         const own = request.principal?.repId ? await deps.reps.get(request.principal.repId) : undefined;
-        return { items: own && !request.query.after ? [present(own)] : [], next: null };
+        return { items: own && !request.query.after ? [await present(own)] : [], next: null };
       }
       const items = await deps.reps.list({ limit: request.query.limit, ...(request.query.after && { after: request.query.after }) });
-      return { items: items.map(present), next: items.length === request.query.limit ? (items.at(-1)?.id ?? null) : null };
+      return { items: await presentAll(items), next: items.length === request.query.limit ? (items.at(-1)?.id ?? null) : null };
     },
   );
 

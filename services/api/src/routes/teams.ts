@@ -1,4 +1,4 @@
-import { createTeamSchema, NotFoundError, type RepId, type Team } from '@switchboard/core';
+import { createTeamSchema, NotFoundError, type RepId, type Team, updateTeamSchema } from '@switchboard/core';
 import type { TeamRepository } from '@switchboard/store';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -38,6 +38,30 @@ export function teamRoutes(app: FastifyInstance, deps: { teams: TeamRepository; 
       const team = await deps.teams.create({ ...request.body, members: request.body.members as RepId[] });
       await deps.router.syncTeam(team.id);
       return reply.code(201).send(await present(team));
+    },
+  );
+
+  api.patch(
+    '/v1/teams/:idOrName',
+    {
+      schema: {
+        ...access('admin'),
+        tags,
+        ...references({ body: { members: 'reps' } }),
+        summary: 'Change a team',
+        description:
+          'Any of name, members (replaces the list, in rotation order), strategy, sla, busy and booking. A team the routing configuration defines takes the configuration’s values again when a configuration is applied.',
+        params: z.object({ idOrName: z.string().min(1).max(200) }),
+        body: updateTeamSchema,
+        response: { 200: teamSchema, 400: errorSchema, 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (request) => {
+      const found = await deps.teams.find(request.params.idOrName);
+      if (!found) throw new NotFoundError('team', request.params.idOrName, 'list teams with GET /v1/teams');
+      const team = await deps.teams.update(found.id, { ...request.body, ...(request.body.members && { members: request.body.members as RepId[] }) });
+      await deps.router.syncTeam(team.id);
+      return present(team);
     },
   );
 
