@@ -16,13 +16,12 @@ export type BookingMode = (typeof BookingMode)[keyof typeof BookingMode];
 
 /** A duration field bounded to `[min, max]`, parsed to ms; `wholeMinutes` for times that set the slot grid. */
 function boundedDuration(bounds: { min: number; max: number; minText: string; maxText: string; example: string; wholeMinutes?: boolean }) {
-  return durationSchema.check((ctx) => {
-    const ms = ctx.value;
+  return durationSchema.superRefine((ms, ctx) => {
     // One issue per field: the range first, as it is the likelier slip.
     let message: string | undefined;
     if (ms < bounds.min || ms > bounds.max) message = `must be between ${bounds.minText} and ${bounds.maxText}, such as ${bounds.example}`;
     else if (bounds.wholeMinutes && ms % MINUTE !== 0) message = `must be a whole number of minutes, such as ${bounds.example}`;
-    if (message !== undefined) ctx.issues.push({ code: 'custom', message, input: ms });
+    if (message !== undefined) ctx.addIssue({ code: 'custom', message });
   });
 }
 

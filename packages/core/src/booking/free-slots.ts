@@ -1,6 +1,6 @@
 import type { AvailabilitySchedule } from '../availability-schedule.ts';
 import { type BusyBlock, mergeBusyBlocks } from '../busy-block.ts';
-import { localDay, dayStart } from '../local-day.ts';
+import { dayStart, localDay } from '../local-day.ts';
 import { availableSpans, compileSchedule } from '../shift-timeline.ts';
 import type { BookingPolicy } from './booking-policy.ts';
 import { slotGrid } from './slot-grid.ts';
@@ -45,7 +45,8 @@ function rulesOf(policy: BookingPolicy, now: number): Rules {
   // The schema keeps these in range; a hand-made policy could loop forever on a zero step.
   for (const [field, ms, min] of [['duration', duration, 1], ['step', step, 1], ['buffer', buffer, 0], ['minNotice', minNotice, 0], ['window', window, 0]] as const) {
     if (!Number.isFinite(ms) || ms < min) {
-      throw new RangeError(`policy.${field} must be a finite number of milliseconds${min > 0 ? ' above 0' : ', 0 or more'}, got ${ms}; parse the policy with bookingPolicySchema`);
+      const range = min > 0 ? 'above 0' : '0 or more';
+      throw new RangeError(`policy.${field} must be a finite number of milliseconds ${range}, got ${ms}; parse the policy with bookingPolicySchema`);
     }
   }
   return { duration, step, gap: Math.min(step, duration), buffer, from: now + minNotice, until: now + window };
@@ -74,8 +75,7 @@ function rulesOf(policy: BookingPolicy, now: number): Rules {
  * // { start: Date.parse('2026-08-03T10:00:00+02:00'), end: Date.parse('2026-08-03T10:30:00+02:00') }
  */
 export function freeSlots(input: FreeSlotsInput): BookingSlot[] {
-  const rules = rulesOf(input.policy, input.now);
-  const { duration, step, gap, buffer, from, until } = rules;
+  const { duration, step, gap, buffer, from, until } = rulesOf(input.policy, input.now);
   const c = compileSchedule(input.schedule);
   const busy = mergeBusyBlocks(input.busy);
   const slots: BookingSlot[] = [];
