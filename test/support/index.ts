@@ -28,3 +28,4 @@ export {
 } from './fake-salesforce/index.ts';
 export { startTestIdentityProvider, type TestIdentityProvider } from './identity-provider.ts';
 export { startTestSlackReceiver, startTestSmtpServer, type ReceivedMail } from './notification-receivers.ts';
+export { icsTime, icsWithMeetings, startTestCalendarFeed, type TestCalendarFeed } from './calendar-feed.ts';

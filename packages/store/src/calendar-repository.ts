@@ -19,6 +19,8 @@ export interface RepCalendar {
   readonly source: CalendarSource;
   /** When it was last read successfully (a 304 counts). */
   readonly syncedAt: Date | null;
+  /** When it was last read whole: its busy time reaches a horizon from then, so it is read whole again now and then. */
+  readonly readAt: Date | null;
   /** Why the last reading failed, for people; null when it worked. */
   readonly error: string | null;
   /** Since when it has been failing. */
@@ -65,6 +67,7 @@ function toCalendar(row: {
   username: string | null;
   password: string | null;
   synced_at: Date | null;
+  read_at: Date | null;
   error: string | null;
   failing_since: Date | null;
   next_poll_at: Date;
@@ -79,6 +82,7 @@ function toCalendar(row: {
     repId: row.rep_id,
     source,
     syncedAt: row.synced_at,
+    readAt: row.read_at,
     error: row.error,
     failingSince: row.failing_since,
     nextPollAt: row.next_poll_at,
@@ -163,6 +167,7 @@ export function createCalendarRepository(db: Kysely<Database>): CalendarReposito
                 last_modified: reading.lastModified,
                 busy: JSON.stringify(reading.busy),
                 synced_at: new Date(now),
+                read_at: new Date(now),
                 next_poll_at: new Date(now + pollEveryMs),
               })),
             )
@@ -217,6 +222,7 @@ export function createCalendarRepository(db: Kysely<Database>): CalendarReposito
                   busy: JSON.stringify(result.reading.busy),
                   etag: result.reading.etag,
                   last_modified: result.reading.lastModified,
+                  read_at: at,
                 }),
               };
         // The calendar may have been replaced meanwhile (the rep set new ones): then this poll is moot.

@@ -238,6 +238,7 @@ export interface Database {
   rep_calendars: RepCalendarsTable;
   booking_links: BookingLinksTable;
   bookings: BookingsTable;
+  salesforce_booking_events: SalesforceBookingEventsTable;
 }
 
 export interface RepCalendarsTable {
@@ -253,6 +254,8 @@ export interface RepCalendarsTable {
   last_modified: string | null;
   busy: JsonWithDefault<Array<{ start: number; end: number }>>;
   synced_at: Date | null;
+  /** When the calendar was last read whole (not answered 304): busy time is read up to a horizon from then. */
+  read_at: Date | null;
   error: string | null;
   failing_since: Date | null;
   next_poll_at: ColumnType<Date, Date | string | undefined, Date | string>;
@@ -268,6 +271,19 @@ export interface BookingLinksTable {
   expires_at: Date;
   created_by: string;
   created_at: CreatedAt;
+}
+
+/** The Salesforce Event of a meeting booked through Switchboard (migration 0022). */
+export interface SalesforceBookingEventsTable {
+  /** The booking the Event shows now; a reschedule moves the row to the new booking. */
+  booking_id: string;
+  lead_id: string;
+  /** Null while the Event is being created. */
+  salesforce_event_id: string | null;
+  error: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  deleted_at: Date | null;
 }
 
 export interface BookingsTable {

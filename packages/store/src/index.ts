@@ -49,6 +49,7 @@ export {
   type SalesforceRepository,
   type SalesforceWatermark,
 } from './salesforce-repository.ts';
+export { createSalesforceBookingEventRepository, type SalesforceBookingEvent, type SalesforceBookingEventRepository } from './salesforce-booking-event-repository.ts';
 export { createLeadIntakeWriter, type LeadIntakeWriter, type IntakeRecord, type IntakeResult } from './lead-intake-writer.ts';
 export {
   createRoutingWriter,
@@ -86,6 +87,7 @@ export {
   type IntakeSourceRepository,
   type IntakeSourceSecrets,
 } from './intake-source-repository.ts';
+export { createCalcomRepository, type CalcomRepository, type LeadPlacing } from './calcom-repository.ts';
 export { createAuditLogRepository, type AuditEntry, type AuditLogRepository, type AuditQuery, type NewAuditEntry } from './audit-log-repository.ts';
 export { eraseLeadPersonalData, leadsDueForErasure, tombstoneEmail, ERASED, type ErasureOutcome } from './personal-data.ts';
 export {

@@ -195,7 +195,7 @@ const candidateVerdictSchema = z
     name: z.string(),
     verdict: z.enum(['excluded', 'eligible', 'chosen']),
     reason: z
-      .enum(['away', 'offline', 'capped', 'inactive', 'declined', 'breached', 'rejected', 'missing_tag', 'skill_too_low', 'unknown'])
+      .enum(['away', 'offline', 'busy', 'capped', 'inactive', 'declined', 'breached', 'rejected', 'missing_tag', 'skill_too_low', 'unknown'])
       .optional()
       .describe('Why the rep was excluded.'),
     score: z.number().optional().describe('The strategy’s score, higher wins (eligible and chosen reps).'),

@@ -1,4 +1,4 @@
-import { ValidationError, toValidationIssues } from '@switchboard/core';
+import { durationSchema, ValidationError, toValidationIssues } from '@switchboard/core';
 import { type SalesforceConfig, salesforceConfigFromEnv, salesforceEnabled } from '@switchboard/salesforce';
 import { type SingleSignOnConfig, ssoRoleRulesSchema } from '@switchboard/api';
 import { z } from 'zod';
@@ -80,6 +80,12 @@ const envSchema = z.object({
     z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:password@smtp.example.com:587' }).optional(),
   ),
   SWITCHBOARD_EMAIL_FROM: z.preprocess(emptyAsUndefined, z.string().min(3).max(320).optional()),
+  SWITCHBOARD_CALENDAR_POLL_INTERVAL: z.preprocess(
+    emptyAsUndefined,
+    durationSchema
+      .refine((ms) => ms >= 1000 && ms <= 86_400_000, { error: 'must be between 1s and 24h, such as 5m' })
+      .default(5 * 60_000),
+  ),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 }).superRefine((e, ctx) => {
   // Single sign-on takes all its settings, or none.
@@ -155,6 +161,8 @@ export interface SwitchboardConfig {
   readonly salesforce: SalesforceConfig | undefined;
   /** The console's address as people open it (`SWITCHBOARD_PUBLIC_URL`): Slack messages and emails link to `<it>/leads/<id>`. */
   readonly publicUrl: string | undefined;
+  /** How often each rep's calendar is read again (`SWITCHBOARD_CALENDAR_POLL_INTERVAL`, a duration). @default 5 minutes */
+  readonly calendarPollMs: number;
   /** Email notifications' SMTP server and sender (`SWITCHBOARD_SMTP_URL`, `SWITCHBOARD_EMAIL_FROM`); not enumerable, as the URL may hold a password. */
   readonly email: { readonly smtpUrl: string; readonly from: string } | undefined;
 }
@@ -182,6 +190,7 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>> 
     databaseTimeoutSeconds: e.SWITCHBOARD_DATABASE_TIMEOUT_SECONDS,
     salesforce: salesforceEnabled(env) ? salesforceConfigFromEnv(env) : undefined,
     publicUrl: e.SWITCHBOARD_PUBLIC_URL,
+    calendarPollMs: e.SWITCHBOARD_CALENDAR_POLL_INTERVAL,
   };
   Object.defineProperty(config, 'email', { value: e.SWITCHBOARD_SMTP_URL ? { smtpUrl: e.SWITCHBOARD_SMTP_URL, from: e.SWITCHBOARD_EMAIL_FROM as string } : undefined, enumerable: false });
   // Not enumerable: a logged or serialised configuration never shows the key.

@@ -20,6 +20,7 @@ import pino from 'pino';
 import type { SwitchboardConfig } from './config.ts';
 import { type ClusterRouter, startClusterRouter } from './cluster-router.ts';
 import { ensureFirstAdminKey } from './first-admin-key.ts';
+import { createCalendarPoller } from './calendar-poller.ts';
 
 /** JSON lines for machines; readable lines when a person watches the terminal. */
 function createLogger(level: string): pino.Logger {
@@ -146,13 +147,17 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     // like the Salesforce connector: beside the router of the all role, or of the `loose` partition.
     // A test's manual clock decides when notifications are due too (quiet hours, SLA warnings).
     const notifier = createNotifier({ db, logger: log, publicUrl: config.publicUrl ?? null, ...(config.email && { email: config.email }), ...(options.scheduler && { now: () => scheduler.now() }) });
+    const calendarSettings = { pollEveryMs: config.calendarPollMs, horizonMs: 92 * 86_400_000 };
+    const calendarPoller = createCalendarPoller({ db, bus, subjects, logger: log, settings: calendarSettings, ...(options.scheduler && { now: () => scheduler.now() }) });
     const singletons = {
       async start() {
         await notifier.start();
+        calendarPoller.start();
         await salesforceRun?.start();
       },
       async stop() {
         await salesforceRun?.stop();
+        await calendarPoller.stop();
         await notifier.stop();
       },
     };
@@ -262,6 +267,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       retentionIntervalMs: config.retentionCheckSeconds * 1000,
       singleSignOn: config.singleSignOn,
       notify: { publicUrl: config.publicUrl ?? null, ...(config.email && { email: config.email }) },
+      calendars: calendarSettings,
       ...(config.adminKey && { bootstrapKey: config.adminKey }),
       ...(router && { eventsCommitted: () => router.eventsCommitted() }),
     });

@@ -28,6 +28,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       last_modified text,
       busy jsonb not null default '[]',
       synced_at timestamptz,
+      read_at timestamptz,
       error text,
       failing_since timestamptz,
       next_poll_at timestamptz not null default now(),

@@ -19,6 +19,8 @@ import * as auditLog from './0017-audit-log.ts';
 import * as erasedLeads from './0018-erased-leads.ts';
 import * as notifications from './0019-notifications.ts';
 import * as calendarsAndBookings from './0020-calendars-and-bookings.ts';
+import * as calcomDeliveries from './0021-calcom-deliveries.ts';
+import * as salesforceBookingEvents from './0022-salesforce-booking-events.ts';
 
 /**
  * Every migration, one file each, in order. Listed here rather than read from the
@@ -45,4 +47,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0018-erased-leads': erasedLeads,
   '0019-notifications': notifications,
   '0020-calendars-and-bookings': calendarsAndBookings,
+  '0021-calcom-deliveries': calcomDeliveries,
+  '0022-salesforce-booking-events': salesforceBookingEvents,
 };
