@@ -72,6 +72,13 @@ export interface BookingRepository {
   }): Promise<BookResult>;
   /** Cancels the link's booking; undefined when it had none. */
   cancel(linkId: string, now: number): Promise<Booking | undefined>;
+  /** Records that the lead's actor was told of the booking (`booked`) or of its cancellation. */
+  markAnnounced(bookingId: string, what: 'booked' | 'cancelled'): Promise<void>;
+  /**
+   * Bookings the lead's actor has not been told of, made at least `olderThanMs` ago: confirmed
+   * ones not announced, and cancelled ones announced as booked (not moved to another booking).
+   */
+  unannounced(now: number, olderThanMs: number): Promise<Array<{ readonly booking: Booking; readonly tell: 'booked' | 'cancelled' }>>;
 }
 
 /** The SHA-256 of a token, hex: what the table keeps. Tokens are 256 random bits, so no slow hash is needed. */
@@ -171,6 +178,25 @@ export function createBookingRepository(db: Kysely<Database>): BookingRepository
         await refreshRepBusy(trx, own ? [choice.repId, own.repId] : [choice.repId], input.now);
         return { kind: 'booked', booking: toBooking(row), replaced: own ? { ...own, status: 'cancelled', cancelledAt: at } : null };
       });
+    },
+
+    async markAnnounced(bookingId, what) {
+      await db.updateTable('bookings').set({ announced: what }).where('id', '=', bookingId).execute();
+    },
+
+    async unannounced(now, olderThanMs) {
+      const before = new Date(now - olderThanMs);
+      const toBook = await db.selectFrom('bookings').selectAll().where('status', '=', 'confirmed').where('announced', 'is', null).where('created_at', '<', before).limit(100).execute();
+      const toCancel = await db
+        .selectFrom('bookings as b')
+        .selectAll('b')
+        .where('b.status', '=', 'cancelled')
+        .where('b.announced', '=', 'booked')
+        .where('b.cancelled_at', '<', before)
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('bookings as r').select('r.id').whereRef('r.replaces', '=', 'b.id'))))
+        .limit(100)
+        .execute();
+      return [...toBook.map((row) => ({ booking: toBooking(row), tell: 'booked' as const })), ...toCancel.map((row) => ({ booking: toBooking(row), tell: 'cancelled' as const }))];
     },
 
     async cancel(linkId, now) {

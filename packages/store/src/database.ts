@@ -298,6 +298,8 @@ export interface BookingsTable {
   status: Generated<string>;
   sequence: Generated<number>;
   replaces: string | null;
+  /** What the lead's actor has been told: null (nothing yet), `booked` or `cancelled`. */
+  announced: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   cancelled_at: Date | null;
 }

@@ -1,3 +1,5 @@
+import { BookingService } from './booking-service.ts';
+import { bookingRoutes } from './routes/booking.ts';
 import { type CalendarSettings, createCalendarReader } from './calendar-reading.ts';
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
@@ -57,6 +59,7 @@ import { Authenticator } from './auth/authenticator.ts';
 import { ConsoleSessions } from './auth/console-sessions.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { intakeSourceRoutes } from './routes/intake-sources.ts';
+import { calcomRoutes } from './routes/calcom.ts';
 import { installAudit } from './audit.ts';
 import { installSlackUrlRedaction } from './slack-url-redaction.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -102,6 +105,8 @@ export interface ApiServerOptions {
   readonly calendars?: CalendarSettings;
   /** Slack and email for the notification setup check (`POST /v1/notifications/test`). @default Slack only, no links */
   readonly notify?: NotifySettings;
+  /** `SWITCHBOARD_CALCOM_WEBHOOK_SECRET`: what Cal.com signs its webhooks with. @default none (the webhook answers 503) */
+  readonly calcomWebhookSecret?: string;
 }
 
 /** The HTTP API, not yet listening. */
@@ -176,6 +181,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         { name: 'audit', description: 'Who changed what, when, and how it was before' },
         { name: 'notifications', description: 'Webhooks (signed, retried for 24 hours), and the log of every notification sent and its attempts' },
         { name: 'intake', description: 'Webhook intake for form tools and CDPs: sources, their signing secrets, and signed posts' },
+        { name: 'integrations', description: 'Cal.com: booking webhooks that touch leads, and routing forms that ask which rep to book' },
       ],
       components: { securitySchemes: securitySchemes as never },
     },
@@ -233,7 +239,10 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const calendars = createCalendarRepository(options.db);
   repRoutes(app, { reps, router, calendars, calendarReader: createCalendarReader({ calendars, ...(options.calendars && { settings: options.calendars }), clock }), clock });
   teamRoutes(app, { teams, router });
-  leadRoutes(app, { leads, intake, router });
+
+  const booking = new BookingService({ bookings: createBookingRepository(options.db), leads, reps, teams, router, clock });
+  bookingRoutes(app, { booking, publicUrl: options.notify?.publicUrl ?? null });
+  leadRoutes(app, { leads, intake, router, booking, publicUrl: options.notify?.publicUrl ?? null });
   commandRoutes(app, { router });
   inspectRoutes(app, { inspection: createInspectionRepository(options.db), reps, teams, router, bus: options.bus, subjects: options.subjects });
   configRoutes(app, { config: new ConfigService({ db: options.db, versions, reps }), versions, router });
@@ -251,6 +260,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   notificationRoutes(app, { notifications });
   notificationTestRoutes(app, { notifications, clock, settings: options.notify ?? { publicUrl: null } });
   intakeSourceRoutes(app, { sources: createIntakeSourceRepository(options.db), intake, clock });
+  calcomRoutes(app, { db: options.db, intake, router, versions, reps, webhookSecret: options.calcomWebhookSecret });
   app.get('/openapi.json', { schema: { hide: true, ...access('viewer') } }, async () => app.swagger());
   metricsRoutes(app, { metrics: options.metrics ?? createMetrics() });
   await consoleRoutes(app, { dir: consoleDir });

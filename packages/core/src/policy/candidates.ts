@@ -126,8 +126,8 @@ export function judgeCandidates(
 /** A busy rep as a team that lets busy reps take leads sees it: in the state it would be in otherwise. */
 function busyOverlooked(rep: RepFacts, allowBusy: boolean): RepFacts {
   if (!allowBusy || rep.state !== 'busy' || rep.whenBusyAllowed === undefined) return rep;
-  const { stateDetail, ...rest } = rep;
-  return { ...rest, ...rep.whenBusyAllowed };
+  const { state, stateDetail } = rep.whenBusyAllowed;
+  return { ...rep, state, stateDetail: stateDetail ?? '' };
 }
 
 function unknownVerdict(repId: RepId): CandidateVerdict {

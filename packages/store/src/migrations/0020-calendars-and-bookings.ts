@@ -9,7 +9,8 @@ import { type Kysely, sql } from 'kysely';
  * - `booking_links`: a lead's link, found by the SHA-256 of its token (the token is the
  *   prospect's credential, shown once).
  * - `bookings`: meetings booked through a link. A slot is taken under a per-rep advisory lock,
- *   and at most one confirmed booking per link holds at once.
+ *   and at most one confirmed booking per link holds at once. `announced` is what the lead's actor
+ *   has been told (booked, cancelled): a booking made while no router answered is told later.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`alter table reps add column busy jsonb not null default '[]'`.execute(db);
@@ -61,6 +62,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       status text not null default 'confirmed',
       sequence integer not null default 0,
       replaces uuid references bookings (id),
+      announced text,
       created_at timestamptz not null default now(),
       cancelled_at timestamptz
     )`.execute(db);

@@ -1,4 +1,6 @@
-import { leadIntakeSchema, NotFoundError, touchTypeSchema } from '@switchboard/core';
+import { ConflictError, leadIntakeSchema, NotFoundError, touchTypeSchema } from '@switchboard/core';
+import type { BookingService } from '../booking-service.ts';
+import { bookingLinkSchema, bookingPageUrl } from './booking.ts';
 import type { LeadRepository } from '@switchboard/store';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -37,7 +39,10 @@ const rejectSchema = z.strictObject({
 });
 
 /** `/v1/leads`: intake, list, read, and what happens to a lead after assignment. */
-export function leadRoutes(app: FastifyInstance, deps: { leads: LeadRepository; intake: LeadIntakeService; router: RouterClient }): void {
+export function leadRoutes(
+  app: FastifyInstance,
+  deps: { leads: LeadRepository; intake: LeadIntakeService; router: RouterClient; booking: BookingService; publicUrl: string | null },
+): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['leads'];
 
@@ -51,15 +56,31 @@ export function leadRoutes(app: FastifyInstance, deps: { leads: LeadRepository; 
         description:
           '202 means the lead is committed in PostgreSQL and on its way to a rep; follow it with GET /v1/leads/{id}. ' +
           'The same `externalId` again answers 200 with the first lead’s id and stores nothing. ' +
-          'Invalid input answers 400 naming each bad field, and stores nothing.',
-        body: leadIntakeSchema,
-        response: { 200: leadAcceptedSchema, 202: leadAcceptedSchema, 400: errorSchema },
+          'Invalid input answers 400 naming each bad field, and stores nothing. ' +
+          'With `book: true` the answer carries a booking link for the prospect (`booking`), or why there is none (`bookingUnavailable`).',
+        body: leadIntakeSchema.safeExtend({
+          book: z.boolean().optional().describe('Ask for a booking link: the prospect books the routed rep’s time at once.'),
+        }),
+        response: {
+          200: leadAcceptedSchema.extend({ booking: bookingLinkSchema.optional(), bookingUnavailable: z.string().optional() }),
+          202: leadAcceptedSchema.extend({ booking: bookingLinkSchema.optional(), bookingUnavailable: z.string().optional() }),
+          400: errorSchema,
+        },
       },
     },
     async (request, reply) => {
       const traceparent = request.headers.traceparent;
-      const answer = await deps.intake.accept(request.body, typeof traceparent === 'string' ? traceparent : undefined);
-      return reply.code(answer.duplicate ? 200 : 202).send(answer);
+      const { book, ...intake } = request.body;
+      const answer = await deps.intake.accept(intake, typeof traceparent === 'string' ? traceparent : undefined);
+      if (!book) return reply.code(answer.duplicate ? 200 : 202).send(answer);
+      // The lead is committed whatever happens to its link: a link that can't be made is said, not an error.
+      try {
+        const { token, link } = await deps.booking.createLink(answer.id, { createdBy: request.principal?.name ?? 'intake' });
+        return reply.code(answer.duplicate ? 200 : 202).send({ ...answer, booking: { url: bookingPageUrl(request, deps.publicUrl, token), token, expiresAt: link.expiresAt } });
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        return reply.code(answer.duplicate ? 200 : 202).send({ ...answer, bookingUnavailable: error.message });
+      }
     },
   );
 
