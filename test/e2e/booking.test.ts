@@ -65,7 +65,7 @@ describe('instant booking', () => {
   });
 
   it('lets one of ten concurrent prospects take a slot; the others get 409 with the slots still free', async () => {
-    const links = [];
+    const links: Array<{ leadId: string; token: string }> = [];
     for (let i = 0; i < 10; i++) links.push(await leadWithLink(sb, 'Solo', `race${i}@prospect.io`));
     await eventually(async () => {
       for (const { leadId } of links) if ((await http(sb.url, 'GET', `/v1/leads/${leadId}`)).body.ownerId !== sarah) return false;
@@ -145,4 +145,31 @@ describe('instant booking', () => {
     expect(two.status).toBe(201);
     expect(two.body.repId).toBe(ben);
   });
+});
+
+describe('a booking made while no router runs', () => {
+  let sb: TestSwitchboard | undefined;
+  afterAll(async () => {
+    await sb?.destroy();
+  });
+
+  it('is kept, and the lead hears of it once a router is back', async () => {
+    sb = await startTestSwitchboard({ bus: 'in-process', router: false });
+    const ana = await repNamed(sb, 'Ana');
+    await http(sb.url, 'POST', '/v1/teams', { name: 'Pool', members: [ana], booking: { ...booking, mode: 'team' } });
+    const { leadId, token } = await leadWithLink(sb, 'Pool', 'offline-router@prospect.io');
+    const slot = (await slotsOf(sb, token)).slots[0];
+    const booked = await http(sb.url, 'POST', `/v1/booking/${token}`, { start: slot.start }, { key: null });
+    expect(booked.status).toBe(201);
+    expect((await events(sb, leadId)).some((e) => e.type === 'lead.booked')).toBe(false);
+
+    sb = await sb.restart();
+    const logged = await eventually(
+      async () => (await events(sb!, leadId)).find((e) => e.type === 'lead.booked'),
+      40_000,
+      'the booking announced to the lead',
+    );
+    expect(logged.data).toMatchObject({ bookingId: booked.body.bookingId, repId: ana });
+    expect((await events(sb, leadId)).filter((e) => e.type === 'lead.booked')).toHaveLength(1);
+  }, 90_000);
 });

@@ -1,7 +1,7 @@
-import { type Bus, encodeJson, type Subjects } from '@switchboard/bus';
 import { readCalendar } from '@switchboard/calendar';
 import type { Logger } from '@switchboard/core';
-import { createCalendarRepository, type Database, type PollResult, type RepCalendar } from '@switchboard/store';
+import { type Bus, encodeJson, leadCommandReplySchema, type LeadCommandRequest, type Subjects } from '@switchboard/bus';
+import { createBookingRepository, createCalendarRepository, type Database, type PollResult, type RepCalendar } from '@switchboard/store';
 import type { Kysely } from 'kysely';
 
 /** How the poller reads calendars. */
@@ -42,6 +42,7 @@ export function createCalendarPoller(deps: {
   now?: () => number;
 }): CalendarPoller {
   const calendars = createCalendarRepository(deps.db);
+  const bookings = createBookingRepository(deps.db);
   const now = deps.now ?? Date.now;
   const tickMs = deps.settings.tickMs ?? Math.min(5000, deps.settings.pollEveryMs);
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -76,8 +77,34 @@ export function createCalendarPoller(deps: {
     }
   };
 
+  /**
+   * Bookings made or cancelled while no router answered: the lead's actor is told now (a meeting
+   * touch and `lead.booked`, or `lead.booking_cancelled`), so that no booking goes unheard.
+   */
+  const announceBookings = async (at: number) => {
+    // Older than the API's own try (its command times out after 10 s), so the two never both tell.
+    for (const { booking, tell } of await bookings.unannounced(at, 15_000)) {
+      const command: LeadCommandRequest =
+        tell === 'booked'
+          ? {
+              type: 'book',
+              booking: { bookingId: booking.id, repId: booking.repId, start: booking.start.toISOString(), end: booking.end.toISOString(), timeZone: booking.timeZone, replaces: booking.replaces },
+            }
+          : { type: 'unbook', booking: { bookingId: booking.id, repId: booking.repId, start: booking.start.toISOString() } };
+      try {
+        const reply = leadCommandReplySchema.parse((await deps.bus.request(deps.subjects.leadCommand(booking.leadId), encodeJson(command), { timeoutMs: 5000 })).json());
+        // A lead that can't take it (closed meanwhile) is told nothing more: the booking stands as recorded.
+        if (reply.ok || reply.code === 'conflict' || reply.code === 'not_found') await bookings.markAnnounced(booking.id, tell);
+      } catch (error) {
+        deps.logger.warn({ err: error, bookingId: booking.id }, 'could not tell a lead of its booking; trying again');
+        return;
+      }
+    }
+  };
+
   const round = async () => {
     const at = now();
+    await announceBookings(at);
     for (;;) {
       const due = await calendars.claimDue(at, BATCH, LEASE_MS);
       if (due.length === 0) break;
