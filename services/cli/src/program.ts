@@ -11,6 +11,7 @@ import { why } from './commands/why.ts';
 import { fairnessReport, ReportFormat, slaReport } from './commands/report.ts';
 import { addLead, collectAttribute, leadCommand, listLeads } from './commands/leads.ts';
 import { addRep, addTeam, listReps, listTeams, setRep, showTeam } from './commands/reps.ts';
+import { registerBookingCommands } from './commands/booking.ts';
 import { createKey, listKeys, revokeKey } from './commands/keys.ts';
 import { listAudit } from './commands/audit.ts';
 import { addWebhook, listDeliveries, listWebhooks, removeWebhook, testWebhook } from './commands/webhooks.ts';
@@ -214,6 +215,7 @@ export function buildProgram(io: Output = processOutput): Command {
     .description('one team (by name or id) with each member’s state and load')
     .option('--json', 'print JSON')
     .action(run((ref: string, options: { json?: boolean }) => showTeam(api(), io, ref, options.json ?? false)));
+  registerBookingCommands({ reps, teams, leads }, { api, io, run });
 
   const accounts = program.command('accounts').description('manage accounts: leads from their domains or naming their company go to their owner');
   accounts
