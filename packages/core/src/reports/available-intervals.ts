@@ -30,8 +30,8 @@ export interface RepStateHistory {
 }
 
 /**
- * The stretches of [from, to) in which a rep was `available` — the only state in which it
- * accepts an offer — from its state log. The state at the start of the period is the one
+ * The stretches of [from, to) in which a rep could take leads — `available`, and `busy` too
+ * when `options.busyEligible` (its team lets reps in a meeting take leads) — from its state log. The state at the start of the period is the one
  * the last earlier change led to; without one, the state before the first change (a rep
  * starts as its repository created it), or the current state if it never changed.
  * Adjacent stretches are merged; none is empty.
@@ -41,7 +41,8 @@ export interface RepStateHistory {
  *   changes: [{ at: 60_000, from: 'available', to: 'away' }] }, 0, 120_000);
  * // [{ from: 0, to: 60_000 }]
  */
-export function availableIntervals(history: RepStateHistory, from: number, to: number): TimeInterval[] {
+export function availableIntervals(history: RepStateHistory, from: number, to: number, options: { readonly busyEligible?: boolean } = {}): TimeInterval[] {
+  const eligible = (state: string) => state === RepState.available || (options.busyEligible === true && state === RepState.busy);
   const first = history.changes[0];
   let state: string;
   let since: number;
@@ -64,11 +65,11 @@ export function availableIntervals(history: RepStateHistory, from: number, to: n
   };
   for (const change of history.changes) {
     if (change.at >= to) break;
-    if (state === RepState.available) add(since, change.at);
+    if (eligible(state)) add(since, change.at);
     state = change.to;
     since = Math.max(since, change.at);
   }
-  if (state === RepState.available) add(since, to);
+  if (eligible(state)) add(since, to);
   return intervals;
 }
 

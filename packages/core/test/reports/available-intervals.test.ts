@@ -102,3 +102,20 @@ describe('availableIntervals with a change after the period', () => {
     expect(availableIntervals({ ...history, changes: [change(20 * H, 'available', 'away')], currentState: 'away' }, 0, 10 * H)).toEqual([{ from: 0, to: 10 * H }]);
   });
 });
+
+describe('availableIntervals: meetings', () => {
+  const history: RepStateHistory = {
+    createdAt: -10 * H,
+    currentState: 'available',
+    priorChange: null,
+    changes: [change(2 * H, 'available', 'busy'), change(3 * H, 'busy', 'available')],
+  };
+
+  it('leaves a meeting out of eligible time, unless the team lets busy reps take leads', () => {
+    expect(availableIntervals(history, 0, 5 * H)).toEqual([
+      { from: 0, to: 2 * H },
+      { from: 3 * H, to: 5 * H },
+    ]);
+    expect(availableIntervals(history, 0, 5 * H, { busyEligible: true })).toEqual([{ from: 0, to: 5 * H }]);
+  });
+});

@@ -104,7 +104,7 @@ export function reportRoutes(
         tags,
         summary: 'Fairness audit: assignments per rep against weighted, time-adjusted shares',
         description:
-          'Per rep over [from, to): eligible time (seconds in the `available` state, from the rep’s state log, up to now), assignments, ' +
+          'Per rep over [from, to): eligible time (seconds in the `available` state — and `busy` for a team with `busy: allow` — from the rep’s state log, up to now), assignments, ' +
           'the share expected from weight × eligible time, the actual share, and the deviation in leads; plus Pearson’s chi-square ' +
           'goodness-of-fit test of the counts against the expected shares. With `team`, only its members and the leads it assigned. ' +
           '`?format=csv` or `Accept: text/csv` answers the rows as CSV.',
@@ -129,7 +129,8 @@ export function reportRoutes(
           repId: r.repId,
           name: r.name,
           weight: r.weight,
-          eligible: availableIntervals(r.history, start, end),
+          // A team that lets reps in a meeting take leads counts their meetings as eligible time.
+          eligible: availableIntervals(r.history, start, end, { busyEligible: team?.busy === 'allow' }),
           assignments: r.assignments,
         })),
       });
