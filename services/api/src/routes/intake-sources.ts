@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { access, signedIntakeAccess } from '../auth/access-control.ts';
 import { validationBody } from '../errors.ts';
+import { withRawJsonBody } from '../raw-json-body.ts';
 import type { LeadIntakeService } from '../lead-intake.ts';
 import { errorSchema, isoDate, leadAcceptedSchema } from '../schemas.ts';
 
@@ -103,9 +104,7 @@ export function intakeSourceRoutes(app: FastifyInstance, deps: { sources: Intake
   );
 
   // The signature covers the body as sent: this route reads it as text, and parses it after checking.
-  void app.register(async (scope) => {
-    scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  withRawJsonBody(app, (scope) => {
     scope.withTypeProvider<ZodTypeProvider>().post(
       '/v1/intake/:name',
       {
