@@ -218,6 +218,18 @@ describe('validateRoutingConfig', () => {
     expect(errors[0]!.message).toContain(message);
   });
 
+  it('reads a team’s busy policy and booking, with their defaults, and names a bad booking field', () => {
+    const result = validateRoutingConfig(changed((c) => Object.assign(c.teams[0], { busy: 'allow', booking: { duration: '45m', mode: 'team' } })));
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(result.config.teams[0]).toMatchObject({ busy: 'allow', booking: { duration: 2_700_000, window: 604_800_000, buffer: 0, minNotice: 7_200_000, mode: 'team' } });
+    expect(result.config.teams[1]).toMatchObject({ busy: 'skip' });
+    expect(result.config.teams[1]!.booking).toBeUndefined();
+    expect(errorsOf(validateRoutingConfig(changed((c) => Object.assign(c.teams[0], { busy: 'sometimes', booking: { duration: '2m' } }))))).toEqual([
+      { path: 'teams[0].busy', message: expect.stringMatching(/skip|allow/) },
+      { path: 'teams[0].booking.duration', message: 'must be between 5m and 8h, such as 30m' },
+    ]);
+  });
+
   it('reports one issue per unknown key, each at the key', () => {
     expect(errorsOf(validateRoutingConfig(changed((c) => Object.assign(c.dedupe = {}, { byMail: true, byPhone: true }))))).toEqual([
       { path: 'dedupe.byMail', message: 'unknown field "byMail"' },
