@@ -34,15 +34,26 @@ const webUrl = (what: string) =>
     .max(2000)
     .refine((url) => !new URL(url).search && !new URL(url).hash, { error: 'must have no ?query or #fragment' });
 
+const repEmail = z.email();
+
 export const calcomConfigSchema = z.strictObject({
   baseUrl: webUrl('the address of Cal.com, such as https://cal.com or https://acme.cal.com')
     .default(CALCOM_DEFAULT_BASE_URL)
     .describe('Where the booking pages are: https://cal.com, an organization’s https://<org>.cal.com, or a self-hosted Cal.com.'),
   users: z
-    .record(
-      z.email({ error: 'expected a rep’s email, such as sarah@example.com' }).max(320),
-      calcomUsernameSchema,
-    )
+    .record(z.string().max(320), calcomUsernameSchema)
+    // Checked here rather than by the key's schema, whose failure zod reports as "Invalid key in record".
+    .superRefine((users, ctx) => {
+      const seen = new Set<string>();
+      for (const email of Object.keys(users)) {
+        if (!repEmail.safeParse(email).success) {
+          ctx.addIssue({ code: 'custom', path: [email], message: `"${email}" is not an email: key each username by its rep’s email, such as sarah@example.com: sarah-chen` });
+        } else if (seen.has(email.toLowerCase())) {
+          ctx.addIssue({ code: 'custom', path: [email], message: `${email} is listed twice (emails are compared without regard to case)` });
+        }
+        seen.add(email.toLowerCase());
+      }
+    })
     .default({})
     .describe('Each rep’s Cal.com username, by the rep’s email: { sarah@example.com: sarah-chen }.'),
   fallbackUrl: webUrl('a booking page for when the owner can’t be found (such as a round-robin team event)')
