@@ -9,6 +9,18 @@ export interface ReceivedMail {
   readonly subject: string | undefined;
   readonly text: string;
   readonly html: string;
+  /** The other parts: a meeting invite's `text/calendar` alternative (with its `method`), attachments. */
+  readonly parts: ReadonlyArray<MailPart>;
+}
+
+/** A part of a received message beside its text and HTML bodies. */
+export interface MailPart {
+  /** Without parameters, e.g. `text/calendar`. */
+  readonly contentType: string;
+  /** The `method` parameter of a `text/calendar` part (`REQUEST`, `CANCEL`), else null. */
+  readonly method: string | null;
+  readonly filename: string | null;
+  readonly content: string;
 }
 
 /** A local SMTP server that keeps what it is sent (no TLS, no authentication). */
@@ -23,7 +35,11 @@ export async function startTestSmtpServer(): Promise<{ url: string; mails: Recei
       const to = session.envelope.rcptTo.map((r) => r.address);
       simpleParser(stream).then(
         (mail) => {
-          mails.push({ from, to, subject: mail.subject, text: mail.text ?? '', html: typeof mail.html === 'string' ? mail.html : '' });
+          const parts = mail.attachments.map((part): MailPart => {
+            const type = part.headers.get('content-type') as { params?: Record<string, string> } | undefined;
+            return { contentType: part.contentType, method: type?.params?.method ?? null, filename: part.filename ?? null, content: part.content.toString('utf8') };
+          });
+          mails.push({ from, to, subject: mail.subject, text: mail.text ?? '', html: typeof mail.html === 'string' ? mail.html : '', parts });
           callback();
         },
         (error: Error) => callback(error),

@@ -64,7 +64,15 @@ export function createMailer(options: { readonly smtpUrl: string; readonly from:
     async send(message) {
       const started = performance.now();
       try {
-        await transport.sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text, html: message.html });
+        await transport.sendMail({
+          from: options.from,
+          to: message.to,
+          subject: message.subject,
+          text: message.text,
+          html: message.html,
+          // Nodemailer sends it twice: as the text/calendar alternative and as an application/ics attachment.
+          ...(message.calendar && { icalEvent: { method: message.calendar.method, filename: message.calendar.filename ?? 'invite.ics', content: message.calendar.ics } }),
+        });
         return { ok: true, statusCode: null, error: null, durationMs: performance.now() - started };
       } catch (error) {
         return { ok: false, statusCode: null, error: `the SMTP server refused or could not be reached: ${error instanceof Error ? error.message : String(error)}`, durationMs: performance.now() - started };

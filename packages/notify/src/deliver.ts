@@ -33,8 +33,9 @@ export async function deliverOnce(delivery: Delivery, notification: Notification
   const now = delivery.now ?? Date.now;
   const attempt = notification.attempts + 1;
   const startedAt = new Date(now());
-  const check = (notification.payload as PlannedMessage | null)?.onlyIf;
-  const skip = check && delivery.stillDue ? await delivery.stillDue(check) : null;
+  const planned = notification.payload as PlannedMessage | null;
+  const check = planned?.onlyIf;
+  const skip = planned?.skip ?? (check && delivery.stillDue ? await delivery.stillDue(check) : null);
   if (skip !== null) {
     // Not sent, and not a failure: the attempt records why, so the log tells the whole story.
     const skipped: AttemptOutcome = { status: 'skipped' };

@@ -2,12 +2,27 @@ import type { MessageTemplate } from '@switchboard/core';
 import { renderMessage } from './message-templates.ts';
 import type { MessageView } from './message-view.ts';
 
+/**
+ * A meeting invite an email carries (iMIP, RFC 6047): sent as a `text/calendar; method=…`
+ * alternative, which mail clients show with Accept and Decline, and as an .ics attachment for
+ * those that only offer to open a file.
+ */
+export interface CalendarPart {
+  readonly method: 'REQUEST' | 'CANCEL';
+  /** The iCalendar text (`bookingInvite` of `@switchboard/calendar`). */
+  readonly ics: string;
+  /** @default 'invite.ics' */
+  readonly filename?: string;
+}
+
 /** An email as planned: sent as it is, so the delivery log holds what went out. */
 export interface EmailMessage {
   readonly to: string;
   readonly subject: string;
   readonly text: string;
   readonly html: string;
+  /** A meeting invite or cancellation, if the email is one. */
+  readonly calendar?: CalendarPart;
 }
 
 /** Slack-style *bold* in a text body reads as bold in HTML too. */

@@ -6,7 +6,7 @@ export { createDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions }
 export { createNotificationPlanner, notificationsFor, type NotificationPlanner, PLANNER_CURSOR } from './notification-planner.ts';
 export { createNotifier, type Notifier, type NotifierOptions } from './notifier.ts';
 export { createMailer, emailSender, type Mailer, type MessagePayload, postJson, slackSender } from './channel-senders.ts';
-export { type EmailMessage, emailMessage } from './email-message.ts';
+export { type CalendarPart, type EmailMessage, emailMessage } from './email-message.ts';
 export { type SlackBlock, type SlackPayload, slackMessage } from './slack-message.ts';
 export { DEFAULT_DIGEST_TEMPLATE, DEFAULT_TEMPLATES, renderMessage, renderTemplate } from './message-templates.ts';
 export { type MessageView } from './message-view.ts';
@@ -16,3 +16,5 @@ export { sampleView } from './sample-message.ts';
 export { digestsDue, digestTimeOf, type DueDigest } from './digest-due.ts';
 export { digestEmail, type DigestLead, digestSlackMessage, type DigestView } from './digest-message.ts';
 export { plannedDigests } from './digest-planner.ts';
+export { bookingInvitesFor, INVITE_EVENT_TYPES, type InviteFacts, type InvitePlanning, NO_SMTP_REASON, readInviteFacts } from './booking-invites.ts';
+export { inviteEmail, type InviteEmailInput, meetingTime } from './invite-email.ts';

@@ -12,6 +12,7 @@ import {
   type Webhook,
 } from '@switchboard/store';
 import type { Kysely } from 'kysely';
+import { bookingInvitesFor, type InvitePlanning, readInviteFacts } from './booking-invites.ts';
 import { plannedDigests } from './digest-planner.ts';
 import { subscribesTo } from './event-subscription.ts';
 import { type LeadInfo, type MessagePlanning, messagesFor } from './notification-rules.ts';
@@ -33,9 +34,9 @@ export interface NotificationPlannerOptions {
   /** @default the system clock */
   readonly now?: () => number;
   /**
-   * Slack and email, as the routing configuration's `notifications:` section says: the
-   * console's address for links, and the channels this deployment can send on. Left out:
-   * webhooks only.
+   * Slack and email, as the routing configuration's `notifications:` section says, and the
+   * meeting invites of bookings: the console's address for links, and the channels this
+   * deployment can send on. Left out: webhooks only.
    */
   readonly messages?: { readonly publicUrl: string | null; readonly channels: MessagePlanning['channels'] };
   /** How often, on `now`'s clock, the reps' daily digests are checked. @default 30000 */
@@ -110,8 +111,15 @@ export function createNotificationPlanner(options: NotificationPlannerOptions): 
     if (events.length === 0) return 0;
     const webhooks = (await notifications.listWebhooks()).filter((webhook) => webhook.active);
     const at = now();
-    const planning = options.messages && (await messagePlanning(db, events.map(({ event }) => event), options.messages, at));
-    const planned = events.flatMap(({ event }) => [...notificationsFor(event, webhooks, at), ...(planning ? messagesFor(event, planning) : [])]);
+    const logged = events.map(({ event }) => event);
+    const planning = options.messages && (await messagePlanning(db, logged, options.messages, at));
+    const invites = options.messages && (await invitePlanning(db, logged, options.messages, at));
+    const planned = events.flatMap(({ event }) => [
+      ...notificationsFor(event, webhooks, at),
+      // Before the configured messages: an invite and a message to one address for one event would be one notification, and the invite matters more.
+      ...(invites ? invitesOf(event, invites) : []),
+      ...(planning ? messagesFor(event, planning) : []),
+    ]);
     const last = events.at(-1)!.cursor;
     const made = await db.transaction().execute(async (trx) => {
       const { length: count } = await createNotificationRepository(trx).plan(planned);
@@ -136,6 +144,16 @@ export function createNotificationPlanner(options: NotificationPlannerOptions): 
         logger.warn({ err: error }, 'planning daily digests failed; trying again');
       }
       if (read < batchSize && !stopping) await sleep(pollMs);
+    }
+  };
+
+  const invitesOf = (event: LoggedEvent, invites: InvitePlanning) => {
+    try {
+      return bookingInvitesFor(event, invites);
+    } catch (error) {
+      // An invite that can't be written (an address iCalendar can't carry) must not hold up every later event.
+      logger.warn({ err: error, event: event.id, lead: event.leadId }, 'the meeting invites of a booking could not be written; none is sent for it');
+      return [];
     }
   };
 
@@ -178,4 +196,10 @@ async function messagePlanning(db: Kysely<Database>, events: ReadonlyArray<Logge
     leadRows.map((row) => [row.id, { id: row.id, email: row.email, firstName: row.first_name, lastName: row.last_name, company: row.company, teamId: row.team_id }]),
   );
   return { config, repsById, preferences, teamNames: new Map(teams.map((team) => [team.id as string, team.name])), leads, publicUrl: messages.publicUrl, channels: messages.channels, now };
+}
+
+/** What planning the meeting invites of a batch needs; undefined when the batch has no booking event. */
+async function invitePlanning(db: Kysely<Database>, events: ReadonlyArray<LoggedEvent>, messages: NonNullable<NotificationPlannerOptions['messages']>, now: number): Promise<InvitePlanning | undefined> {
+  const facts = await readInviteFacts(db, events);
+  return facts && { facts, publicUrl: messages.publicUrl, email: messages.channels.email, now };
 }

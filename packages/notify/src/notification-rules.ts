@@ -44,6 +44,11 @@ export interface StillDue {
 /** What a Slack or email notification carries, with the check of an SLA warning. */
 export interface PlannedMessage extends MessagePayload {
   readonly onlyIf?: StillDue;
+  /**
+   * Why it can't be sent, known when it was planned (no SMTP server for a meeting invite): it is
+   * recorded as skipped with this reason rather than tried, so the delivery log says what was not sent and why.
+   */
+  readonly skip?: string;
 }
 
 type Data = Record<string, unknown>;

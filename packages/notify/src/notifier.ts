@@ -15,7 +15,10 @@ export interface NotifierOptions {
   readonly channels?: Partial<Record<'slack' | 'email', ChannelSender>>;
   /** The console's address, for links to lead pages (`SWITCHBOARD_PUBLIC_URL`). */
   readonly publicUrl?: string | null;
-  /** Email: the SMTP server (`SWITCHBOARD_SMTP_URL`) and the sender (`SWITCHBOARD_EMAIL_FROM`). Without it, no email is planned. */
+  /**
+   * Email: the SMTP server (`SWITCHBOARD_SMTP_URL`) and the sender (`SWITCHBOARD_EMAIL_FROM`).
+   * Without it, no email is planned, except meeting invites: they are recorded as skipped, with why.
+   */
   readonly email?: { readonly smtpUrl: string; readonly from: string };
   /** The wait before the first retry. @default 1000 */
   readonly firstRetryMs?: number;
