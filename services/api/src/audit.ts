@@ -11,8 +11,18 @@ declare module 'fastify' {
 /** How the audit log reads the state of what a change touches, by the change's `METHOD /route`. */
 export type StateLoaders = Readonly<Record<string, (request: FastifyRequest) => Promise<unknown>>>;
 
-/** Requests that change nothing a person configured: leads from intake, previews, and the signed webhook. */
-const NOT_AUDITED = new Set(['POST /v1/leads', 'POST /v1/intake/:name', 'POST /v1/simulate', 'POST /v1/webhooks/:id/test']);
+/** Requests that change nothing a person configured: leads from intake, previews, and the signed webhooks. */
+const NOT_AUDITED = new Set([
+  'POST /v1/leads',
+  'POST /v1/intake/:name',
+  'POST /v1/simulate',
+  'POST /v1/webhooks/:id/test',
+  'POST /v1/integrations/calcom/webhook',
+  'POST /v1/integrations/calcom/route',
+  // A prospect's booking is the lead's history (lead.booked), not a change to the configuration.
+  'POST /v1/booking/:token',
+  'DELETE /v1/booking/:token',
+]);
 /** Fields never copied into the log: the secrets shown once. */
 // A calendar's address is a secret too: Google's and Outlook's feeds are read by whoever has it.
 const SECRET_FIELDS = new Set(['key', 'secret', 'password', 'ics', 'caldav']);

@@ -38,6 +38,7 @@ describe('committed contract documents', () => {
       '/v1/intake-sources/{name}/rotate',
       '/v1/intake/{name}',
       '/v1/integrations/calcom/route',
+      '/v1/integrations/calcom/route/{event}',
       '/v1/integrations/calcom/webhook',
       '/v1/keys',
       '/v1/keys/{id}',

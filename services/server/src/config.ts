@@ -86,6 +86,10 @@ const envSchema = z.object({
       .refine((ms) => ms >= 1000 && ms <= 86_400_000, { error: 'must be between 1s and 24h, such as 5m' })
       .default(5 * 60_000),
   ),
+  SWITCHBOARD_CALCOM_WEBHOOK_SECRET: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(16, { error: 'use a random string of at least 16 characters (e.g. `openssl rand -hex 32`), and give the Cal.com webhook the same secret' }).max(1000).optional(),
+  ),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 }).superRefine((e, ctx) => {
   // Single sign-on takes all its settings, or none.
@@ -165,6 +169,8 @@ export interface SwitchboardConfig {
   readonly calendarPollMs: number;
   /** Email notifications' SMTP server and sender (`SWITCHBOARD_SMTP_URL`, `SWITCHBOARD_EMAIL_FROM`); not enumerable, as the URL may hold a password. */
   readonly email: { readonly smtpUrl: string; readonly from: string } | undefined;
+  /** The secret Cal.com signs its webhooks with (`SWITCHBOARD_CALCOM_WEBHOOK_SECRET`); not enumerable. */
+  readonly calcomWebhookSecret: string | undefined;
 }
 
 /** Reads the configuration from environment variables; throws a `ValidationError` naming each bad variable. */
@@ -195,7 +201,8 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>> 
   Object.defineProperty(config, 'email', { value: e.SWITCHBOARD_SMTP_URL ? { smtpUrl: e.SWITCHBOARD_SMTP_URL, from: e.SWITCHBOARD_EMAIL_FROM as string } : undefined, enumerable: false });
   // Not enumerable: a logged or serialised configuration never shows the key.
   Object.defineProperty(config, 'adminKey', { value: e.SWITCHBOARD_ADMIN_KEY, enumerable: false });
-  return Object.freeze(config as typeof config & { adminKey: string | undefined; email: SwitchboardConfig['email'] });
+  Object.defineProperty(config, 'calcomWebhookSecret', { value: e.SWITCHBOARD_CALCOM_WEBHOOK_SECRET, enumerable: false });
+  return Object.freeze(config as typeof config & { adminKey: string | undefined; email: SwitchboardConfig['email']; calcomWebhookSecret: string | undefined });
 }
 
 function singleSignOnOf(e: z.output<typeof envSchema>): SingleSignOnConfig {

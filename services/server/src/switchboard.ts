@@ -269,6 +269,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
       notify: { publicUrl: config.publicUrl ?? null, ...(config.email && { email: config.email }) },
       calendars: calendarSettings,
       ...(config.adminKey && { bootstrapKey: config.adminKey }),
+      ...(config.calcomWebhookSecret && { calcomWebhookSecret: config.calcomWebhookSecret }),
       ...(router && { eventsCommitted: () => router.eventsCommitted() }),
     });
     cleanups.push(async () => {

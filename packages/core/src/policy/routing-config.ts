@@ -5,8 +5,10 @@ import { BusyPolicy, busyPolicySchema, slaPolicySchema, Strategy } from '../team
 import { type Condition, conditionIssues } from './condition.ts';
 import { crossReferenceIssues } from './config-references.ts';
 import { notificationsConfigSchema } from './notification-config.ts';
+import { calcomConfigSchema } from './calcom-config.ts';
 
 export * from './notification-config.ts';
+export * from './calcom-config.ts';
 
 /**
  * The routing configuration: one document (YAML or JSON) that holds the teams, the
@@ -141,6 +143,7 @@ export const routingConfigSchema = z
     notifications: notificationsConfigSchema
       .optional()
       .describe('Slack and email: team channels, reps’ preferences, who hears of which event, templates. Leave out for none.'),
+    calcom: calcomConfigSchema.optional().describe('Cal.com: each rep’s username and where booking pages are, for routing forms that ask Switchboard whom to book. Leave out for none.'),
   })
   // The schema alone checks what it can see once the document's shape is right; a document
   // read for an admin gets these checks even where its shape is not (see validateRoutingConfig).
