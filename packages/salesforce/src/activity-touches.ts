@@ -22,6 +22,8 @@ export interface ActivityTouchesDeps {
   readonly since: () => Date;
   /** Only records created before this are read (see `afterWatermark`). */
   readonly cutoff: () => Date;
+  /** Which of these Events the connector made itself (booked meetings): they are not touches. @default none */
+  readonly ownEvents?: (ids: ReadonlyArray<string>) => Promise<ReadonlySet<string>>;
 }
 
 /** A Task's touch type from its subtype: a logged call, an email, else a call. */
@@ -48,9 +50,14 @@ export function createActivityTouches(deps: ActivityTouchesDeps): { poll(): Prom
         read += records.length;
         const whoIds = records.flatMap((r) => (typeof r.WhoId === 'string' && isSalesforceLeadId(r.WhoId) ? [r.WhoId] : []));
         const leads = await repository.leadsByExternalId([...new Set(whoIds)]);
+        const own = object === 'Event' && deps.ownEvents ? await deps.ownEvents(records.map((r) => r.Id)) : new Set<string>();
         let done: SalesforceRecord | undefined;
         try {
           for (const record of records) {
+            if (own.has(record.Id)) {
+              done = record;
+              continue;
+            }
             const lead = typeof record.WhoId === 'string' ? leads.get(record.WhoId) : undefined;
             // A lead still being routed gets its touch once it has an owner: stop here, go on next poll.
             if (lead && (lead.state === 'new' || lead.state === 'routing')) throw deferred;

@@ -2,7 +2,7 @@ import { createSign } from 'node:crypto';
 import type { Logger } from '@switchboard/core';
 import { Connection, type QueryResult } from 'jsforce';
 import type { ApiLimits } from './api-limits.ts';
-import { toSalesforceApiError } from './errors.ts';
+import { isTransientCode, SalesforceApiError, toSalesforceApiError } from './errors.ts';
 import type { SalesforceAuth, SalesforceConfig } from './salesforce-config.ts';
 
 /** A record as the REST API returns it. */
@@ -23,6 +23,12 @@ export interface SalesforceClient {
   queryAll(soql: string): Promise<SalesforceRecord[]>;
   /** Updates up to 200 records in one sObject Collections call (`allOrNone: false`); one result per record, in order. */
   updateCollection(type: string, records: ReadonlyArray<Record<string, unknown> & { Id: string }>): Promise<SaveResult[]>;
+  /** Creates one record (`POST /sobjects/<type>`) and answers its Id; a refusal throws `SalesforceApiError`. */
+  create(type: string, record: Readonly<Record<string, unknown>>): Promise<string>;
+  /** Updates one record (`PATCH /sobjects/<type>/<Id>`); a refusal throws `SalesforceApiError`. */
+  update(type: string, record: Readonly<Record<string, unknown>> & { readonly Id: string }): Promise<void>;
+  /** Deletes one record (`DELETE /sobjects/<type>/<Id>`: to the Recycle Bin); a refusal throws `SalesforceApiError`. */
+  destroy(type: string, id: string): Promise<void>;
   /** The jsforce connection, for what the client does not wrap. */
   readonly connection: Connection;
 }
@@ -121,5 +127,24 @@ function createClient(connection: Connection, limits: ApiLimits): SalesforceClie
       );
       return results as unknown as SaveResult[];
     },
+    async create(type, record) {
+      const result = await call(`creating a ${type}`, () => connection.sobject(type).create({ ...record }));
+      if (!result.success || !result.id) throw refused(`creating a ${type}`, result as unknown as SaveResult);
+      return result.id;
+    },
+    async update(type, record) {
+      const result = await call(`updating ${type} ${record.Id}`, () => connection.sobject(type).update({ ...record }));
+      if (!result.success) throw refused(`updating ${type} ${record.Id}`, result as unknown as SaveResult);
+    },
+    async destroy(type, id) {
+      const result = await call(`deleting ${type} ${id}`, () => connection.sobject(type).destroy(id));
+      if (!result.success) throw refused(`deleting ${type} ${id}`, result as unknown as SaveResult);
+    },
   };
+}
+
+/** A save result that failed without an HTTP error (jsforce answers some that way), as the error the call would have thrown. */
+function refused(what: string, result: SaveResult): SalesforceApiError {
+  const first = result.errors[0] ?? { statusCode: 'UNKNOWN_EXCEPTION', message: 'Salesforce refused the record without saying why' };
+  return new SalesforceApiError(`${what}: ${first.statusCode}: ${first.message}`, first.statusCode, isTransientCode(first.statusCode));
 }

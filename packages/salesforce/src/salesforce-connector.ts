@@ -2,8 +2,10 @@ import type { Bus, Subjects } from '@switchboard/bus';
 import type { Logger } from '@switchboard/core';
 import {
   createAccountRepository,
+  createEventLogRelayRepository,
   createLeadIntakeWriter,
   createRepRepository,
+  createSalesforceBookingEventRepository,
   createSalesforceRepository,
   type Database,
   type LeadIntakeWriter,
@@ -12,6 +14,7 @@ import type { Kysely } from 'kysely';
 import { type AccountSyncReport, createAccountSync } from './account-sync.ts';
 import { type ActivityPollReport, createActivityTouches } from './activity-touches.ts';
 import { type ApiLimits, createApiLimits, LimitLevel } from './api-limits.ts';
+import { type BookingSyncReport, createBookingEventSync } from './booking-event-sync.ts';
 import { createLeadIngest, type LeadPollReport } from './lead-ingest.ts';
 import { createOwnerWriteback, type OwnerWritebackDeps } from './owner-writeback.ts';
 import { connectSalesforce, type SalesforceClient } from './salesforce-client.ts';
@@ -30,6 +33,8 @@ export interface SalesforceConnectorOptions {
   readonly clock?: () => number;
   /** Write-back tuning (tests shorten the waits). */
   readonly writeback?: Pick<OwnerWritebackDeps, 'batchMs' | 'maxAttempts' | 'retryBaseMs'>;
+  /** How often booked meetings are looked for in the event log, in milliseconds. @default 1000 */
+  readonly bookingPollMs?: number;
 }
 
 /** What one poll round did; `skipped` names calls left out to save API requests. */
@@ -46,6 +51,8 @@ export interface SalesforceConnector {
   readonly limits: ApiLimits;
   /** Runs one poll round now (leads, then tasks and events, then accounts when due) and answers what it did. */
   pollOnce(options?: { readonly accounts?: boolean }): Promise<SalesforcePollReport>;
+  /** Writes the meetings booked, moved and cancelled since the last round as Events now, and answers what it did. */
+  syncBookings(): Promise<BookingSyncReport>;
   /** Stops polling and the write-back, and waits for work in flight. */
   stop(): Promise<void>;
 }
@@ -108,7 +115,9 @@ export async function startSalesforceConnector(options: SalesforceConnectorOptio
     cutoff,
     lookbackMs: config.lookbackSeconds * 1000,
   });
-  const activities = createActivityTouches({ client: requireClient, repository, touches, logger: log, since, cutoff });
+  const bookingEvents = createSalesforceBookingEventRepository(db);
+  // The Events of bookings are the connector's own writes, and the booking already touched the lead.
+  const activities = createActivityTouches({ client: requireClient, repository, touches, logger: log, since, cutoff, ownEvents: (ids) => bookingEvents.ownEvents(ids) });
   const accounts = createAccountSync({ client: requireClient, repository, accounts: createAccountRepository(db), reps, users, bus, subjects, logger: log, cutoff });
   const writeback = createOwnerWriteback({
     client: () => client,
@@ -122,9 +131,22 @@ export async function startSalesforceConnector(options: SalesforceConnectorOptio
     ...options.writeback,
   });
 
+  const bookings = createBookingEventSync({
+    client: () => client,
+    log: createEventLogRelayRepository(db),
+    repository,
+    events: bookingEvents,
+    reps,
+    users,
+    logger: log,
+    source: config.fieldMap.source,
+  });
+  const bookingPollMs = options.bookingPollMs ?? 1000;
+
   let lastAccountSync = Number.NEGATIVE_INFINITY;
   let running: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
+  let bookingTimer: NodeJS.Timeout | undefined;
   let stopped = false;
 
   const connect = async (): Promise<boolean> => {
@@ -176,21 +198,36 @@ export async function startSalesforceConnector(options: SalesforceConnectorOptio
     });
   };
 
+  // Bookings go through the same queue as polls: the Event poll never reads an Event of a booking
+  // before the sync has noted it as its own.
+  const bookingLoop = () => {
+    if (stopped) return;
+    void serial(() => bookings.sync())
+      .catch((error: unknown) => log.warn({ err: error }, 'writing booked meetings to Salesforce failed; trying again'))
+      .then(() => {
+        if (!stopped) bookingTimer = setTimeout(bookingLoop, bookingPollMs);
+      });
+  };
+
   // The first start fixes where polling begins, so a restart before the first lead misses nothing.
   for (const object of ['Lead', 'Task', 'Event']) {
     if (!(await repository.watermark(object))) await repository.setWatermark(object, { at: since(), id: '' });
   }
+  await bookings.start();
   await connect();
   await writeback.start();
   log.info({ config }, 'Salesforce connector started');
   loop();
+  bookingLoop();
 
   return {
     limits,
     pollOnce: (round) => serial(() => pollOnce(round)),
+    syncBookings: () => serial(() => bookings.sync()),
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      if (bookingTimer) clearTimeout(bookingTimer);
       await writeback.stop();
       await running;
       await writer.drain();

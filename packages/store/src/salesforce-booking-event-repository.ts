@@ -29,6 +29,8 @@ export interface SalesforceBookingEventRepository {
   refused(bookingId: string, error: string): Promise<void>;
   /** Which of these Event Ids the connector made itself. */
   ownEvents(salesforceEventIds: ReadonlyArray<string>): Promise<Set<string>>;
+  /** Whether another booking replaced this one (it was moved, not called off). */
+  wasMoved(bookingId: string): Promise<boolean>;
 }
 
 const toRecord = (row: Selectable<SalesforceBookingEventsTable>): SalesforceBookingEvent => ({
@@ -77,6 +79,10 @@ export function createSalesforceBookingEventRepository(db: Kysely<Database>): Sa
       if (salesforceEventIds.length === 0) return new Set();
       const rows = await db.selectFrom(table).select('salesforce_event_id').where('salesforce_event_id', 'in', [...salesforceEventIds]).execute();
       return new Set(rows.flatMap((row) => row.salesforce_event_id ?? []));
+    },
+
+    async wasMoved(bookingId) {
+      return (await db.selectFrom('bookings').select('id').where('replaces', '=', bookingId).executeTakeFirst()) !== undefined;
     },
   };
 }

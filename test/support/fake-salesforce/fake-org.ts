@@ -19,7 +19,11 @@ export const FAKE_OBJECTS = {
   },
   User: { prefix: '005', fields: ['Id', 'Username', 'Email', 'FirstName', 'LastName', 'Name', 'IsActive', 'CreatedDate', 'SystemModstamp'], required: ['LastName'] },
   Task: { prefix: '00T', fields: ['Id', 'WhoId', 'Subject', 'Status', 'TaskSubtype', 'OwnerId', 'CreatedDate', 'SystemModstamp'], required: [] },
-  Event: { prefix: '00U', fields: ['Id', 'WhoId', 'Subject', 'StartDateTime', 'OwnerId', 'CreatedDate', 'SystemModstamp'], required: [] },
+  Event: {
+    prefix: '00U',
+    fields: ['Id', 'WhoId', 'Subject', 'StartDateTime', 'EndDateTime', 'DurationInMinutes', 'Description', 'OwnerId', 'CreatedDate', 'SystemModstamp'],
+    required: ['StartDateTime'],
+  },
   Account: { prefix: '001', fields: ['Id', 'Name', 'Website', 'OwnerId', 'CreatedDate', 'SystemModstamp'], required: ['Name'] },
 } as const;
 export type FakeObjectName = keyof typeof FAKE_OBJECTS;
@@ -49,6 +53,8 @@ export function to18(id15: string): string {
 export class FakeOrg {
   readonly orgId = to18('00D8d000000Fake');
   readonly #records = new Map<FakeObjectName, Map<string, FakeRecord>>();
+  /** Deleted records (the Recycle Bin): not queried, not readable, and not updatable or deletable again. */
+  readonly #recycleBin = new Map<string, { readonly object: FakeObjectName; readonly record: FakeRecord }>();
   readonly #counters = new Map<FakeObjectName, number>();
   readonly #updateFailures = new Map<string, FakeSaveError>();
   /** Custom fields (`Something__c`) per object, added by `addCustomField` or by creating a record with one. */
@@ -152,6 +158,11 @@ export class FakeOrg {
       record.Name = [record.FirstName, record.LastName].filter(Boolean).join(' ');
     }
     if (object === 'Task' || object === 'Event' || object === 'Account') record.OwnerId ??= this.defaultOwnerId();
+    if (object === 'Event' || object === 'Task') {
+      const error = this.#activityError(object, record);
+      if (error) throw [error];
+      if (object === 'Event') record.DurationInMinutes = durationOf(record);
+    }
     if (object !== 'User' && record.OwnerId) {
       const error = this.#ownerError(String(record.OwnerId), object);
       if (error) throw [error];
@@ -183,11 +194,40 @@ export class FakeOrg {
       const error = this.#ownerError(String(changes.OwnerId), object);
       if (error) throw [error];
     }
+    if (object === 'Event' || object === 'Task') {
+      const error = this.#activityError(object, { ...record, ...changes });
+      if (error) throw [error];
+    }
     Object.assign(record, changes);
+    if (object === 'Event') record.DurationInMinutes = durationOf(record);
     const now = this.timestamp();
     record.SystemModstamp = now;
     if ('LastModifiedDate' in record || object === 'Lead') record.LastModifiedDate = now;
     return record;
+  }
+
+  /**
+   * Deletes a record as `DELETE /sobjects/<Type>/<Id>` does: into the Recycle Bin. Throws
+   * `ENTITY_IS_DELETED` for one already deleted, `NOT_FOUND` for an Id the org never had.
+   */
+  delete(object: FakeObjectName, id: string): void {
+    const record = this.get(object, id);
+    if (!record) {
+      if (this.isDeleted(id)) throw [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }];
+      throw [{ statusCode: 'NOT_FOUND', message: 'The requested resource does not exist', fields: [] }];
+    }
+    this.#records.get(object)?.delete(record.Id as string);
+    this.#recycleBin.set(record.Id as string, { object, record });
+  }
+
+  /** Whether the record with this Id is in the Recycle Bin. */
+  isDeleted(id: string): boolean {
+    return id.length >= 15 && this.#recycleBin.has(to18(id.slice(0, 15)));
+  }
+
+  /** The deleted records of `object` (the Recycle Bin), in the order they were deleted. */
+  deleted(object: FakeObjectName): FakeRecord[] {
+    return [...this.#recycleBin.values()].filter((entry) => entry.object === object).map((entry) => entry.record);
   }
 
   /** Makes every later update of this record fail with `error` (e.g. a validation rule), until `clearUpdateFailure`. */
@@ -214,6 +254,17 @@ export class FakeOrg {
     return this.create('User', { Username: 'integration@fake-org.example', Email: 'integration@fake-org.example', LastName: 'Integration' }).Id as string;
   }
 
+  /** What Salesforce checks on an activity: a `WhoId` of a Lead must be one (there are no Contacts here), and an Event must not end before it starts. */
+  #activityError(object: 'Event' | 'Task', record: FakeRecord): FakeSaveError | undefined {
+    const whoId = record.WhoId;
+    if (typeof whoId === 'string' && whoId !== '' && !this.get('Lead', whoId)) {
+      return { statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: ['WhoId'] };
+    }
+    const minutes = object === 'Event' ? durationOf(record) : null;
+    if (minutes !== null && minutes < 0) return { statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: 'End Date/Time can’t be before Start Date/Time', fields: ['EndDateTime'] };
+    return undefined;
+  }
+
   #ownerError(ownerId: string, object: FakeObjectName): FakeSaveError | undefined {
     if (!/^[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?$/.test(ownerId)) {
       return { statusCode: 'MALFORMED_ID', message: `Owner ID: id value of incorrect type: ${ownerId}`, fields: ['OwnerId'] };
@@ -225,4 +276,10 @@ export class FakeOrg {
     }
     return undefined;
   }
+}
+
+/** An Event's length in minutes, as Salesforce keeps it in `DurationInMinutes`; null without both times. */
+function durationOf(record: FakeRecord): number | null {
+  const { StartDateTime: start, EndDateTime: end } = record;
+  return start instanceof Date && end instanceof Date ? Math.round((end.getTime() - start.getTime()) / 60_000) : null;
 }

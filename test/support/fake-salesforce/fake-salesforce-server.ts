@@ -29,6 +29,11 @@ export interface InjectedFailure {
   readonly message?: string;
   /** Only requests this matches fail, e.g. `(m, p) => m === 'PATCH'`. @default every API request */
   readonly match?: (method: string, path: string) => boolean;
+  /**
+   * The request is carried out, and only its answer is the failure: Salesforce saved the record
+   * but the caller never heard (a timeout, a dropped connection). @default false
+   */
+  readonly afterApplying?: boolean;
 }
 
 /** One request the server received. */
@@ -77,7 +82,9 @@ function fromJsonValue(field: string, value: unknown): FieldValue {
  *   RS256 checked against the connected app's key) and username-password grants;
  * - `GET /services/data/vXX.X/query?q=` (the SOQL subset of `soql.ts`) and `GET .../query/<locator>`
  *   for `nextRecordsUrl` paging;
- * - `POST /sobjects/<Type>/`, `GET` and `PATCH /sobjects/<Type>/<Id>`;
+ * - `POST /sobjects/<Type>/`, `GET`, `PATCH` and `DELETE /sobjects/<Type>/<Id>` (a deleted record
+ *   goes to the Recycle Bin: then 404 `NOT_FOUND` to a GET, 404 `ENTITY_IS_DELETED` to a PATCH
+ *   or DELETE);
  * - `POST` and `PATCH /composite/sobjects` (sObject Collections, up to 200 records, `allOrNone`);
  * - `GET /limits` (`DailyApiRequests`);
  * - the `Sforce-Limit-Info: api-usage=N/M` header on every API response; 403
@@ -259,8 +266,9 @@ export async function startFakeSalesforce(options: FakeSalesforceOptions = {}): 
       return 401;
     }
     const failure = failures.find((f) => f.remaining > 0 && (!f.match || f.match(method, path)));
-    if (failure) {
-      failure.remaining--;
+    if (failure) failure.remaining--;
+    const late = failure?.afterApplying ? failure : undefined;
+    if (failure && !late) {
       const status = failure.status ?? 503;
       send(res, status, apiError(failure.errorCode ?? 'SERVER_UNAVAILABLE', failure.message ?? 'Server temporarily unavailable, please try again later'));
       return status;
@@ -272,6 +280,11 @@ export async function startFakeSalesforce(options: FakeSalesforceOptions = {}): 
     org.apiUsage.used++;
     const limitHeader = { 'Sforce-Limit-Info': `api-usage=${org.apiUsage.used}/${org.apiUsage.limit}` };
     const reply = (status: number, body: unknown) => {
+      if (late) {
+        const failed = late.status ?? 503;
+        send(res, failed, apiError(late.errorCode ?? 'SERVER_UNAVAILABLE', late.message ?? 'Server temporarily unavailable, please try again later'));
+        return failed;
+      }
       send(res, status, body, limitHeader);
       return status;
     };
@@ -309,16 +322,19 @@ export async function startFakeSalesforce(options: FakeSalesforceOptions = {}): 
             return reply(400, (errors as FakeSaveError[]).map((e) => ({ message: e.message, errorCode: e.statusCode, fields: e.fields })));
           }
         }
-        if (id && (method === 'GET' || method === 'PATCH')) {
+        if (id && (method === 'GET' || method === 'PATCH' || method === 'DELETE')) {
           const record = org.get(object, id);
+          if (!record && method !== 'GET' && org.isDeleted(id)) return reply(404, apiError('ENTITY_IS_DELETED', 'entity is deleted'));
           if (!record) return reply(404, apiError('NOT_FOUND', 'The requested resource does not exist'));
           if (method === 'GET') return reply(200, recordJson(object, record, version));
+          if (method === 'DELETE') {
+            org.delete(object, id);
+            return reply(204, undefined);
+          }
           const body = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
           try {
             org.update(object, id, Object.fromEntries(Object.entries(body).map(([k, v]) => [k, fromJsonValue(k, v)])));
-            res.writeHead(204, limitHeader);
-            res.end();
-            return 204;
+            return reply(204, undefined);
           } catch (errors) {
             return reply(400, (errors as FakeSaveError[]).map((e) => ({ message: e.message, errorCode: e.statusCode, fields: e.fields })));
           }
