@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { ApiError, api, type Principal, SIGNED_OUT_EVENT } from './api/api-client.ts';
 import { AppShell } from './components/app-shell.tsx';
 import { AuditPage } from './pages/audit-page.tsx';
+import { BookingPage } from './pages/booking-page.tsx';
 import { ConfigPage } from './pages/config-page.tsx';
 import { FairnessPage } from './pages/fairness-page.tsx';
 import { LeadListPage } from './pages/lead-list-page.tsx';
@@ -31,9 +32,20 @@ function Page({ path }: { path: string }) {
 
 type SessionState = { kind: 'loading' } | { kind: 'signed-out' } | { kind: 'failed'; error: Error } | { kind: 'signed-in'; principal: Principal };
 
-/** The console: the sign-in, then the shell around the page the path names. */
+/**
+ * What the path names: a prospect's booking page (`/book/:token`), public and without the
+ * console around it, or the console.
+ */
 export function App() {
   const path = usePath().replace(/\/+$/, '') || '/';
+  // Before any session check: a prospect has no account, and must not meet the sign-in.
+  const booking = matchPath('/book/:token', path);
+  if (booking) return <BookingPage token={booking.token!} />;
+  return <Console path={path} />;
+}
+
+/** The console: the sign-in, then the shell around the page the path names. */
+function Console({ path }: { path: string }) {
   const [session, setSession] = useState<SessionState>({ kind: 'loading' });
   const load = useCallback(() => {
     api.session().then(

@@ -1,4 +1,6 @@
 import type {
+  BookedMeeting,
+  BookingOffer,
   ConfigDiff,
   ConfigVersionSummary,
   CurrentConfig,
@@ -6,6 +8,7 @@ import type {
   LeadDetail,
   LeadState,
   LeadSummary,
+  OfferedSlot,
   Page,
   Rep,
   RoutingDecision,
@@ -28,11 +31,14 @@ export class ApiError extends Error {
   readonly code: string | null;
   /** Every problem of a 400 `validation_failed`, in the order the API gave them. */
   readonly issues: ReadonlyArray<ApiIssue>;
-  constructor(message: string, status: number | null, code: string | null, options?: { cause?: unknown; issues?: ReadonlyArray<ApiIssue> }) {
+  /** The whole error answer, for the fields some answers add (a 409 of a booking: the slots still free). */
+  readonly answer: unknown;
+  constructor(message: string, status: number | null, code: string | null, options?: { cause?: unknown; issues?: ReadonlyArray<ApiIssue>; answer?: unknown }) {
     super(message, options);
     this.status = status;
     this.code = code;
     this.issues = options?.issues ?? [];
+    this.answer = options?.answer;
   }
 }
 
@@ -54,17 +60,26 @@ export interface Principal {
   readonly allowed: ReadonlyArray<string>;
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  return send<T>(method, path, body === undefined ? undefined : { text: JSON.stringify(body), contentType: 'application/json' });
+/**
+ * How a call is made. `anonymous`: a public call (the booking page's, whose token is in the
+ * path): no cookie goes with it, and a 401 is the call's own error, not the end of a session.
+ */
+interface CallOptions {
+  readonly anonymous?: boolean;
 }
 
-async function send<T>(method: string, path: string, body: RawBody | undefined): Promise<T> {
+async function request<T>(method: string, path: string, body?: unknown, options: CallOptions = {}): Promise<T> {
+  return send<T>(method, path, body === undefined ? undefined : { text: JSON.stringify(body), contentType: 'application/json' }, options);
+}
+
+async function send<T>(method: string, path: string, body: RawBody | undefined, options: CallOptions = {}): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       headers: { accept: 'application/json', ...(body && { 'content-type': body.contentType, ...body.headers }) },
       ...(body && { body: body.text }),
+      ...(options.anonymous && { credentials: 'omit' as const }),
     });
   } catch (cause) {
     throw new ApiError('Could not reach the Switchboard API. Is the service running?', null, null, { cause });
@@ -78,10 +93,11 @@ async function send<T>(method: string, path: string, body: RawBody | undefined):
   }
   if (!response.ok) {
     // The session ended (expired, signed out elsewhere, its key revoked): the app shows the sign-in.
-    if (response.status === 401 && path !== '/v1/session') window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
+    if (response.status === 401 && path !== '/v1/session' && !options.anonymous) window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
     const answer = parsed as { error?: string; message?: string; errors?: ApiIssue[] } | undefined;
     throw new ApiError(answer?.message ?? `${method} ${path} answered ${response.status}`, response.status, answer?.error ?? null, {
       issues: Array.isArray(answer?.errors) ? answer.errors : [],
+      answer: parsed,
     });
   }
   return parsed as T;
@@ -168,4 +184,33 @@ export const api = {
     }),
   fairness: (p: { from: string; to: string; team?: string | undefined }) => request<FairnessReport>('GET', `/v1/reports/fairness${query(p)}`),
   sla: (p: { from: string; to: string }) => request<SlaReport>('GET', `/v1/reports/sla${query(p)}`),
+};
+
+/** What booking a slot came to: booked (or moved), or taken meanwhile with the slots still free. */
+export type BookingAttempt =
+  | { readonly kind: 'booked'; readonly booking: BookedMeeting }
+  | { readonly kind: 'taken'; readonly message: string; readonly slots: ReadonlyArray<OfferedSlot> };
+
+const bookingPath = (token: string) => `/v1/booking/${encodeURIComponent(token)}`;
+
+/**
+ * The prospect's side of instant booking, for the hosted booking page: public calls, whose
+ * credential is the link's token. They send no cookie, so a prospect who happens to be signed
+ * in to the console books as the prospect, and a refusal never signs anyone out.
+ */
+export const bookingApi = {
+  /** The free slots, written in `timeZone`; 404 for an unknown token, 410 for an expired link or a closed lead. */
+  offer: (token: string, timeZone: string) => request<BookingOffer>('GET', `${bookingPath(token)}/slots${query({ tz: timeZone })}`, undefined, { anonymous: true }),
+  /** Books the slot starting at `start` (or moves the link's booking there). */
+  book: async (token: string, start: string, timeZone: string): Promise<BookingAttempt> => {
+    try {
+      return { kind: 'booked', booking: await request<BookedMeeting>('POST', bookingPath(token), { start, timeZone }, { anonymous: true }) };
+    } catch (error) {
+      const slots = error instanceof ApiError && error.status === 409 ? (error.answer as { slots?: OfferedSlot[] } | undefined)?.slots : undefined;
+      if (!Array.isArray(slots)) throw error;
+      return { kind: 'taken', message: (error as ApiError).message, slots };
+    }
+  },
+  /** Cancels the link's booking; the link stays good for booking again. */
+  cancel: (token: string) => request<BookedMeeting>('DELETE', bookingPath(token), undefined, { anonymous: true }),
 };

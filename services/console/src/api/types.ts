@@ -183,3 +183,35 @@ export interface Page<T> {
   readonly items: ReadonlyArray<T>;
   readonly next?: string | null;
 }
+
+/** A free slot a booking link offers: its times are written in the asked time zone, with its offset. */
+export interface OfferedSlot {
+  readonly start: string;
+  readonly end: string;
+  /** Whom the meeting would be with (in team mode, the member it would go to). */
+  readonly repId: string;
+}
+
+/** A meeting booked through a link (POST /v1/booking/:token, DELETE, and the slots' `booking`). */
+export interface BookedMeeting {
+  readonly bookingId: string;
+  readonly start: string;
+  readonly end: string;
+  readonly repId: string;
+  readonly status: 'confirmed' | 'cancelled';
+}
+
+/** GET /v1/booking/:token/slots: what a booking link offers now. */
+export interface BookingOffer {
+  readonly slots: ReadonlyArray<OfferedSlot>;
+  readonly timeZone: string;
+  readonly durationMinutes: number;
+  /** `owner`: the lead's owner; `team`: any member, by round robin. */
+  readonly mode: 'owner' | 'team';
+  readonly hosts: ReadonlyArray<{ readonly id: string; readonly name: string }>;
+  /** What this link has booked, if anything: booking again moves it. */
+  readonly booking: BookedMeeting | null;
+  /** Why there is nothing to book yet (the lead is still being routed). */
+  readonly notice: string | null;
+  readonly expiresAt: string;
+}
