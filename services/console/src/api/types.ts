@@ -2,7 +2,7 @@
 // as ISO 8601 strings.
 
 /** A rep actor's state. */
-export type RepState = 'available' | 'away' | 'offline' | 'capped' | 'inactive';
+export type RepState = 'available' | 'away' | 'offline' | 'busy' | 'capped' | 'inactive';
 
 /** GET /v1/reps item. */
 export interface Rep {
@@ -22,6 +22,20 @@ export interface Rep {
   readonly lastAssignedAt: string | null;
   /** When the rep next goes on or off shift, or in or out of office; absent on older servers. */
   readonly nextShiftChangeAt?: string | null;
+  /** While the rep is in a meeting: when it ends. */
+  readonly busyUntil?: string | null;
+  /** The rep's calendars and how their last reading went; absent on older servers. */
+  readonly calendars?: ReadonlyArray<RepCalendar>;
+}
+
+/** One of a rep's calendars, as GET /v1/reps shows it (its address shortened: it is a secret). */
+export interface RepCalendar {
+  readonly kind: 'ics' | 'caldav';
+  readonly address: string;
+  readonly status: 'ok' | 'failing';
+  readonly syncedAt: string | null;
+  readonly error: string | null;
+  readonly failingSince: string | null;
 }
 
 /** GET /v1/teams item. */

@@ -3,6 +3,7 @@ import { formatRelative, formatWeekdayTime } from '../format/format-time.ts';
 import { useNow } from '../hooks/use-now.ts';
 import { useSession } from '../session/session.tsx';
 import { LoadBar } from './load-bar.tsx';
+import { CalendarWarning } from './calendar-warning.tsx';
 import { StateBadge } from './state-badge.tsx';
 
 /** One rep on the board: state, load against cap, weight, tags, teams, next shift change, and the away switch. */
@@ -20,6 +21,8 @@ export function RepRow({ rep, teams, busy, onToggle }: { rep: Rep; teams: Readon
       <td>
         <StateBadge state={rep.state} />
         {rep.state === 'away' && rep.awayReason && <div className="muted small">{rep.awayReason}</div>}
+        {rep.state === 'busy' && rep.busyUntil && <div className="muted small">in a meeting until {formatWeekdayTime(rep.busyUntil)}</div>}
+        <CalendarWarning calendars={rep.calendars ?? []} />
       </td>
       <td>
         <LoadBar active={rep.activeLeads} cap={rep.cap} />

@@ -4,6 +4,7 @@ const TONE: Record<RepState | LeadState, string> = {
   available: 'green',
   away: 'amber',
   offline: 'grey',
+  busy: 'violet',
   capped: 'red',
   inactive: 'grey',
   new: 'blue',

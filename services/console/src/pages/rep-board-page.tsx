@@ -13,7 +13,7 @@ import { useResource } from '../hooks/use-resource.ts';
 /** How often the board asks for fresh state. */
 const POLL_MS = 2000;
 
-const ORDER: Record<RepState, number> = { available: 0, capped: 1, away: 2, offline: 3, inactive: 4 };
+const ORDER: Record<RepState, number> = { available: 0, busy: 1, capped: 2, away: 3, offline: 4, inactive: 5 };
 
 /** The home page: every rep's live state and load, and the one switch an admin needs most. */
 export function RepBoardPage() {
@@ -55,6 +55,7 @@ export function RepBoardPage() {
         <>
           <section className="stat-row" aria-label="Summary">
             <StatTile label="Available" value={count('available')} tone="green" hint={`of ${items.length} reps`} />
+            <StatTile label="In a meeting" value={count('busy')} tone="violet" hint="busy, as their calendars say" />
             <StatTile label="Capped" value={count('capped')} tone="red" hint="at their cap" />
             <StatTile label="Away" value={count('away')} tone="amber" hint="away or out of office" />
             <StatTile label="Offline" value={count('offline') + count('inactive')} tone="grey" hint="off shift or inactive" />
