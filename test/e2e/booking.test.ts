@@ -132,6 +132,7 @@ describe('instant booking', () => {
     const second = await leadWithLink(sb, 'Pool', 'pool2@prospect.io');
     const offer = await slotsOf(sb, first.token);
     expect(offer.mode).toBe('team');
+    expect(offer.team).toBe('Pool');
     expect(offer.hosts.map((h: { name: string }) => h.name)).toEqual(['Ana', 'Ben']);
     // Neither was booked yet: member order, Ana.
     expect(offer.slots[0].repId).toBe(ana);

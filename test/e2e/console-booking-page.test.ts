@@ -265,7 +265,7 @@ describe.skipIf(!hasChromium)('the booking page in a real browser', () => {
     const { status, body } = await http(sb.url, 'POST', '/v1/leads', { email: 'pooled@prospect.io', team: 'Pool', book: true });
     expect(status).toBe(202);
     await page.goto(body.booking.url);
-    await page.getByRole('heading', { name: 'Book a 45-minute meeting with the team' }).waitFor();
+    await page.getByRole('heading', { name: 'Book a 45-minute meeting with the Pool team' }).waitFor();
     expect(await page.locator('.booking-header .subtitle').innerText()).toBe('You’ll meet Ana or Ben, whoever is free at the time you pick.');
     await slotButtons().first().click();
     await page.getByRole('button', { name: 'Confirm booking' }).click();

@@ -222,6 +222,8 @@ export interface BookingOffer {
   readonly durationMinutes: number;
   /** `owner`: the lead's owner; `team`: any member, by round robin. */
   readonly mode: 'owner' | 'team';
+  /** The team whose booking policy the link offers. */
+  readonly team: string;
   readonly hosts: ReadonlyArray<{ readonly id: string; readonly name: string }>;
   /** What this link has booked, if anything: booking again moves it. */
   readonly booking: BookedMeeting | null;
