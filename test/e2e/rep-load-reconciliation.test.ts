@@ -43,7 +43,7 @@ describe('rep load after a crash', () => {
     const restored = (await http(sb.url, 'GET', `/v1/reps/${rep.body.id}`)).body;
     expect(restored).toMatchObject({ state: 'available', activeLeads: 1 });
     const stored = await db.selectFrom('reps').select(['active_leads', 'state', 'snapshot']).where('id', '=', rep.body.id).executeTakeFirstOrThrow();
-    expect(stored).toMatchObject({ active_leads: 1, state: 'available', snapshot: { machineVersion: 3, context: { activeLeads: 1, windows: { day: { count: 1 } } } } });
+    expect(stored).toMatchObject({ active_leads: 1, state: 'available', snapshot: { machineVersion: 4, context: { activeLeads: 1, windows: { day: { count: 1 } } } } });
     const reconciled = await db.selectFrom('rep_events').select(['from_state', 'to_state', 'cause']).where('rep_id', '=', rep.body.id).where('cause', '=', 'reconciled').execute();
     expect(reconciled).toEqual([{ from_state: 'capped', to_state: 'available', cause: 'reconciled' }]);
 
