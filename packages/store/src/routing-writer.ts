@@ -156,11 +156,65 @@ export function createRoutingWriter(db: Kysely<Database>, options: RoutingWriter
       const ledgers = [...ledgerOf].map(([team_id, credits]) => ({ team_id, credits })).sort((a, b) => (a.team_id < b.team_id ? -1 : a.team_id > b.team_id ? 1 : 0));
       const timerSets = [...timerIntent.values()].flatMap((i) => ('set' in i ? [i.set] : []));
       const timerClears = [...timerIntent.values()].flatMap((i) => ('clear' in i ? [i.clear] : []));
-      const optional = <T>(values: ReadonlyArray<T | undefined>) => values.map((v) => (v === undefined ? null : v));
       // The fence: the lease row held for share, so a takeover (which raises the epoch) waits for
       // this statement, and a statement after it sees the new epoch and writes nothing.
       const fenceUnder = (current: number | undefined) =>
         current === undefined ? sql`select 1` : sql`select 1 from router_leases where name = ${lease} and epoch = ${current} for share`;
+      // Rows with JSON columns (snapshots, decisions, event data) go as one JSON document each,
+      // encoded once: as jsonb[] parameters every document was escaped again, element by element.
+      // A key left out (undefined) reads as NULL.
+      const leadRows = JSON.stringify(
+        leads.map((l) => ({
+          id: l.leadId,
+          expected: l.expectedVersion,
+          state: l.state,
+          owner_id: l.ownerId,
+          team_id: l.teamId,
+          waiting_reason: l.waitingReason,
+          snapshot: l.snapshot,
+          priority: l.priority,
+          set_deadline: l.slaDeadlineAt !== undefined,
+          sla_deadline_at: l.slaDeadlineAt ? new Date(l.slaDeadlineAt).toISOString() : undefined,
+          breaches: l.breaches,
+          outcome: l.outcome,
+          traceparent: l.trace?.traceparent,
+          trace_id: l.trace?.traceId,
+        })),
+      );
+      const assignmentRows = JSON.stringify(
+        assigned.map((l) => ({
+          lead_id: l.leadId,
+          rep_id: l.assignment!.repId,
+          team_id: l.assignment!.teamId,
+          decision: l.assignment!.decision,
+          assigned_at: l.assignment!.at.toISOString(),
+        })),
+      );
+      const eventRows = JSON.stringify(
+        events.map((e) => ({
+          event_id: e.id,
+          lead_id: e.leadId,
+          type: e.type,
+          from_state: e.from,
+          to_state: e.to,
+          cause: e.cause,
+          data: e.data ?? {},
+          trace_id: e.traceId,
+          occurred_at: e.at.toISOString(),
+        })),
+      );
+      const repRows = JSON.stringify(
+        reps.map((r) => ({
+          id: r.repId,
+          state: r.state,
+          active_leads: r.activeLeads,
+          last_assigned_at: r.lastAssignedAt === null ? undefined : new Date(r.lastAssignedAt).toISOString(),
+          last_assignment_seq: r.lastAssignmentSeq,
+          revision: r.revision,
+          snapshot: r.snapshot,
+          lead_id: r.leadId,
+        })),
+      );
       const write = async (current: number | undefined) => {
         const fence = fenceUnder(current);
       return sql<{ id: string | null; version: number | null }>`
@@ -177,17 +231,10 @@ export function createRoutingWriter(db: Kysely<Database>, options: RoutingWriter
             traceparent = coalesce(leads.traceparent, v.traceparent),
             trace_id = case when leads.traceparent is null and v.traceparent is not null then v.trace_id else leads.trace_id end,
             version = leads.version + 1, updated_at = now()
-          from unnest(
-            ${leads.map((l) => l.leadId)}::uuid[], ${leads.map((l) => l.expectedVersion)}::int[],
-            ${leads.map((l) => l.state)}::text[], ${leads.map((l) => l.ownerId)}::uuid[],
-            ${leads.map((l) => l.teamId)}::uuid[], ${leads.map((l) => l.waitingReason)}::text[],
-            ${leads.map((l) => JSON.stringify(l.snapshot))}::jsonb[],
-            ${optional(leads.map((l) => l.priority))}::float8[],
-            ${leads.map((l) => l.slaDeadlineAt !== undefined)}::bool[],
-            ${leads.map((l) => (l.slaDeadlineAt ? new Date(l.slaDeadlineAt).toISOString() : null))}::timestamptz[],
-            ${optional(leads.map((l) => l.breaches))}::int[], ${optional(leads.map((l) => l.outcome))}::text[],
-            ${leads.map((l) => l.trace?.traceparent ?? null)}::text[], ${leads.map((l) => l.trace?.traceId ?? null)}::text[]
-          ) as v(id, expected, state, owner_id, team_id, waiting_reason, snapshot, priority, set_deadline, sla_deadline_at, breaches, outcome, traceparent, trace_id)
+          from jsonb_to_recordset(${leadRows}::jsonb) as v(
+            id uuid, expected int, state text, owner_id uuid, team_id uuid, waiting_reason text, snapshot jsonb, priority float8,
+            set_deadline bool, sla_deadline_at timestamptz, breaches int, outcome text, traceparent text, trace_id text
+          )
           where leads.id = v.id and leads.version = v.expected and exists (select 1 from fence)
           returning leads.id, leads.version
         ), ended_assignments as (
@@ -197,21 +244,14 @@ export function createRoutingWriter(db: Kysely<Database>, options: RoutingWriter
         ), new_assignments as (
           insert into assignments (lead_id, rep_id, team_id, decision, assigned_at)
           select a.lead_id, a.rep_id, a.team_id, a.decision, a.assigned_at
-          from unnest(
-            ${assigned.map((l) => l.leadId)}::uuid[], ${assigned.map((l) => l.assignment!.repId)}::uuid[],
-            ${assigned.map((l) => l.assignment!.teamId)}::uuid[], ${assigned.map((l) => JSON.stringify(l.assignment!.decision))}::jsonb[],
-            ${assigned.map((l) => l.assignment!.at.toISOString())}::timestamptz[]
-          ) as a(lead_id, rep_id, team_id, decision, assigned_at)
+          from jsonb_to_recordset(${assignmentRows}::jsonb) as a(lead_id uuid, rep_id uuid, team_id uuid, decision jsonb, assigned_at timestamptz)
           where a.lead_id in (select id from updated)
         ), new_events as (
           insert into lead_events (event_id, lead_id, type, from_state, to_state, cause, data, trace_id, occurred_at)
           select e.event_id, e.lead_id, e.type, e.from_state, e.to_state, e.cause, e.data, e.trace_id, e.occurred_at
-          from unnest(
-            ${events.map((e) => e.id)}::uuid[], ${events.map((e) => e.leadId)}::uuid[], ${events.map((e) => e.type)}::text[],
-            ${events.map((e) => e.from)}::text[], ${events.map((e) => e.to)}::text[], ${events.map((e) => e.cause)}::text[],
-            ${events.map((e) => JSON.stringify(e.data ?? {}))}::jsonb[], ${events.map((e) => e.traceId)}::text[],
-            ${events.map((e) => e.at.toISOString())}::timestamptz[]
-          ) as e(event_id, lead_id, type, from_state, to_state, cause, data, trace_id, occurred_at)
+          from jsonb_to_recordset(${eventRows}::jsonb) as e(
+            event_id uuid, lead_id uuid, type text, from_state text, to_state text, cause text, data jsonb, trace_id text, occurred_at timestamptz
+          )
           where e.lead_id in (select id from updated)
         ), rep_states as (
           update reps set
@@ -221,14 +261,9 @@ export function createRoutingWriter(db: Kysely<Database>, options: RoutingWriter
             version = r.revision
           from (
             select distinct on (s.id) s.*
-            from unnest(
-              ${reps.map((r) => r.repId)}::uuid[], ${reps.map((r) => r.state)}::text[],
-              ${reps.map((r) => r.activeLeads)}::int[],
-              ${reps.map((r) => (r.lastAssignedAt === null ? null : new Date(r.lastAssignedAt).toISOString()))}::timestamptz[],
-              ${reps.map((r) => r.lastAssignmentSeq)}::bigint[], ${reps.map((r) => r.revision)}::int[],
-              ${reps.map((r) => (r.snapshot === undefined ? null : JSON.stringify(r.snapshot)))}::jsonb[],
-              ${reps.map((r) => r.leadId)}::uuid[]
-            ) as s(id, state, active_leads, last_assigned_at, last_assignment_seq, revision, snapshot, lead_id)
+            from jsonb_to_recordset(${repRows}::jsonb) as s(
+              id uuid, state text, active_leads int, last_assigned_at timestamptz, last_assignment_seq bigint, revision int, snapshot jsonb, lead_id uuid
+            )
             where s.lead_id is null or s.lead_id in (select id from updated)
             order by s.id, s.revision desc
           ) as r
