@@ -15,4 +15,4 @@ export { type AssignmentRecord, type BookingFacts, DEFAULT_ESCALATION_QUEUE, lea
 export { LeadDraft, type LeadLogEntry, type LeadSnapshot, newLeadSnapshot } from './lead-step.ts';
 export { LEAD_MACHINE_VERSION, leadSnapshotForStore, leadSnapshotFromStore, leadStateFromStore, type LeadSnapshotUpgrade } from './lead-snapshot.ts';
 export { SnapshotVersionError } from './errors.ts';
-export { REP_MACHINE_VERSION, repFromStore, repSnapshotForStore, type StoredRep } from './rep-snapshot.ts';
+export { REP_MACHINE_VERSION, repFromStore, type RepProfileContext, repSnapshotForStore, type StoredRep } from './rep-snapshot.ts';

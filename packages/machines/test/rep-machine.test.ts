@@ -1,7 +1,7 @@
 import type { LeadId, RepId } from '@switchboard/core';
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
-import { nextRepChange, REP_MACHINE_VERSION, repFromStore, repMachine, repSnapshotForStore, repUnavailabilityDetail, SnapshotVersionError } from '../src/index.ts';
+import { nextRepChange, REP_MACHINE_VERSION, repFromStore, repMachine, type RepProfileContext, repSnapshotForStore, repUnavailabilityDetail, SnapshotVersionError } from '../src/index.ts';
 
 
 function rep(options: { cap?: number | null; available?: boolean; activeLeads?: number } = {}) {
@@ -16,6 +16,8 @@ function rep(options: { cap?: number | null; available?: boolean; activeLeads?: 
     },
   }).start();
 }
+/** The rep's profile as its row has it, which a stored snapshot is read back with. */
+const PROFILE: RepProfileContext = { name: 'Sarah', cap: 3, caps: {}, available: true, awayReason: null, active: true, schedule: { timezone: 'UTC' }, busy: [] };
 const offer = (n: number) => ({ type: 'OFFER' as const, leadId: `l${n}` as LeadId, at: 1000 + n, seq: n });
 
 describe('rep machine', () => {
@@ -190,17 +192,19 @@ describe('rep machine with a schedule', () => {
     expect(actor.getSnapshot().can(rejected(4, 86_400_000 + 1))).toBe(true);
   });
 
-  it('is stored whole with its machine version, read back as it was; counters of version 1 are read as counters; a newer version is refused', () => {
+  it('is stored with its machine version and without its profile, read back with the profile the row has now; counters of version 1 are read as counters; a newer version is refused', () => {
     const actor = rep({ cap: 3 });
     actor.send(offer(1));
     const stored = repSnapshotForStore(actor);
     expect(stored.machineVersion).toBe(REP_MACHINE_VERSION);
-    const kept = repFromStore(JSON.parse(JSON.stringify(stored)));
+    expect(Object.keys(stored.context as object)).not.toContain('schedule');
+    expect(Object.keys(stored.context as object)).not.toContain('name');
+    const kept = repFromStore(JSON.parse(JSON.stringify(stored)), { ...PROFILE, name: 'Sarah Lee' });
     if (kept.kind !== 'snapshot') throw new Error('expected a whole snapshot');
     const restored = createActor(repMachine, { input: { repId: 'r1' as RepId, name: 'x', cap: null, available: true, at: 0 }, snapshot: kept.snapshot }).start();
-    expect(restored.getSnapshot().context).toMatchObject({ activeLeads: 1, cap: 3, lastAssignmentSeq: 1 });
-    expect(repFromStore({ windows: { day: { start: 0, count: 2 } } })).toEqual({ kind: 'counters', windows: { day: { start: 0, count: 2 } } });
-    expect(() => repFromStore({ ...stored, machineVersion: REP_MACHINE_VERSION + 1 })).toThrow(SnapshotVersionError);
+    expect(restored.getSnapshot().context).toMatchObject({ activeLeads: 1, cap: 3, lastAssignmentSeq: 1, name: 'Sarah Lee' });
+    expect(repFromStore({ windows: { day: { start: 0, count: 2 } } }, PROFILE)).toEqual({ kind: 'counters', windows: { day: { start: 0, count: 2 } } });
+    expect(() => repFromStore({ ...stored, machineVersion: REP_MACHINE_VERSION + 1 }, PROFILE)).toThrow(SnapshotVersionError);
   });
 
   it('reads a version 2 snapshot (no accepted offer kept) as one with nothing to give back', () => {
@@ -209,7 +213,7 @@ describe('rep machine with a schedule', () => {
     const v2 = JSON.parse(JSON.stringify(repSnapshotForStore(actor)));
     delete v2.context.lastAccepted;
     v2.machineVersion = 2;
-    const kept = repFromStore(v2);
+    const kept = repFromStore(v2, PROFILE);
     if (kept.kind !== 'snapshot') throw new Error('expected a whole snapshot');
     const restored = createActor(repMachine, { input: { repId: 'r1' as RepId, name: 'x', cap: null, available: true, at: 0 }, snapshot: kept.snapshot }).start();
     restored.send({ type: 'OFFER_WITHDRAWN', leadId: 'l1' as LeadId, at: 1001 });
@@ -258,12 +262,12 @@ describe('rep machine: meetings from calendars', () => {
     expect(actor.getSnapshot().value).toBe('available');
   });
 
-  it('restores a version 3 snapshot, which knew no calendars, with no busy time', () => {
+  it('restores a version 3 snapshot, which kept its profile and knew no calendars, with the row’s profile and busy time', () => {
     const actor = rep();
-    const stored = { ...repSnapshotForStore(actor), machineVersion: 3 } as Record<string, unknown>;
-    const { busy, ...context } = (stored.context as Record<string, unknown>);
-    expect(busy).toEqual([]);
-    const kept = repFromStore({ ...stored, context });
-    expect(kept.kind === 'snapshot' && kept.snapshot.context.busy).toEqual([]);
+    const persisted = actor.getPersistedSnapshot() as unknown as { context: Record<string, unknown> };
+    const context = { ...persisted.context };
+    delete context.busy;
+    const kept = repFromStore({ ...persisted, context: { ...context, name: 'Old name' }, machineVersion: 3 }, { ...PROFILE, busy: [meeting] });
+    expect(kept.kind === 'snapshot' && kept.snapshot.context).toMatchObject({ busy: [meeting], name: 'Sarah' });
   });
 });

@@ -66,7 +66,7 @@ export class RepActors {
    * from its columns and counters when an older version stored only those.
    */
   load(rep: Rep, stored: { lastAssignmentSeq: number | null; snapshot: unknown }, at: number): RepEntry {
-    const kept = repFromStore(stored.snapshot);
+    const kept = repFromStore(stored.snapshot, profileOf(rep));
     const input = {
       repId: rep.id,
       ...profileOf(rep),
