@@ -36,6 +36,17 @@ describe('instant booking', () => {
     await sb?.destroy();
   });
 
+  it('gives a lead that names no team a link when some team books: the team is the one it is routed to', async () => {
+    // The default team ("Solo", the first) books; a lead routed by the default route gets its slots.
+    const { leadId, token } = await (async () => {
+      const { status, body } = await http(sb.url, 'POST', '/v1/leads', { email: 'unnamed@prospect.io', book: true });
+      expect(status).toBe(202);
+      return { leadId: body.id as string, token: body.booking.token as string };
+    })();
+    await eventually(async () => (await http(sb.url, 'GET', `/v1/leads/${leadId}`)).body.ownerId === sarah, 10_000, 'routing');
+    expect((await slotsOf(sb, token)).team).toBe('Solo');
+  });
+
   it('refuses a link for a team that offers no booking, naming how to turn it on; the lead is still accepted', async () => {
     const other = await repNamed(sb, 'Olga');
     await http(sb.url, 'POST', '/v1/teams', { name: 'NoBooking', members: [other] });
@@ -109,6 +120,26 @@ describe('instant booking', () => {
     expect(cancelled.body).toMatchObject({ bookingId: moved.body.bookingId, status: 'cancelled' });
     expect((await events(sb, leadId)).some((e) => e.type === 'lead.booking_cancelled' && e.data.bookingId === moved.body.bookingId)).toBe(true);
     expect((await http(sb.url, 'DELETE', `/v1/booking/${token}`, undefined, { key: null })).status).toBe(404);
+  });
+
+  it('keeps no token in the audit log, wants a start with its offset, and lets the prospect cancel after the lead was closed', async () => {
+    const { leadId, token } = await leadWithLink(sb, 'Solo', 'audit@prospect.io');
+    await eventually(async () => (await http(sb.url, 'GET', `/v1/leads/${leadId}`)).body.state === 'assigned', 10_000, 'routing');
+    const made = await http(sb.url, 'POST', `/v1/leads/${leadId}/booking-link`, {});
+    const audit = JSON.stringify((await http(sb.url, 'GET', '/v1/audit?limit=20')).body);
+    expect(audit).toContain('booking-link');
+    expect(audit).not.toContain(made.body.token);
+    const slot = (await slotsOf(sb, token, 'Europe/Berlin')).slots[0];
+    const local = slot.start.replace(/[+-]\d\d:\d\d$/, '');
+    const noOffset = await http(sb.url, 'POST', `/v1/booking/${token}`, { start: local }, { key: null });
+    expect(noOffset.status).toBe(400);
+    expect(noOffset.body.message).toMatch(/start: must be an ISO 8601 time with its offset/);
+    expect((await http(sb.url, 'POST', `/v1/booking/${token}`, { start: slot.start }, { key: null })).status).toBe(201);
+    await http(sb.url, 'POST', `/v1/leads/${leadId}/close`, { outcome: 'won' });
+    expect((await http(sb.url, 'GET', `/v1/booking/${token}/slots`, undefined, { key: null })).status).toBe(410);
+    const cancelled = await http(sb.url, 'DELETE', `/v1/booking/${token}`, undefined, { key: null });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
   });
 
   it('answers 410 for an expired link and for a closed lead', async () => {

@@ -46,6 +46,9 @@ describe('reps’ calendars', () => {
     const rep = (await http(sb.url, 'GET', `/v1/reps/${sarah}`)).body;
     expect(rep.calendars).toEqual([]);
     expect(rep.weight).toBe(1);
+    const twice = await http(sb.url, 'PATCH', `/v1/reps/${sarah}`, { calendars: [{ ics: feed.url }, { ics: feed.url }] });
+    expect(twice.status).toBe(400);
+    expect(twice.body.message).toMatch(/calendars: lists a calendar more than once/);
     const badAddress = await http(sb.url, 'PATCH', `/v1/reps/${sarah}`, { calendars: [{ ics: 'calendar.google.com/secret' }] });
     expect(badAddress.status).toBe(400);
     expect(badAddress.body.message).toMatch(/calendars\.0\.ics: must be an http\(s\):\/\/ or webcal:\/\/ address/);

@@ -98,7 +98,9 @@ function eventsOf(calendar: ICAL.Component): { masters: ICAL.Component[]; overri
 /** False for an event shown as free or cancelled. */
 function isBusy(vevent: ICAL.Component): boolean {
   const upper = (name: string) => String(vevent.getFirstPropertyValue(name) ?? '').toUpperCase();
-  return upper('transp') !== 'TRANSPARENT' && upper('status') !== 'CANCELLED';
+  // Outlook marks "show as free" (and "working elsewhere") with its own property, not always with TRANSP.
+  const outlook = upper('x-microsoft-cdo-busystatus');
+  return upper('transp') !== 'TRANSPARENT' && upper('status') !== 'CANCELLED' && outlook !== 'FREE' && outlook !== 'WORKINGELSEWHERE';
 }
 
 /** Start and end of a single event or an override, in epoch ms; null when it has no start. */

@@ -260,3 +260,18 @@ describe('parseIcsBusy', () => {
     expect(() => parseIcsBusy(text, { from: march.until, until: march.from, timezone: 'UTC' })).toThrow('until: must be after from (2027-04-01T00:00:00.000Z)');
   });
 });
+
+describe('parseIcsBusy: Outlook’s busy status', () => {
+  it('leaves out events Outlook shows as free or working elsewhere, and keeps tentative ones busy', () => {
+    const text = calendar(
+      ...event('DTSTART:20270310T090000Z', 'DTEND:20270310T100000Z', 'X-MICROSOFT-CDO-BUSYSTATUS:FREE'),
+      ...event('DTSTART:20270310T110000Z', 'DTEND:20270310T120000Z', 'X-MICROSOFT-CDO-BUSYSTATUS:WORKINGELSEWHERE'),
+      ...event('DTSTART:20270310T130000Z', 'DTEND:20270310T140000Z', 'X-MICROSOFT-CDO-BUSYSTATUS:TENTATIVE'),
+      ...event('DTSTART:20270310T150000Z', 'DTEND:20270310T160000Z', 'X-MICROSOFT-CDO-BUSYSTATUS:OOF'),
+    );
+    expect(parseIcsBusy(text, { ...march, timezone: 'UTC' })).toEqual([
+      block('2027-03-10T13:00:00Z', '2027-03-10T14:00:00Z'),
+      block('2027-03-10T15:00:00Z', '2027-03-10T16:00:00Z'),
+    ]);
+  });
+});

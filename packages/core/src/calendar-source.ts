@@ -21,7 +21,12 @@ export const calendarInputSchema = z.union(
   [
     z.strictObject({ ics: feedUrl.describe('An ICS feed: Google’s or Outlook’s secret address, read now and then polled.') }),
     z.strictObject({
-      caldav: feedUrl.describe('A CalDAV calendar collection; its free-busy is asked for.'),
+      caldav: z
+        .string()
+        .trim()
+        .max(2000)
+        .refine((text) => /^https?:\/\/[^\s]+$/i.test(text), { error: 'must be an http(s):// address of a CalDAV calendar collection' })
+        .describe('A CalDAV calendar collection; its free-busy is asked for.'),
       username: z.string().max(500).optional(),
       password: z.string().max(500).optional(),
     }),

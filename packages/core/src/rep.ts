@@ -86,6 +86,7 @@ export const updateRepSchema = z
     calendars: z
       .array(calendarInputSchema)
       .max(10)
+      .refine((list) => new Set(list.map((c) => ('ics' in c ? c.ics : c.caldav))).size === list.length, { error: 'lists a calendar more than once' })
       .optional()
       .describe('The rep’s calendars (replaces the list): `{ ics: "<url>" }` or `{ caldav, username?, password? }`. Read at once, then polled; a meeting makes the rep `busy`.'),
   })

@@ -45,6 +45,12 @@ export interface LeadContext {
   readonly escalateTo: string;
   /** The current owner's manager, for `escalateTo: manager`. */
   readonly ownerManagerId: RepId | null;
+  /**
+   * The bookings the lead has heard of (`booked:<id>`, `cancelled:<id>`, the latest 20), so that a
+   * booking announced twice (a retry after a lost answer) is logged and counted once. Absent in
+   * snapshots from before bookings.
+   */
+  readonly bookingsSeen?: ReadonlyArray<string>;
 }
 
 /** Tags of the lead's states, so that callers ask the machine instead of listing state names. */
@@ -141,9 +147,16 @@ export interface BookingFacts {
 
 /** Before the lead has an owner a booking is only logged: there is no SLA to stop yet. */
 const bookingWithoutOwner = {
-  BOOKED: { actions: 'logBooked' },
-  BOOKING_CANCELLED: { actions: 'logBookingCancelled' },
+  BOOKED: { guard: 'newBooking', actions: ['rememberBooking', 'logBooked'] },
+  BOOKING_CANCELLED: { guard: 'newBooking', actions: ['rememberBooking', 'logBookingCancelled'] },
 } as const;
+
+/** What identifies a booking event for `bookingsSeen`, or null for another event. */
+function bookingKey(event: LeadEvent): string | null {
+  if (event.type === 'BOOKED') return `booked:${event.booking.bookingId}`;
+  if (event.type === 'BOOKING_CANCELLED') return `cancelled:${event.booking.bookingId}`;
+  return null;
+}
 
 const closing = {
   CLOSE: [
@@ -178,6 +191,10 @@ export const leadMachine = setup({
     isCurrentDeadline: ({ context, event }) => event.type === 'SLA_EXPIRED' && context.slaDeadlineAt === event.deadlineAt,
     isOwner: ({ context, event }) => event.type === 'REJECT' && event.repId === context.ownerId,
     tooManyBreaches: ({ context }) => context.breaches >= context.maxBreaches,
+    newBooking: ({ context, event }) => {
+      const key = bookingKey(event);
+      return key !== null && !(context.bookingsSeen ?? []).includes(key);
+    },
   },
   actions: {
     recordOutcome: assign(({ event }) => (event.type === 'CLOSE' ? { outcome: event.outcome, slaDeadlineAt: null } : {})),
@@ -203,6 +220,10 @@ export const leadMachine = setup({
         ? { touches: context.touches + 1, lastTouchAt: event.at, slaDeadlineAt: event.followUpDeadlineAt }
         : {},
     ),
+    rememberBooking: assign(({ context, event }) => {
+      const key = bookingKey(event);
+      return key === null ? {} : { bookingsSeen: [...(context.bookingsSeen ?? []), key].slice(-20) };
+    }),
     logBooked: emit(({ event }) => {
       if (event.type !== 'BOOKED') return { type: 'lead.booked', data: {} };
       const { bookingId, repId, start, end, timeZone, replaces } = event.booking;
@@ -349,8 +370,8 @@ export const leadMachine = setup({
       tags: [LeadTag.holding],
       on: {
         TOUCH: { target: 'touched', actions: ['recordTouch', 'logTouch'] },
-        BOOKED: { target: 'touched', actions: ['recordTouch', 'logBooked', 'logTouch'] },
-        BOOKING_CANCELLED: { actions: 'logBookingCancelled' },
+        BOOKED: { guard: 'newBooking', target: 'touched', actions: ['rememberBooking', 'recordTouch', 'logBooked', 'logTouch'] },
+        BOOKING_CANCELLED: { guard: 'newBooking', actions: ['rememberBooking', 'logBookingCancelled'] },
         SLA_EXPIRED: { guard: 'isCurrentDeadline', target: 'breached', actions: 'logBreach' },
         REJECT: { guard: 'isOwner', target: 'routing', actions: ['recordRejection', 'logRejection'] },
         REROUTE: { target: 'routing', actions: ['logReroute', assign({ ownerId: null, slaDeadlineAt: null })] },
@@ -361,8 +382,8 @@ export const leadMachine = setup({
       tags: [LeadTag.holding],
       on: {
         TOUCH: { target: 'touched', actions: ['recordTouch', 'logTouch'], reenter: true },
-        BOOKED: { target: 'touched', actions: ['recordTouch', 'logBooked', 'logTouch'], reenter: true },
-        BOOKING_CANCELLED: { actions: 'logBookingCancelled' },
+        BOOKED: { guard: 'newBooking', target: 'touched', actions: ['rememberBooking', 'recordTouch', 'logBooked', 'logTouch'], reenter: true },
+        BOOKING_CANCELLED: { guard: 'newBooking', actions: ['rememberBooking', 'logBookingCancelled'] },
         SLA_EXPIRED: { guard: 'isCurrentDeadline', target: 'breached', actions: 'logBreach' },
         REROUTE: { target: 'routing', actions: ['logReroute', assign({ ownerId: null, slaDeadlineAt: null })] },
         ...closing,
@@ -379,8 +400,8 @@ export const leadMachine = setup({
     escalated: {
       on: {
         TOUCH: { actions: ['recordTouch', 'logTouch'] },
-        BOOKED: { actions: ['recordTouch', 'logBooked', 'logTouch'] },
-        BOOKING_CANCELLED: { actions: 'logBookingCancelled' },
+        BOOKED: { guard: 'newBooking', actions: ['rememberBooking', 'recordTouch', 'logBooked', 'logTouch'] },
+        BOOKING_CANCELLED: { guard: 'newBooking', actions: ['rememberBooking', 'logBookingCancelled'] },
         ...closing,
       },
     },

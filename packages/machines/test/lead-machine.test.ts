@@ -145,3 +145,24 @@ describe('lead machine', () => {
     expect(restored.getSnapshot().context.breachedBy).toEqual(['r1']);
   });
 });
+
+describe('lead machine: bookings', () => {
+  const booking = { bookingId: 'b1', repId: r1, start: '2026-12-07T09:00:00.000Z', end: '2026-12-07T09:30:00.000Z', timeZone: 'UTC', replaces: null };
+
+  it('takes a booking as a meeting touch once: the same booking announced again is refused, and logged nowhere', () => {
+    const actor = assigned();
+    const logged: string[] = [];
+    actor.on('*', (emitted) => logged.push(emitted.type));
+    const booked = { type: 'BOOKED' as const, at: 1000, booking, followUpDeadlineAt: null };
+    actor.send(booked);
+    expect(actor.getSnapshot().value).toBe('touched');
+    expect(actor.getSnapshot().context).toMatchObject({ touches: 1, slaDeadlineAt: null });
+    expect(actor.getSnapshot().can(booked)).toBe(false);
+    actor.send(booked);
+    expect(actor.getSnapshot().context.touches).toBe(1);
+    const cancelled = { type: 'BOOKING_CANCELLED' as const, booking: { bookingId: 'b1', repId: r1, start: booking.start } };
+    actor.send(cancelled);
+    expect(actor.getSnapshot().can(cancelled)).toBe(false);
+    expect(logged).toEqual(['lead.booked', 'lead.touched', 'lead.booking_cancelled']);
+  });
+});

@@ -201,6 +201,8 @@ export function createBookingRepository(db: Kysely<Database>): BookingRepository
 
     async cancel(linkId, now) {
       return db.transaction().execute(async (trx) => {
+        // The link's row first, as `book` takes it: a cancel and a move through one link take turns.
+        await trx.selectFrom('booking_links').select('id').where('id', '=', linkId).forUpdate().executeTakeFirst();
         const row = await trx
           .updateTable('bookings')
           .set({ status: 'cancelled', cancelled_at: new Date(now) })

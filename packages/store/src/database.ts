@@ -293,7 +293,6 @@ export interface BookingsTable {
   rep_id: string;
   start_at: Date;
   end_at: Date;
-  buffer_ms: Generated<number>;
   time_zone: string;
   status: Generated<string>;
   sequence: Generated<number>;

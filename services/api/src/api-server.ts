@@ -219,6 +219,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     },
     // A configuration's answer is a summary: the log keeps the document in force after it, to compare with the one before.
     after: {
+      // The link's token is the prospect's credential, shown once: the log keeps when it was made, not the token.
+      'POST /v1/leads/:id/booking-link': async (request) => ({ leadId: (request.params as { id: string }).id, token: '[not kept]' }),
       'PUT /v1/config': async () => (await versions.current())?.document ?? null,
       'POST /v1/config/rollback': async () => (await versions.current())?.document ?? null,
     },

@@ -92,7 +92,11 @@ export class BookingService {
     if (CLOSED_STATES.has(lead.state)) throw new ConflictError(`lead "${leadId}" is ${lead.state}: there is nothing left to book`);
     const team = await this.#teamOf(null, lead);
     if (!team) throw new ConflictError('no team exists yet: create one with a booking policy (POST /v1/teams with booking: { duration: "30m" })');
-    if (!team.booking) {
+    // A lead not routed yet may go to any team by the rules: its link is good if some team books,
+    // and the team is the one it was routed to when the link is used.
+    const routedOrNamed = lead.teamId !== null || lead.requestedTeam !== null;
+    const someTeamBooks = !routedOrNamed && (await this.#d.teams.list()).some((t) => t.booking !== null);
+    if (!team.booking && !someTeamBooks) {
       throw new ConflictError(`team "${team.name}" offers no booking: set one with PATCH /v1/teams/${team.name} { "booking": { "duration": "30m" } } or in the routing configuration`);
     }
     return this.#d.bookings.createLink({
@@ -103,13 +107,13 @@ export class BookingService {
     });
   }
 
-  async #link(token: string): Promise<{ link: BookingLink; lead: Lead }> {
+  async #link(token: string, options: { readonly closedLeadToo?: boolean } = {}): Promise<{ link: BookingLink; lead: Lead }> {
     const link = await this.#d.bookings.findLink(token);
     if (!link) throw new NotFoundError('booking link', `${token.slice(0, 6)}…`, 'check the address; a link is made with POST /v1/leads/:id/booking-link');
     if (link.expiresAt.getTime() <= this.#d.clock()) throw new BookingGoneError(`this booking link expired on ${link.expiresAt.toISOString()}; ask for a new one`);
     const lead = await this.#d.leads.get(link.leadId);
     if (!lead) throw new BookingGoneError('the lead of this booking link no longer exists');
-    if (CLOSED_STATES.has(lead.state)) throw new BookingGoneError(`this lead is ${lead.state}: there is nothing left to book`);
+    if (CLOSED_STATES.has(lead.state) && !options.closedLeadToo) throw new BookingGoneError(`this lead is ${lead.state}: there is nothing left to book`);
     return { link, lead };
   }
 
@@ -126,7 +130,8 @@ export class BookingService {
       const notice = policy.mode === 'owner' ? 'The lead is still being routed to a rep; slots appear in a moment.' : 'Nobody on the team can take meetings now.';
       return { link, lead, team, policy, hosts, slots: [], booking, notice };
     }
-    const view = await this.#d.bookings.view(link.id, hosts.map((r) => r.id), now, now + policy.window + policy.buffer);
+    // From a buffer before now: a meeting that just ended still keeps its buffer free.
+    const view = await this.#d.bookings.view(link.id, hosts.map((r) => r.id), now - policy.buffer, now + policy.window + policy.buffer);
     const slots =
       policy.mode === 'owner'
         ? freeSlots({ schedule: hosts[0]!, busy: view.busy.get(hosts[0]!.id) ?? [], policy, now }).map((s) => ({ ...s, repId: hosts[0]!.id }))
@@ -154,10 +159,13 @@ export class BookingService {
     const { policy, hosts, link } = offer;
     if (hosts.length === 0) throw new ConflictError(offer.notice ?? 'there is nobody to book yet');
     const now = this.#d.clock();
+    if (offer.booking && offer.booking.start.getTime() <= now) {
+      throw new ConflictError(`the meeting booked through this link started at ${offer.booking.start.toISOString()}: it can't be moved any more; ask for a new link`);
+    }
     const result = await this.#d.bookings.book({
       link,
       candidates: hosts.map((r) => r.id),
-      window: { from: now, until: now + policy.window + policy.buffer },
+      window: { from: now - policy.buffer, until: now + policy.window + policy.buffer },
       timeZone,
       now,
       choose: (view) => {
@@ -198,8 +206,14 @@ export class BookingService {
 
   /** Cancels the link's booking; `NotFoundError` when there is none. */
   async cancel(token: string): Promise<Booking> {
-    const { link } = await this.#link(token);
-    const cancelled = await this.#d.bookings.cancel(link.id, this.#d.clock());
+    // A prospect can still cancel a meeting booked before the lead was closed.
+    const { link } = await this.#link(token, { closedLeadToo: true });
+    const now = this.#d.clock();
+    const current = await this.#d.bookings.current(link.id);
+    if (current && current.start.getTime() <= now) {
+      throw new ConflictError(`the meeting booked through this link started at ${current.start.toISOString()}: it can't be cancelled any more`);
+    }
+    const cancelled = await this.#d.bookings.cancel(link.id, now);
     if (!cancelled) throw new NotFoundError('booking for this link', `${token.slice(0, 6)}…`, 'nothing is booked; book with POST /v1/booking/:token');
     await this.#announce(cancelled.leadId, { type: 'unbook', booking: { bookingId: cancelled.id, repId: cancelled.repId, start: cancelled.start.toISOString() } });
     await this.#d.router.syncRep(cancelled.repId);
@@ -221,8 +235,11 @@ export class BookingService {
 /** Reads an ISO 8601 start; a clear error otherwise. */
 export function parseStart(text: string): number {
   const ms = Date.parse(text);
-  if (!Number.isFinite(ms) || !/^\d{4}-\d{2}-\d{2}T/.test(text)) {
-    throw new ValidationError([{ path: 'start', message: `must be an ISO 8601 time such as 2026-12-07T09:00:00+01:00, one of the slots offered; got "${text}"` }]);
+  // An offset is required: a time without one would be read in the server's zone.
+  if (!Number.isFinite(ms) || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text)) {
+    throw new ValidationError([
+      { path: 'start', message: `must be an ISO 8601 time with its offset, such as 2026-12-07T09:00:00+01:00, one of the slots offered; got "${text}"` },
+    ]);
   }
   return ms;
 }

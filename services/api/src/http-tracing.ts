@@ -27,7 +27,8 @@ export function installHttpTracing(app: FastifyInstance): void {
     const span = startSpan(`${request.method}${route ? ` ${route}` : ''}`, { kind: SpanKind.SERVER }, contextOfHeaders(request.headers));
     span.setAttributes({
       [Attr.httpRequestMethod]: request.method,
-      [Attr.urlPath]: request.url.split('?')[0] ?? request.url,
+      // A booking link's token is its credential: the path keeps the route's placeholder instead.
+      [Attr.urlPath]: (request.url.split('?')[0] ?? request.url).replace(/^\/(v1\/booking|book)\/[^/]+/, '/$1/:token'),
       ...(route && { [Attr.httpRoute]: route }),
     });
     spans.set(request, span);

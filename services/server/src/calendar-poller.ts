@@ -124,7 +124,16 @@ export function createCalendarPoller(deps: {
       const reps = await deps.db
         .selectFrom('reps')
         .select('id')
-        .where((eb) => eb.or([eb(eb.fn('jsonb_array_length', ['busy']), '>', 0), eb.exists(eb.selectFrom('rep_calendars').select('id').whereRef('rep_calendars.rep_id', '=', 'reps.id'))]))
+        .where((eb) =>
+          eb.or([
+            eb(eb.fn('jsonb_array_length', ['busy']), '>', 0),
+            eb.exists(eb.selectFrom('rep_calendars').select('id').whereRef('rep_calendars.rep_id', '=', 'reps.id')),
+            // A meeting booked days ahead comes into the horizon later, for a rep with no calendar too.
+            eb.exists(
+              eb.selectFrom('bookings').select('id').whereRef('bookings.rep_id', '=', 'reps.id').where('status', '=', 'confirmed').where('end_at', '>', new Date(at)),
+            ),
+          ]),
+        )
         .execute();
       for (const repId of await calendars.refreshBusy(reps.map((r) => r.id), at)) await syncRep(repId);
     }

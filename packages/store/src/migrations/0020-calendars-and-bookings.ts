@@ -57,7 +57,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       rep_id uuid not null references reps (id) on delete cascade,
       start_at timestamptz not null,
       end_at timestamptz not null,
-      buffer_ms integer not null default 0,
       time_zone text not null,
       status text not null default 'confirmed',
       sequence integer not null default 0,
