@@ -4,6 +4,36 @@ import type { LatencySummary } from './load-result.ts';
 import type { MachineInfo } from './machine-info.ts';
 import { otherProcessesShare, type PhaseMeasurement } from './load-phase.ts';
 import type { RoutedPhase, SwitchboardRun } from './switchboard-scenario.ts';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyzeProfile, largest } from './cpu-profile.ts';
+
+const PROFILES = fileURLToPath(new URL('../profiles/', import.meta.url));
+
+/**
+ * A short CPU-profile summary of each phase profiled in this run (`BENCH_PROFILE=1`): how busy
+ * the service was, and where its time went by package and by function.
+ */
+function profileSummaries(since: Date): string[] {
+  if (!existsSync(PROFILES)) return [];
+  const files = readdirSync(PROFILES)
+    .filter((name) => name.endsWith('.cpuprofile') && statSync(join(PROFILES, name)).mtimeMs >= since.getTime())
+    .sort();
+  if (files.length === 0) return [];
+  const out = ['## CPU profile of each phase', '', 'Self time as a share of the busy time (`tsx bench/analyze-profile.ts bench/profiles/<file>` for the whole picture).', ''];
+  for (const name of files) {
+    const a = analyzeProfile(join(PROFILES, name));
+    const share = ([label, us]: [string, number]) => `${label.replace(/ \[.*\]$/, '').replace(/\|/g, '\\|')} ${((100 * us) / a.busy).toFixed(1)}%`;
+    out.push(
+      `- **${name.replace('.cpuprofile', '')}**: busy ${((100 * a.busy) / a.total).toFixed(0)}% of ${(a.total / 1e6).toFixed(1)} s.`,
+      `  By package: ${largest(a.byPackage, 6).map(share).join(', ')}.`,
+      `  By function: ${largest(a.byFunction, 6).map(share).join(', ')}.`,
+    );
+  }
+  out.push('');
+  return out;
+}
 
 /** The targets of the benchmark. */
 export const Targets = {
@@ -224,6 +254,8 @@ export function renderReport(report: BenchReport): string {
       '',
     );
   }
+
+  if (o.profile) out.push(...profileSummaries(report.startedAt));
 
   out.push('## How measured', '');
   out.push(
