@@ -11,49 +11,17 @@ import {
   type TeamMemberCalendar,
   teamSlotOwner,
   teamSlots,
-  type WeeklySchedule,
-  WEEKDAYS,
-  type WorkingInterval,
 } from '../../src/index.ts';
+import { TRANSITIONS, weekArb, ZONES } from '../schedule-arbitraries.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-// DST at 02:00 (Berlin, New York), a half-hour DST (Lord Howe), DST at midnight (Santiago), a
-// half-hour offset (Kolkata), and none (UTC).
-const ZONES = ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'America/Santiago', 'Asia/Kolkata', 'UTC'];
-// DST changes in those zones.
-const TRANSITIONS = [
-  '2026-03-29T01:00:00Z',
-  '2026-10-25T01:00:00Z',
-  '2026-03-08T07:00:00Z',
-  '2026-11-01T06:00:00Z',
-  '2026-04-04T15:00:00Z',
-  '2026-10-03T15:00:00Z',
-  '2026-04-05T03:00:00Z',
-  '2026-09-06T04:00:00Z',
-].map((iso) => Date.parse(iso));
 const FIRST = Date.parse('2026-01-01T00:00:00Z');
 const LAST = Date.parse('2026-12-01T00:00:00Z');
 
-const hhmm = (minutes: number): string => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
-// A day's intervals: boundaries mostly on a 15-minute grid, now and then at any minute.
-const dayArb: fc.Arbitrary<WorkingInterval[]> = fc
-  .uniqueArray(fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 96 }).map((q) => q * 15) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 1440 }) }), {
-    maxLength: 6,
-  })
-  .map((bounds) => {
-    const sorted = bounds.sort((a, b) => a - b);
-    const pairs: WorkingInterval[] = [];
-    for (let i = 0; i + 1 < sorted.length; i += 2) pairs.push({ from: hhmm(sorted[i]!), to: hhmm(sorted[i + 1]!) });
-    return pairs;
-  });
-
-const weekArb: fc.Arbitrary<WeeklySchedule> = fc.record(Object.fromEntries(WEEKDAYS.map((day) => [day, dayArb])) as Record<(typeof WEEKDAYS)[number], typeof dayArb>, {
-  requiredKeys: [],
-});
 
 // Now: anywhere in the year, near a DST change, or on a quarter hour.
 const nowArb = fc.oneof(
