@@ -54,6 +54,18 @@ describe('reps’ calendars', () => {
     expect(badAddress.body.message).toMatch(/calendars\.0\.ics: must be an http\(s\):\/\/ or webcal:\/\/ address/);
   });
 
+  it('refuses a calendar on this network when the operator has not allowed it, naming the setting', async () => {
+    const strict = await startTestSwitchboard({ bus: 'in-process', env: { SWITCHBOARD_CALENDAR_PRIVATE_ADDRESSES: 'refuse' } });
+    try {
+      const rep = (await createTeamOfReps(strict.url, { count: 1 })).repIds[0] as string;
+      const refused = await http(strict.url, 'PATCH', `/v1/reps/${rep}`, { calendars: [{ ics: feed.url }] });
+      expect(refused.status).toBe(400);
+      expect(refused.body.message).toMatch(/calendars\[0\]: the calendar's host 127\.0\.0\.1 is a private or local address .*SWITCHBOARD_CALENDAR_PRIVATE_ADDRESSES=allow/);
+    } finally {
+      await strict.destroy();
+    }
+  });
+
   it('reads a calendar at once: a meeting now makes the rep busy until it ends, and the address is never shown whole', async () => {
     const answer = await http(sb.url, 'PATCH', `/v1/reps/${sarah}`, { calendars: [{ ics: feed.url }] });
     expect(answer.status).toBe(200);

@@ -58,6 +58,8 @@ export async function startTestSwitchboard(options: TestSwitchboardOptions): Pro
     NATS_URL: options.bus === 'nats' ? process.env.NATS_URL : undefined,
     SWITCHBOARD_NAMESPACE: namespace,
     SWITCHBOARD_ADMIN_KEY: TEST_ADMIN_KEY,
+    // The tests' calendar feeds run on this machine (refusing them by default is tested too).
+    SWITCHBOARD_CALENDAR_PRIVATE_ADDRESSES: 'allow',
     ...options.env,
   });
   const running = await startSwitchboard(config, {

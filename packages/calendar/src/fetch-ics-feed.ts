@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { checkCalendarAddress } from './address-guard.ts';
 import { CalendarFeedError, CalendarProblem } from './errors.ts';
 import { notICalendarReason } from './icalendar-text.ts';
 import { readLimitedBody } from './limited-body.ts';
@@ -14,7 +15,12 @@ export interface FetchIcsFeedOptions {
   readonly timeoutMs?: number;
   /** The largest body accepted, in bytes. @default 5 MiB */
   readonly maxBytes?: number;
+  /** Read feeds on private and local addresses too (an operator's choice). @default false */
+  readonly allowPrivateAddresses?: boolean;
 }
+
+/** Redirects followed before giving up. */
+const MAX_REDIRECTS = 5;
 
 /** What {@link fetchIcsFeed} found: the copy held is still current, or the feed's new text with its validators. */
 export type IcsFeedResult =
@@ -29,7 +35,8 @@ export const DEFAULT_FEED_MAX_BYTES = 5 * 1024 * 1024;
  * newer copy than the one held: with `etag` or `lastModified` from the last answer, a server
  * that has nothing new answers 304 and the result is `unchanged`.
  *
- * `webcal://` addresses are fetched over https; redirects are followed. Throws
+ * `webcal://` addresses are fetched over https; redirects are followed (up to 5). An address on
+ * a private or local network is refused unless `allowPrivateAddresses`. Throws
  * `CalendarFeedError` saying what is wrong — an error status, a timeout, a body over the size
  * limit, an answer that is not iCalendar — with `transient` set when a retry may help. Errors
  * name the feed by its host only: the rest of the address is usually a secret.
@@ -52,11 +59,23 @@ export async function fetchIcsFeed(url: string, options: FetchIcsFeedOptions = {
     new CalendarFeedError(`${feed} timed out after ${formatSeconds(timeoutMs)}`, { problem: CalendarProblem.Timeout, cause: error });
 
   let response: Response;
-  try {
-    response = await fetch(address, { headers, signal, redirect: 'follow' });
-  } catch (error) {
-    if (signal.aborted) throw timedOut(error);
-    throw new CalendarFeedError(`could not reach ${feed}: ${networkReason(error)}`, { problem: CalendarProblem.Unreachable, cause: error });
+  // Redirects are followed by hand, so that each address is checked before it is asked.
+  for (let hop = 0, next: URL = address; ; hop++) {
+    await checkCalendarAddress(next, options.allowPrivateAddresses ?? false);
+    try {
+      response = await fetch(next, { headers, signal, redirect: 'manual' });
+    } catch (error) {
+      if (signal.aborted) throw timedOut(error);
+      throw new CalendarFeedError(`could not reach ${feed}: ${networkReason(error)}`, { problem: CalendarProblem.Unreachable, cause: error });
+    }
+    const location = response.status >= 300 && response.status < 400 && response.status !== 304 ? response.headers.get('location') : null;
+    if (location === null) break;
+    await response.body?.cancel();
+    if (hop >= MAX_REDIRECTS) throw new CalendarFeedError(`${feed} redirected more than ${MAX_REDIRECTS} times`, { problem: CalendarProblem.Unreachable });
+    next = new URL(location, next);
+    if (next.protocol !== 'https:' && next.protocol !== 'http:') {
+      throw new CalendarFeedError(`${feed} redirected to a ${next.protocol}// address`, { problem: CalendarProblem.BadAddress });
+    }
   }
   if (response.status === 304) {
     await response.body?.cancel();

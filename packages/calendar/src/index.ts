@@ -11,3 +11,4 @@ export { readCalDavFreeBusy, type ReadCalDavFreeBusyOptions } from './read-calda
 export { bookingInvite, type BookingInviteInput, type InvitePerson } from './booking-invite.ts';
 export { CalDavError, CalendarFeedError, CalendarProblem, type CalendarErrorDetails } from './errors.ts';
 export { readCalendar, type CalendarRead, type ReadCalendarOptions } from './read-calendar.ts';
+export { checkCalendarAddress, isPrivateAddress } from './address-guard.ts';

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { BusyBlock } from '@switchboard/core';
 import { freeBusyQuery, getBasicAuthHeaders } from 'tsdav';
+import { checkCalendarAddress } from './address-guard.ts';
 import { CalDavError, CalendarFeedError, CalendarProblem } from './errors.ts';
 import { checkBusyWindow } from './busy-window.ts';
 import { readLimitedBody } from './limited-body.ts';
@@ -22,6 +23,8 @@ export interface ReadCalDavFreeBusyOptions {
   readonly timeoutMs?: number;
   /** The largest answer accepted, in bytes. @default 5 MiB */
   readonly maxBytes?: number;
+  /** Ask CalDAV servers on private and local addresses too (an operator's choice). @default false */
+  readonly allowPrivateAddresses?: boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -53,7 +56,10 @@ export async function readCalDavFreeBusy(options: ReadCalDavFreeBusyOptions): Pr
   // the fetch it is given reads the whole answer (within the size limit) and keeps it here.
   let answer: Answer | undefined;
   const readingFetch: typeof fetch = async (input, init) => {
-    const response = await fetch(input, init);
+    // Every request tsdav makes is checked, and none follows a redirect unchecked.
+    const target = new URL(input instanceof Request ? input.url : String(input));
+    await checkCalendarAddress(target, options.allowPrivateAddresses ?? false);
+    const response = await fetch(input, { ...init, redirect: 'error' });
     const body = await readLimitedBody(response, maxBytes);
     if (body.kind === 'too-large') {
       answer = body;
@@ -75,6 +81,8 @@ export async function readCalDavFreeBusy(options: ReadCalDavFreeBusyOptions): Pr
       fetch: readingFetch,
     });
   } catch (error) {
+    // An address refused before it was asked is said as it is.
+    if (error instanceof CalendarFeedError && error.problem === CalendarProblem.BadAddress) throw error;
     // tsdav throws a plain Error for an error status, and may stumble on an answer it does not
     // expect; the answer read above is what counts.
     if (answer?.kind === 'too-large') throw tooLarge(server, answer, maxBytes);

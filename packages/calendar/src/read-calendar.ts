@@ -17,6 +17,8 @@ export interface ReadCalendarOptions {
   /** Validators of the last reading, for a conditional GET (ICS feeds). */
   readonly etag?: string | null;
   readonly lastModified?: string | null;
+  /** Read calendars on private and local addresses too (`SWITCHBOARD_CALENDAR_PRIVATE_ADDRESSES=allow`). @default false */
+  readonly allowPrivateAddresses?: boolean;
 }
 
 /**
@@ -31,10 +33,15 @@ export async function readCalendar(source: CalendarSource, options: ReadCalendar
       ...(source.username !== null && { username: source.username }),
       ...(source.password !== null && { password: source.password }),
       ...window,
+      allowPrivateAddresses: options.allowPrivateAddresses ?? false,
     });
     return { kind: 'changed', busy, etag: null, lastModified: null };
   }
-  const feed = await fetchIcsFeed(source.url, { etag: options.etag ?? null, lastModified: options.lastModified ?? null });
+  const feed = await fetchIcsFeed(source.url, {
+    etag: options.etag ?? null,
+    lastModified: options.lastModified ?? null,
+    allowPrivateAddresses: options.allowPrivateAddresses ?? false,
+  });
   if (feed.kind === 'unchanged') return feed;
   return { kind: 'changed', busy: parseIcsBusy(feed.text, { ...window, timezone: options.timezone }), etag: feed.etag, lastModified: feed.lastModified };
 }

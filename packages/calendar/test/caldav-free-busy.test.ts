@@ -62,7 +62,7 @@ describe('readCalDavFreeBusy', () => {
     serve(200, ANSWER);
     const before = server.requests.length;
 
-    const busy = await readCalDavFreeBusy({ url: `${server.base}/calendars/ana/work/`, username: 'ana', password: 's3cret:pw', from, until });
+    const busy = await readCalDavFreeBusy({ allowPrivateAddresses: true, url: `${server.base}/calendars/ana/work/`, username: 'ana', password: 's3cret:pw', from, until });
 
     expect(busy).toEqual(EXPECTED);
     expect(server.requests).toHaveLength(before + 1);
@@ -79,7 +79,7 @@ describe('readCalDavFreeBusy', () => {
   it('sends no Authorization header without credentials', async () => {
     serve(200, vfreebusy());
     const before = server.requests.length;
-    expect(await readCalDavFreeBusy({ url: `${server.base}/public/`, from, until })).toEqual([]);
+    expect(await readCalDavFreeBusy({ allowPrivateAddresses: true, url: `${server.base}/public/`, from, until })).toEqual([]);
     expect(server.requests[before]!.headers.authorization).toBeUndefined();
   });
 
@@ -89,7 +89,7 @@ describe('readCalDavFreeBusy', () => {
     const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
     serve(200, vfreebusy(...days.map((d) => `FREEBUSY;FBTYPE=BUSY:${stamp(d)}/PT1H`)));
 
-    const busy = await readCalDavFreeBusy({ url: `${server.base}/calendars/ana/work/`, from: at('2027-01-01T00:00:00Z'), until: at('2028-01-01T00:00:00Z') });
+    const busy = await readCalDavFreeBusy({ allowPrivateAddresses: true, url: `${server.base}/calendars/ana/work/`, from: at('2027-01-01T00:00:00Z'), until: at('2028-01-01T00:00:00Z') });
 
     expect(busy).toHaveLength(200);
     expect(busy.at(-1)).toEqual({ start: days.at(-1)!.getTime(), end: days.at(-1)!.getTime() + 3_600_000 });
@@ -97,7 +97,7 @@ describe('readCalDavFreeBusy', () => {
 
   it('says a refused user name and password need checking', async () => {
     serve(401, 'Unauthorized', 'text/plain');
-    const error = await readCalDavFreeBusy({ url: `${server.base}/calendars/ana/work/`, username: 'ana', password: 'wrong', from, until }).catch((e: unknown) => e);
+    const error = await readCalDavFreeBusy({ allowPrivateAddresses: true, url: `${server.base}/calendars/ana/work/`, username: 'ana', password: 'wrong', from, until }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CalDavError);
     expect(error).toMatchObject({ name: 'CalDavError', problem: CalendarProblem.HttpStatus, status: 401, transient: false });
     expect((error as Error).message).toBe(
@@ -107,14 +107,14 @@ describe('readCalDavFreeBusy', () => {
 
   it('says an XML answer is not a VFREEBUSY', async () => {
     serve(207, '<?xml version="1.0"?><d:multistatus xmlns:d="DAV:"></d:multistatus>', 'application/xml; charset=utf-8');
-    const error = await readCalDavFreeBusy({ url: `${server.base}/calendars/`, from, until }).catch((e: unknown) => e);
+    const error = await readCalDavFreeBusy({ allowPrivateAddresses: true, url: `${server.base}/calendars/`, from, until }).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'CalDavError', problem: CalendarProblem.NotICalendar });
     expect((error as Error).message).toMatch(/answered with XML instead of a VFREEBUSY: is the address a calendar collection/);
   });
 
   it('says a broken VFREEBUSY cannot be read', async () => {
     serve(200, vfreebusy('FREEBUSY:not-a-period'));
-    const error = await readCalDavFreeBusy({ url: `${server.base}/calendars/ana/work/`, from, until }).catch((e: unknown) => e);
+    const error = await readCalDavFreeBusy({ allowPrivateAddresses: true, url: `${server.base}/calendars/ana/work/`, from, until }).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'CalDavError', problem: CalendarProblem.Malformed, status: 200 });
     expect((error as Error).message).toMatch(new RegExp(`^the CalDAV server at ${new URL(server.base).host}'s free-busy answer cannot be read: `));
   });
@@ -124,7 +124,7 @@ describe('readCalDavFreeBusy', () => {
       // Never answers.
     });
     try {
-      const error = await readCalDavFreeBusy({ url: `${silent.base}/calendars/`, from, until, timeoutMs: 300 }).catch((e: unknown) => e);
+      const error = await readCalDavFreeBusy({ allowPrivateAddresses: true, url: `${silent.base}/calendars/`, from, until, timeoutMs: 300 }).catch((e: unknown) => e);
       expect(error).toMatchObject({ name: 'CalDavError', problem: CalendarProblem.Timeout, transient: true });
       expect((error as Error).message).toBe(`the CalDAV server at ${new URL(silent.base).host} timed out after 0.3 s`);
     } finally {
@@ -132,7 +132,7 @@ describe('readCalDavFreeBusy', () => {
     }
 
     serve(200, ANSWER);
-    const large = await readCalDavFreeBusy({ url: `${server.base}/calendars/`, from, until, maxBytes: 100 }).catch((e: unknown) => e);
+    const large = await readCalDavFreeBusy({ allowPrivateAddresses: true, url: `${server.base}/calendars/`, from, until, maxBytes: 100 }).catch((e: unknown) => e);
     expect(large).toMatchObject({ name: 'CalDavError', problem: CalendarProblem.TooLarge });
     expect((large as Error).message).toMatch(/'s answer is more than the 100 bytes limit$/);
   });
@@ -141,7 +141,7 @@ describe('readCalDavFreeBusy', () => {
     const gone = await startRecordingServer(() => {});
     const url = `${gone.base}/calendars/`;
     await gone.close();
-    const error = await readCalDavFreeBusy({ url, from, until }).catch((e: unknown) => e);
+    const error = await readCalDavFreeBusy({ allowPrivateAddresses: true, url, from, until }).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'CalDavError', problem: CalendarProblem.Unreachable, transient: true });
     expect((error as Error).message).toBe(`could not reach the CalDAV server at ${new URL(url).host}: ECONNREFUSED`);
   });

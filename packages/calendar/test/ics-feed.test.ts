@@ -1,6 +1,7 @@
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CalendarFeedError, CalendarProblem, fetchIcsFeed, parseIcsBusy } from '../src/index.ts';
+import { createServer } from 'node:http';
+import { CalendarFeedError, CalendarProblem, fetchIcsFeed, isPrivateAddress, parseIcsBusy } from '../src/index.ts';
 import { startRecordingServer, type RecordingServer } from './recording-server.ts';
 
 const at = (iso: string) => Date.parse(iso);
@@ -93,6 +94,9 @@ const FEED = crlf([
 
 const ETAG = '"feed-v1"';
 
+/** The test servers run on this machine: local addresses are allowed here (refusing them is tested below). */
+const LOCAL = { allowPrivateAddresses: true } as const;
+
 describe('an iCalendar feed served over HTTP', () => {
   let server: RecordingServer;
   let answer: { status: number; headers: Record<string, string>; body: string } | null = null;
@@ -123,7 +127,7 @@ describe('an iCalendar feed served over HTTP', () => {
 
   it('reads the busy time of a recurring meeting across the change to summer time, with its exceptions, and an all-day absence', async () => {
     serveFeed();
-    const feed = await fetchIcsFeed(`${server.base}/calendar.ics`);
+    const feed = await fetchIcsFeed(`${server.base}/calendar.ics`, LOCAL);
     expect(feed).toMatchObject({ kind: 'changed', etag: ETAG, lastModified: 'Mon, 01 Mar 2027 12:00:00 GMT' });
     if (feed.kind !== 'changed') throw new Error('expected the feed text');
 
@@ -144,11 +148,11 @@ describe('an iCalendar feed served over HTTP', () => {
 
   it('answers unchanged when the feed still has the ETag the reader holds, and sends it as If-None-Match', async () => {
     serveFeed();
-    const first = await fetchIcsFeed(`${server.base}/calendar.ics`);
+    const first = await fetchIcsFeed(`${server.base}/calendar.ics`, LOCAL);
     if (first.kind !== 'changed') throw new Error('expected the feed text');
     const before = server.requests.length;
 
-    const second = await fetchIcsFeed(`${server.base}/calendar.ics`, { etag: first.etag, lastModified: first.lastModified });
+    const second = await fetchIcsFeed(`${server.base}/calendar.ics`, { allowPrivateAddresses: true, etag: first.etag, lastModified: first.lastModified });
 
     expect(second).toEqual({ kind: 'unchanged' });
     const request = server.requests[before]!;
@@ -159,14 +163,14 @@ describe('an iCalendar feed served over HTTP', () => {
 
   it('follows a redirect to the feed', async () => {
     serveFeed();
-    const feed = await fetchIcsFeed(`${server.base}/old-address.ics`);
+    const feed = await fetchIcsFeed(`${server.base}/old-address.ics`, LOCAL);
     expect(feed).toMatchObject({ kind: 'changed', etag: ETAG });
     expect(server.requests.slice(-2).map((r) => r.path)).toEqual(['/old-address.ics', '/calendar.ics']);
   });
 
   it('says the feed answered 404 and to check the secret address, without repeating the address', async () => {
     serveFeed();
-    const error = await fetchIcsFeed(`${server.base}/secret-token-123/basic.ics`).catch((e: unknown) => e);
+    const error = await fetchIcsFeed(`${server.base}/secret-token-123/basic.ics`, LOCAL).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CalendarFeedError);
     expect(error).toMatchObject({ name: 'CalendarFeedError', problem: CalendarProblem.HttpStatus, status: 404, transient: false });
     expect((error as Error).message).toBe(`the calendar feed at ${new URL(server.base).host} answered 404 Not Found: check the secret address (resetting it in the calendar makes the old one answer 404)`);
@@ -175,14 +179,14 @@ describe('an iCalendar feed served over HTTP', () => {
 
   it('marks a 503 as worth retrying', async () => {
     serve(503, 'maintenance');
-    const error = await fetchIcsFeed(`${server.base}/calendar.ics`).catch((e: unknown) => e);
+    const error = await fetchIcsFeed(`${server.base}/calendar.ics`, LOCAL).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'CalendarFeedError', status: 503, transient: true });
     expect((error as Error).message).toMatch(/answered 503 Service Unavailable: the calendar provider has a problem; try again later$/);
   });
 
   it('says an HTML page is not an iCalendar file', async () => {
     serve(200, '<!DOCTYPE html>\n<html><body>Sign in</body></html>', { 'content-type': 'text/html' });
-    const error = await fetchIcsFeed(`${server.base}/calendar.ics`).catch((e: unknown) => e);
+    const error = await fetchIcsFeed(`${server.base}/calendar.ics`, LOCAL).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CalendarFeedError);
     expect(error).toMatchObject({ problem: CalendarProblem.NotICalendar });
     expect((error as Error).message).toBe(
@@ -193,7 +197,7 @@ describe('an iCalendar feed served over HTTP', () => {
   it('refuses a feed larger than the limit by its Content-Length, and one that turns out larger while it is read', async () => {
     const big = `BEGIN:VCALENDAR\r\n${'X-FILLER:0123456789\r\n'.repeat(300)}END:VCALENDAR\r\n`;
     serve(200, big, { 'content-type': 'text/calendar', 'content-length': String(Buffer.byteLength(big)) });
-    const declared = await fetchIcsFeed(`${server.base}/calendar.ics`, { maxBytes: 2048 }).catch((e: unknown) => e);
+    const declared = await fetchIcsFeed(`${server.base}/calendar.ics`, { allowPrivateAddresses: true, maxBytes: 2048 }).catch((e: unknown) => e);
     expect(declared).toMatchObject({ name: 'CalendarFeedError', problem: CalendarProblem.TooLarge });
     expect((declared as Error).message).toBe(`the calendar feed at ${new URL(server.base).host} is 6.2 KB, more than the 2 KB limit`);
 
@@ -205,7 +209,7 @@ describe('an iCalendar feed served over HTTP', () => {
       response.end('END:VCALENDAR\r\n');
     });
     try {
-      const counted = await fetchIcsFeed(`${chunked.base}/calendar.ics`, { maxBytes: 2048 }).catch((e: unknown) => e);
+      const counted = await fetchIcsFeed(`${chunked.base}/calendar.ics`, { allowPrivateAddresses: true, maxBytes: 2048 }).catch((e: unknown) => e);
       expect(counted).toMatchObject({ name: 'CalendarFeedError', problem: CalendarProblem.TooLarge });
       expect((counted as Error).message).toBe(`the calendar feed at ${new URL(chunked.base).host} is more than the 2 KB limit`);
     } finally {
@@ -221,7 +225,7 @@ describe('fetching a feed that does not answer properly', () => {
     });
     try {
       const started = Date.now();
-      const error = await fetchIcsFeed(`${silent.base}/calendar.ics`, { timeoutMs: 300 }).catch((e: unknown) => e);
+      const error = await fetchIcsFeed(`${silent.base}/calendar.ics`, { allowPrivateAddresses: true, timeoutMs: 300 }).catch((e: unknown) => e);
       expect(Date.now() - started).toBeLessThan(5_000);
       expect(error).toMatchObject({ name: 'CalendarFeedError', problem: CalendarProblem.Timeout, transient: true });
       expect((error as Error).message).toBe(`the calendar feed at ${new URL(silent.base).host} timed out after 0.3 s`);
@@ -245,7 +249,7 @@ describe('fetching a feed that does not answer properly', () => {
     await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
     const { port } = tcp.address() as AddressInfo;
     try {
-      const error = await fetchIcsFeed(`webcal://127.0.0.1:${port}/calendar.ics`, { timeoutMs: 2_000 }).catch((e: unknown) => e);
+      const error = await fetchIcsFeed(`webcal://127.0.0.1:${port}/calendar.ics`, { allowPrivateAddresses: true, timeoutMs: 2_000 }).catch((e: unknown) => e);
       expect(error).toMatchObject({ name: 'CalendarFeedError', problem: CalendarProblem.Unreachable });
       expect(firstBytes[0]?.[0]).toBe(0x16);
     } finally {
@@ -303,5 +307,35 @@ describe('a malformed feed', () => {
     );
     expect(error.problem).toBe(CalendarProblem.Malformed);
     expect(error.message).toMatch(/^the iCalendar file cannot be read: the event with UID "broken@example.com" is broken: /);
+  });
+});
+
+describe('calendar addresses on this network', () => {
+  it('tells private, loopback, link-local and shared addresses from public ones', () => {
+    for (const address of ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fd12::1', 'fe80::1', '::ffff:127.0.0.1']) {
+      expect(isPrivateAddress(address), address).toBe(true);
+    }
+    for (const address of ['142.250.185.78', '8.8.8.8', '2a00:1450:4001:82b::200e', '::ffff:8.8.8.8']) expect(isPrivateAddress(address), address).toBe(false);
+  });
+
+  it('refuses a feed on this machine unless the operator allows it, naming the setting, and asks nothing', async () => {
+    let asked = 0;
+    const server = createServer((_request, response) => {
+      asked += 1;
+      response.writeHead(200, { 'content-type': 'text/calendar' }).end('BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      for (const url of [`http://127.0.0.1:${port}/feed.ics`, `http://localhost:${port}/feed.ics`]) {
+        const error = await fetchIcsFeed(url).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(CalendarFeedError);
+        expect((error as Error).message).toMatch(/is a private or local address .*SWITCHBOARD_CALENDAR_PRIVATE_ADDRESSES=allow/);
+      }
+      expect(asked).toBe(0);
+      expect((await fetchIcsFeed(`http://127.0.0.1:${port}/feed.ics`, LOCAL)).kind).toBe('changed');
+    } finally {
+      server.close();
+    }
   });
 });

@@ -8,6 +8,8 @@ export interface CalendarSettings {
   readonly pollEveryMs: number;
   /** How far ahead busy time is read: the longest booking window, and a little more. @default 92 days */
   readonly horizonMs: number;
+  /** Read calendars on private and local addresses too (`SWITCHBOARD_CALENDAR_PRIVATE_ADDRESSES=allow`). @default false */
+  readonly allowPrivateAddresses?: boolean;
 }
 
 export const DEFAULT_CALENDAR_SETTINGS: CalendarSettings = { pollEveryMs: 5 * 60_000, horizonMs: 92 * 86_400_000 };
@@ -34,7 +36,7 @@ export function createCalendarReader(deps: { calendars: CalendarRepository; sett
       const results = await Promise.allSettled(
         inputs.map(async (input): Promise<ReadCalendar> => {
           const source = calendarSourceOf(input);
-          const read = await readCalendar(source, { now, horizonMs: settings.horizonMs, timezone });
+          const read = await readCalendar(source, { now, horizonMs: settings.horizonMs, timezone, allowPrivateAddresses: settings.allowPrivateAddresses ?? false });
           // Nothing was sent to validate against, so the answer can't be "unchanged".
           const reading = read.kind === 'changed' ? { busy: read.busy, etag: read.etag, lastModified: read.lastModified } : { busy: [], etag: null, lastModified: null };
           return { source, reading };

@@ -12,6 +12,8 @@ export interface CalendarPollerSettings {
   readonly horizonMs: number;
   /** How often the poller looks for due calendars and slides reps' busy time along. @default 5 s */
   readonly tickMs?: number;
+  /** Read calendars on private and local addresses too. @default false */
+  readonly allowPrivateAddresses?: boolean;
 }
 
 /** A feed answered 304 since it was last read whole for this long: read it whole, as its busy time's horizon has moved on. */
@@ -69,6 +71,7 @@ export function createCalendarPoller(deps: {
         now: at,
         horizonMs: deps.settings.horizonMs,
         timezone: await timezoneOf(calendar.repId),
+        allowPrivateAddresses: deps.settings.allowPrivateAddresses ?? false,
         ...(conditional && { etag: calendar.etag, lastModified: calendar.lastModified }),
       });
       return read.kind === 'unchanged' ? read : { kind: 'changed', reading: { busy: read.busy, etag: read.etag, lastModified: read.lastModified } };

@@ -80,6 +80,10 @@ const envSchema = z.object({
     z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:password@smtp.example.com:587' }).optional(),
   ),
   SWITCHBOARD_EMAIL_FROM: z.preprocess(emptyAsUndefined, z.string().min(3).max(320).optional()),
+  SWITCHBOARD_CALENDAR_PRIVATE_ADDRESSES: z.preprocess(
+    emptyAsUndefined,
+    z.enum(['allow', 'refuse'], { error: 'must be "allow" (read calendars on this network too) or "refuse" (the default)' }).default('refuse'),
+  ),
   SWITCHBOARD_CALENDAR_POLL_INTERVAL: z.preprocess(
     emptyAsUndefined,
     durationSchema
@@ -167,6 +171,8 @@ export interface SwitchboardConfig {
   readonly publicUrl: string | undefined;
   /** How often each rep's calendar is read again (`SWITCHBOARD_CALENDAR_POLL_INTERVAL`, a duration). @default 5 minutes */
   readonly calendarPollMs: number;
+  /** Whether calendars on private and local addresses are read (`SWITCHBOARD_CALENDAR_PRIVATE_ADDRESSES=allow`). @default false */
+  readonly calendarPrivateAddresses: boolean;
   /** Email notifications' SMTP server and sender (`SWITCHBOARD_SMTP_URL`, `SWITCHBOARD_EMAIL_FROM`); not enumerable, as the URL may hold a password. */
   readonly email: { readonly smtpUrl: string; readonly from: string } | undefined;
   /** The secret Cal.com signs its webhooks with (`SWITCHBOARD_CALCOM_WEBHOOK_SECRET`); not enumerable. */
@@ -197,6 +203,7 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>> 
     salesforce: salesforceEnabled(env) ? salesforceConfigFromEnv(env) : undefined,
     publicUrl: e.SWITCHBOARD_PUBLIC_URL,
     calendarPollMs: e.SWITCHBOARD_CALENDAR_POLL_INTERVAL,
+    calendarPrivateAddresses: e.SWITCHBOARD_CALENDAR_PRIVATE_ADDRESSES === 'allow',
   };
   Object.defineProperty(config, 'email', { value: e.SWITCHBOARD_SMTP_URL ? { smtpUrl: e.SWITCHBOARD_SMTP_URL, from: e.SWITCHBOARD_EMAIL_FROM as string } : undefined, enumerable: false });
   // Not enumerable: a logged or serialised configuration never shows the key.

@@ -147,7 +147,7 @@ export async function startSwitchboard(config: SwitchboardConfig, options: Start
     // like the Salesforce connector: beside the router of the all role, or of the `loose` partition.
     // A test's manual clock decides when notifications are due too (quiet hours, SLA warnings).
     const notifier = createNotifier({ db, logger: log, publicUrl: config.publicUrl ?? null, ...(config.email && { email: config.email }), ...(options.scheduler && { now: () => scheduler.now() }) });
-    const calendarSettings = { pollEveryMs: config.calendarPollMs, horizonMs: 92 * 86_400_000 };
+    const calendarSettings = { pollEveryMs: config.calendarPollMs, horizonMs: 92 * 86_400_000, allowPrivateAddresses: config.calendarPrivateAddresses };
     const calendarPoller = createCalendarPoller({ db, bus, subjects, logger: log, settings: calendarSettings, ...(options.scheduler && { now: () => scheduler.now() }) });
     const singletons = {
       async start() {
