@@ -53,6 +53,27 @@ export const leadCommandSchema = z.discriminatedUnion('type', [
 ]);
 export type LeadCommandRequest = z.output<typeof leadCommandSchema>;
 
+/** A booking as the lead commands carry it: what the API and the booking announcer both send. */
+export interface AnnouncedBooking {
+  readonly id: string;
+  readonly repId: string;
+  readonly start: Date;
+  readonly end: Date;
+  readonly timeZone: string;
+  readonly replaces: string | null;
+}
+
+/** The lead command that tells a lead of its booking (`booked`) or of its cancellation. */
+export function bookingCommand(booking: AnnouncedBooking, tell: 'booked' | 'cancelled'): LeadCommandRequest {
+  const start = booking.start.toISOString();
+  return tell === 'booked'
+    ? {
+        type: 'book',
+        booking: { bookingId: booking.id, repId: booking.repId, start, end: booking.end.toISOString(), timeZone: booking.timeZone, replaces: booking.replaces },
+      }
+    : { type: 'unbook', booking: { bookingId: booking.id, repId: booking.repId, start } };
+}
+
 /** The router's reply to a lead command. */
 export const leadCommandReplySchema = z.union([
   z.object({ ok: z.literal(true), state: z.string(), ownerId: z.string().nullable(), changed: z.boolean() }),

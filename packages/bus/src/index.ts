@@ -39,6 +39,8 @@ export {
   inspectRequestSchema,
   leadCommandReplySchema,
   type LeadCommandReply,
+  type AnnouncedBooking,
+  bookingCommand,
   type LeadCommandRequest,
   leadCommandSchema,
   offerAnswerSchema,

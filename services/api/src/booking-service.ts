@@ -8,11 +8,13 @@ import {
   type Rep,
   type RepId,
   type Team,
+  type TeamMemberCalendar,
   teamSlotOwner,
   teamSlots,
   ValidationError,
 } from '@switchboard/core';
-import type { Booking, BookingLink, BookingRepository, LeadRepository, RepRepository, TeamRepository } from '@switchboard/store';
+import { bookingCommand } from '@switchboard/bus';
+import type { Booking, BookingLink, BookingRepository, BookingView, LeadRepository, RepRepository, TeamRepository } from '@switchboard/store';
 import type { RouterClient } from './router-client.ts';
 import { SwitchboardError } from '@switchboard/core';
 
@@ -117,30 +119,31 @@ export class BookingService {
     return { link, lead };
   }
 
-  /** What a link offers now: its hosts and their free slots, from `minNotice` to the end of the window. */
-  async offer(token: string): Promise<BookingOffer> {
+  /** A link with what it offers, but not yet its slots: the lead, the team's policy, the hosts, the link's booking. */
+  async #terms(token: string): Promise<Omit<BookingOffer, 'slots'>> {
     const { link, lead } = await this.#link(token);
     const team = await this.#teamOf(link, lead);
     if (!team?.booking) throw new BookingGoneError('the team of this lead no longer offers booking');
     const policy = team.booking;
-    const now = this.#d.clock();
     const booking = (await this.#d.bookings.current(link.id)) ?? null;
     const hosts = await this.#hosts(policy, team, lead);
-    if (hosts.length === 0) {
-      const notice = policy.mode === 'owner' ? 'The lead is still being routed to a rep; slots appear in a moment.' : 'Nobody on the team can take meetings now.';
-      return { link, lead, team, policy, hosts, slots: [], booking, notice };
-    }
-    // From a buffer before now: a meeting that just ended still keeps its buffer free.
-    const view = await this.#d.bookings.view(link.id, hosts.map((r) => r.id), now - policy.buffer, now + policy.window + policy.buffer);
+    const notice =
+      hosts.length > 0 ? null : policy.mode === 'owner' ? 'The lead is still being routed to a rep; slots appear in a moment.' : 'Nobody on the team can take meetings now.';
+    return { link, lead, team, policy, hosts, booking, notice };
+  }
+
+  /** What a link offers now: its hosts and their free slots, from `minNotice` to the end of the window. */
+  async offer(token: string): Promise<BookingOffer> {
+    const terms = await this.#terms(token);
+    const { link, policy, hosts } = terms;
+    if (hosts.length === 0) return { ...terms, slots: [] };
+    const now = this.#d.clock();
+    const view = await this.#d.bookings.view(link.id, hosts.map((r) => r.id), ...bookingWindow(policy, now));
     const slots =
       policy.mode === 'owner'
         ? freeSlots({ schedule: hosts[0]!, busy: view.busy.get(hosts[0]!.id) ?? [], policy, now }).map((s) => ({ ...s, repId: hosts[0]!.id }))
-        : teamSlots({
-            members: hosts.map((rep) => ({ repId: rep.id, schedule: rep, busy: view.busy.get(rep.id) ?? [], lastBookedAt: view.lastBookedAt.get(rep.id) ?? null })),
-            policy,
-            now,
-          });
-    return { link, lead, team, policy, hosts, slots, booking, notice: null };
+        : teamSlots({ members: memberCalendars(hosts, view), policy, now });
+    return { ...terms, slots };
   }
 
   /** Whom a link's meetings may be with: the lead's owner, or the team's active members. */
@@ -155,17 +158,19 @@ export class BookingService {
    * lead is touched (a meeting) and `lead.booked` logged. A slot taken meanwhile: `SlotTakenError`.
    */
   async book(token: string, start: number, timeZone: string): Promise<Booking> {
-    const offer = await this.offer(token);
-    const { policy, hosts, link } = offer;
-    if (hosts.length === 0) throw new ConflictError(offer.notice ?? 'there is nobody to book yet');
+    // The slot is checked under the reps' locks below: the free slots need not be worked out first.
+    const terms = await this.#terms(token);
+    const { policy, hosts, link } = terms;
+    if (hosts.length === 0) throw new ConflictError(terms.notice ?? 'there is nobody to book yet');
     const now = this.#d.clock();
-    if (offer.booking && offer.booking.start.getTime() <= now) {
-      throw new ConflictError(`the meeting booked through this link started at ${offer.booking.start.toISOString()}: it can't be moved any more; ask for a new link`);
+    if (terms.booking && terms.booking.start.getTime() <= now) {
+      throw new ConflictError(`the meeting booked through this link started at ${terms.booking.start.toISOString()}: it can't be moved any more; ask for a new link`);
     }
+    const [from, until] = bookingWindow(policy, now);
     const result = await this.#d.bookings.book({
       link,
       candidates: hosts.map((r) => r.id),
-      window: { from: now - policy.buffer, until: now + policy.window + policy.buffer },
+      window: { from, until },
       timeZone,
       now,
       choose: (view) => {
@@ -173,12 +178,7 @@ export class BookingService {
           const rep = hosts[0]!;
           return isSlotFree({ schedule: rep, busy: view.busy.get(rep.id) ?? [], policy, now, start }) ? { repId: rep.id, start, end: start + policy.duration } : null;
         }
-        const repId = teamSlotOwner({
-          members: hosts.map((rep) => ({ repId: rep.id, schedule: rep, busy: view.busy.get(rep.id) ?? [], lastBookedAt: view.lastBookedAt.get(rep.id) ?? null })),
-          policy,
-          now,
-          start,
-        });
+        const repId = teamSlotOwner({ members: memberCalendars(hosts, view), policy, now, start });
         return repId === null ? null : { repId, start, end: start + policy.duration };
       },
     });
@@ -188,17 +188,7 @@ export class BookingService {
     }
     if (result.kind === 'unchanged') return result.booking;
     const { booking, replaced } = result;
-    await this.#announce(booking.leadId, {
-      type: 'book',
-      booking: {
-        bookingId: booking.id,
-        repId: booking.repId,
-        start: booking.start.toISOString(),
-        end: booking.end.toISOString(),
-        timeZone: booking.timeZone,
-        replaces: replaced?.id ?? null,
-      },
-    });
+    await this.#announce(booking, 'booked');
     await this.#d.router.syncRep(booking.repId);
     if (replaced && replaced.repId !== booking.repId) await this.#d.router.syncRep(replaced.repId);
     return booking;
@@ -215,7 +205,7 @@ export class BookingService {
     }
     const cancelled = await this.#d.bookings.cancel(link.id, now);
     if (!cancelled) throw new NotFoundError('booking for this link', `${token.slice(0, 6)}…`, 'nothing is booked; book with POST /v1/booking/:token');
-    await this.#announce(cancelled.leadId, { type: 'unbook', booking: { bookingId: cancelled.id, repId: cancelled.repId, start: cancelled.start.toISOString() } });
+    await this.#announce(cancelled, 'cancelled');
     await this.#d.router.syncRep(cancelled.repId);
     return cancelled;
   }
@@ -224,12 +214,23 @@ export class BookingService {
    * Tells the lead's actor. The booking is committed already; if no router answers, it is
    * marked unannounced and the calendar poller announces it once a router is back.
    */
-  async #announce(leadId: string, command: Parameters<RouterClient['leadCommand']>[1]): Promise<void> {
-    const answer = await this.#d.router.leadCommand(leadId, command).catch(() => undefined);
-    const bookingId = 'booking' in command ? command.booking.bookingId : null;
-    if (bookingId === null) return;
-    if (answer?.ok || (answer && answer.code === 'conflict')) await this.#d.bookings.markAnnounced(bookingId, command.type === 'book' ? 'booked' : 'cancelled');
+  async #announce(booking: Booking, tell: 'booked' | 'cancelled'): Promise<void> {
+    const answer = await this.#d.router.leadCommand(booking.leadId, bookingCommand(booking, tell)).catch(() => undefined);
+    if (answer?.ok || (answer && answer.code === 'conflict')) await this.#d.bookings.markAnnounced(booking.id, tell);
   }
+}
+
+/**
+ * The stretch whose busy time a booking reads: from a buffer before now (a meeting that just
+ * ended still keeps its buffer free) to a buffer past the window's end.
+ */
+function bookingWindow(policy: BookingPolicy, now: number): [from: number, until: number] {
+  return [now - policy.buffer, now + policy.window + policy.buffer];
+}
+
+/** The hosts as team booking reads them: each with its busy time and when it was last booked. */
+function memberCalendars(hosts: ReadonlyArray<Rep>, view: BookingView): TeamMemberCalendar<RepId>[] {
+  return hosts.map((rep) => ({ repId: rep.id, schedule: rep, busy: view.busy.get(rep.id) ?? [], lastBookedAt: view.lastBookedAt.get(rep.id) ?? null }));
 }
 
 /** Reads an ISO 8601 start; a clear error otherwise. */

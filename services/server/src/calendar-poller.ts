@@ -1,6 +1,6 @@
 import { readCalendar } from '@switchboard/calendar';
 import type { Logger } from '@switchboard/core';
-import { type Bus, encodeJson, leadCommandReplySchema, type LeadCommandRequest, type Subjects } from '@switchboard/bus';
+import { bookingCommand, type Bus, encodeJson, leadCommandReplySchema, type Subjects } from '@switchboard/bus';
 import { createBookingRepository, createCalendarRepository, type Database, type PollResult, type RepCalendar } from '@switchboard/store';
 import type { Kysely } from 'kysely';
 
@@ -87,13 +87,7 @@ export function createCalendarPoller(deps: {
   const announceBookings = async (at: number) => {
     // Older than the API's own try (its command times out after 10 s), so the two never both tell.
     for (const { booking, tell } of await bookings.unannounced(at, 15_000)) {
-      const command: LeadCommandRequest =
-        tell === 'booked'
-          ? {
-              type: 'book',
-              booking: { bookingId: booking.id, repId: booking.repId, start: booking.start.toISOString(), end: booking.end.toISOString(), timeZone: booking.timeZone, replaces: booking.replaces },
-            }
-          : { type: 'unbook', booking: { bookingId: booking.id, repId: booking.repId, start: booking.start.toISOString() } };
+      const command = bookingCommand(booking, tell);
       try {
         const reply = leadCommandReplySchema.parse((await deps.bus.request(deps.subjects.leadCommand(booking.leadId), encodeJson(command), { timeoutMs: 5000 })).json());
         // A lead that can't take it (closed meanwhile) is told nothing more: the booking stands as recorded.
