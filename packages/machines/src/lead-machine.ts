@@ -146,10 +146,13 @@ export interface BookingFacts {
 }
 
 /** Before the lead has an owner a booking is only logged: there is no SLA to stop yet. */
+const bookingCancelled = { guard: 'newBooking', actions: ['rememberBooking', 'logBookingCancelled'] } as const;
 const bookingWithoutOwner = {
   BOOKED: { guard: 'newBooking', actions: ['rememberBooking', 'logBooked'] },
-  BOOKING_CANCELLED: { guard: 'newBooking', actions: ['rememberBooking', 'logBookingCancelled'] },
+  BOOKING_CANCELLED: bookingCancelled,
 } as const;
+/** With an owner a booking is a meeting touch too. */
+const bookedAsTouch = { guard: 'newBooking', actions: ['rememberBooking', 'recordTouch', 'logBooked', 'logTouch'] } as const;
 
 /** What identifies a booking event for `bookingsSeen`, or null for another event. */
 function bookingKey(event: LeadEvent): string | null {
@@ -370,8 +373,8 @@ export const leadMachine = setup({
       tags: [LeadTag.holding],
       on: {
         TOUCH: { target: 'touched', actions: ['recordTouch', 'logTouch'] },
-        BOOKED: { guard: 'newBooking', target: 'touched', actions: ['rememberBooking', 'recordTouch', 'logBooked', 'logTouch'] },
-        BOOKING_CANCELLED: { guard: 'newBooking', actions: ['rememberBooking', 'logBookingCancelled'] },
+        BOOKED: { ...bookedAsTouch, target: 'touched' },
+        BOOKING_CANCELLED: bookingCancelled,
         SLA_EXPIRED: { guard: 'isCurrentDeadline', target: 'breached', actions: 'logBreach' },
         REJECT: { guard: 'isOwner', target: 'routing', actions: ['recordRejection', 'logRejection'] },
         REROUTE: { target: 'routing', actions: ['logReroute', assign({ ownerId: null, slaDeadlineAt: null })] },
@@ -382,8 +385,8 @@ export const leadMachine = setup({
       tags: [LeadTag.holding],
       on: {
         TOUCH: { target: 'touched', actions: ['recordTouch', 'logTouch'], reenter: true },
-        BOOKED: { guard: 'newBooking', target: 'touched', actions: ['rememberBooking', 'recordTouch', 'logBooked', 'logTouch'], reenter: true },
-        BOOKING_CANCELLED: { guard: 'newBooking', actions: ['rememberBooking', 'logBookingCancelled'] },
+        BOOKED: { ...bookedAsTouch, target: 'touched', reenter: true },
+        BOOKING_CANCELLED: bookingCancelled,
         SLA_EXPIRED: { guard: 'isCurrentDeadline', target: 'breached', actions: 'logBreach' },
         REROUTE: { target: 'routing', actions: ['logReroute', assign({ ownerId: null, slaDeadlineAt: null })] },
         ...closing,
@@ -400,8 +403,8 @@ export const leadMachine = setup({
     escalated: {
       on: {
         TOUCH: { actions: ['recordTouch', 'logTouch'] },
-        BOOKED: { guard: 'newBooking', actions: ['rememberBooking', 'recordTouch', 'logBooked', 'logTouch'] },
-        BOOKING_CANCELLED: { guard: 'newBooking', actions: ['rememberBooking', 'logBookingCancelled'] },
+        BOOKED: bookedAsTouch,
+        BOOKING_CANCELLED: bookingCancelled,
         ...closing,
       },
     },

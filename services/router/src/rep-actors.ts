@@ -1,5 +1,5 @@
 import type { AvailabilitySchedule, Rep, RepId, RepState } from '@switchboard/core';
-import { nextRepChange, repFromStore, repMachine, repSnapshotForStore } from '@switchboard/machines';
+import { nextRepChange, repFromStore, repMachine, type RepProfileContext, repSnapshotForStore } from '@switchboard/machines';
 import type { RepLiveState } from '@switchboard/store';
 import { type Actor, createActor } from 'xstate';
 import { type TimerChange, timerChange } from './timer-change.ts';
@@ -22,8 +22,8 @@ export function scheduleOf(rep: Rep): AvailabilitySchedule {
   return { timezone: rep.timezone, workingHours: rep.workingHours, holidays: rep.holidays, outOfOffice: rep.outOfOffice };
 }
 
-/** What the rep machine keeps of a rep's profile. */
-function profileOf(rep: Rep) {
+/** What the rep machine keeps of a rep's profile (and takes from the row again on load, not from its snapshot). */
+function profileOf(rep: Rep): RepProfileContext {
   return {
     name: rep.name,
     cap: rep.cap,
