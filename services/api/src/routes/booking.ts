@@ -52,13 +52,6 @@ export function bookingPageUrl(request: FastifyRequest, publicUrl: string | null
 /** `POST /v1/leads/:id/booking-link`, and the prospect's `/v1/booking/:token` (slots, book, cancel). */
 export function bookingRoutes(app: FastifyInstance, deps: { booking: BookingService; publicUrl: string | null }): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const present = (booking: Booking, zone: string) => ({
-    bookingId: booking.id,
-    start: formatSlotTime(booking.start.getTime(), zone),
-    end: formatSlotTime(booking.end.getTime(), zone),
-    repId: booking.repId,
-    status: booking.status,
-  });
   /** A link that no longer works answers 410, one that never did (or has nothing booked) 404; anything else goes to the error handler. */
   const orGone = async <T>(reply: FastifyReply, work: () => Promise<T>): Promise<T | FastifyReply> => {
     try {
@@ -109,7 +102,7 @@ export function bookingRoutes(app: FastifyInstance, deps: { booking: BookingServ
     },
     async (request, reply) => {
       const zone = request.query.tz ?? 'UTC';
-      return orGone(reply, async () => reply.send(presentOffer(await deps.booking.offer(request.params.token), zone, present)));
+      return orGone(reply, async () => reply.send(presentOffer(await deps.booking.offer(request.params.token), zone)));
     },
   );
 
@@ -168,7 +161,14 @@ const slotOf = (slot: { start: number; end: number; repId: string }, zone: strin
   repId: slot.repId,
 });
 
-function presentOffer(offer: BookingOffer, zone: string, present: (booking: Booking, zone: string) => z.input<typeof bookingSchema>) {
+/** A booking as the answers give it, its times in `zone`. */
+const present = (booking: Booking, zone: string) => ({
+  bookingId: booking.id,
+  ...slotOf({ start: booking.start.getTime(), end: booking.end.getTime(), repId: booking.repId }, zone),
+  status: booking.status,
+});
+
+function presentOffer(offer: BookingOffer, zone: string) {
   return {
     slots: offer.slots.map((slot) => slotOf(slot, zone)),
     timeZone: zone,
